@@ -1,0 +1,127 @@
+"""IPv4 addressing rules: CIDR sizes, the five reserved addresses, lowest-free assignment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from ipaddress import IPv4Address, IPv4Network, ip_network
+
+from .errors import AwsError
+
+LINK_LOCAL = IPv4Network("169.254.0.0/16")
+RFC1918 = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"))
+SHARED_ADDRESS_SPACE = IPv4Network("100.64.0.0/10")
+AMAZON_DNS = IPv4Address("169.254.169.253")
+INSTANCE_METADATA = IPv4Address("169.254.169.254")
+MIN_PREFIX, MAX_PREFIX = 16, 28  # VPC and subnet sizes (VPC UG: vpc-cidr-blocks, subnet-sizing)
+
+
+def is_private(address: IPv4Address) -> bool:
+    """RFC 1918 or 100.64.0.0/10: what an internet gateway never sends to nor accepts from."""
+    return any(address in net for net in RFC1918) or address in SHARED_ADDRESS_SPACE
+
+
+def parse_cidr(value: object, *, code: str, what: str) -> IPv4Network:
+    """An IPv4 network from ``value``; host bits set is refused *(our choice)*.
+
+    >>> parse_cidr("10.0.0.0/16", code="InvalidParameterValue", what="CIDR block")
+    IPv4Network('10.0.0.0/16')
+    """
+    if not isinstance(value, str):
+        raise AwsError(code, f"The {what} must be a string such as 10.0.0.0/16.")
+    try:
+        network = ip_network(value.strip(), strict=False)
+    except ValueError:
+        raise AwsError(code, f"'{value}' is not a valid IPv4 {what}.") from None
+    if network.version != 4:
+        raise AwsError(code, f"'{value}' is not an IPv4 {what}; the lab models IPv4 only.")
+    if str(network.network_address) != value.strip().split("/")[0]:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"'{value}' has host bits set; did you mean {network}?",
+        )
+    return IPv4Network(network)
+
+
+def parse_address(
+    value: object, *, code: str = "InvalidParameterValue", what: str = "IP address"
+) -> IPv4Address:
+    if not isinstance(value, str):
+        raise AwsError(code, f"The {what} must be a string such as 10.0.1.11.")
+    try:
+        return IPv4Address(value.strip())
+    except ValueError:
+        raise AwsError(code, f"'{value}' is not a valid IPv4 {what}.") from None
+
+
+def check_block_size(network: IPv4Network, *, code: str, what: str) -> None:
+    """VPC and subnet blocks are /16 to /28 (VPC UG: vpc-cidr-blocks)."""
+    if not MIN_PREFIX <= network.prefixlen <= MAX_PREFIX:
+        raise AwsError(
+            code,
+            f"The {what} {network} is a /{network.prefixlen}; AWS allows sizes from "
+            f"/{MIN_PREFIX} (65,536 addresses) to /{MAX_PREFIX} (16 addresses).",
+        )
+    if network.overlaps(LINK_LOCAL):
+        raise AwsError(code, f"The {what} {network} overlaps 169.254.0.0/16, which AWS reserves.")
+
+
+def reserved_addresses(subnet: IPv4Network) -> tuple[IPv4Address, ...]:
+    """The five addresses AWS keeps in every subnet (VPC UG: subnet-sizing).
+
+    Network (+0), VPC router (+1), DNS (+2), future use (+3), broadcast (last).
+    >>> [str(a) for a in reserved_addresses(IPv4Network("192.168.1.0/24"))]
+    ['192.168.1.0', '192.168.1.1', '192.168.1.2', '192.168.1.3', '192.168.1.255']
+    """
+    base = subnet.network_address
+    return (base, base + 1, base + 2, base + 3, subnet.broadcast_address)
+
+
+def usable_count(subnet: IPv4Network) -> int:
+    """Size minus the five reserved addresses: a /24 has 251, a /28 has 11."""
+    return subnet.num_addresses - 5
+
+
+def is_reserved(subnet: IPv4Network, address: IPv4Address) -> bool:
+    offset = int(address) - int(subnet.network_address)
+    return offset <= 3 or address == subnet.broadcast_address
+
+
+def check_requested_address(
+    subnet: IPv4Network, address: IPv4Address, used: Iterable[IPv4Address], subnet_id: str
+) -> None:
+    """A fixed private IP must be inside the subnet, not reserved and free (EC2 UG)."""
+    if address not in subnet:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Address {address} is not in subnet {subnet_id} ({subnet}).",
+        )
+    if is_reserved(subnet, address):
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Address {address} is one of the five addresses AWS reserves in {subnet} "
+            f"(network, router, DNS, future use, broadcast).",
+        )
+    if address in set(used):
+        raise AwsError(
+            "InvalidIPAddress.InUse",
+            f"Address {address} is already in use in subnet {subnet_id}.",
+        )
+
+
+def lowest_free(subnet: IPv4Network, used: set[IPv4Address], subnet_id: str) -> IPv4Address:
+    """The lowest address that is neither reserved nor used *(our choice: deterministic)*.
+
+    >>> str(lowest_free(IPv4Network("10.0.1.0/24"), set(), "subnet-1"))
+    '10.0.1.4'
+    """
+    first = int(subnet.network_address) + 4
+    last = int(subnet.broadcast_address) - 1
+    for value in range(first, last + 1):
+        candidate = IPv4Address(value)
+        if candidate not in used:
+            return candidate
+    raise AwsError(
+        "InsufficientFreeAddressesInSubnet",
+        f"Subnet {subnet_id} ({subnet}) has no free address left: all {usable_count(subnet)} "
+        "usable addresses are in use.",
+    )

@@ -1,0 +1,291 @@
+"""Importing a bundle: all or nothing, implicit resources added, structure checked."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from typing import Any
+
+from ..defaults import default_security_group, local_routes, new_network_acl, new_route_table
+from ..model import (
+    Attachment,
+    NetworkInterface,
+    PrivateIpAddress,
+    RouteTable,
+    Subnet,
+)
+from ..regions import availability_zones
+from ..topology import KIND_OF, Topology, resource_id
+from .read import InvalidBundle, read_bundle
+
+BUNDLE_KEYS = {
+    "vpc": "Vpcs",
+    "subnet": "Subnets",
+    "route-table": "RouteTables",
+    "internet-gateway": "InternetGateways",
+    "nat-gateway": "NatGateways",
+    "security-group": "SecurityGroups",
+    "network-acl": "NetworkAcls",
+    "network-interface": "NetworkInterfaces",
+    "instance": "Reservations",
+    "address": "Addresses",
+    "vpc-peering-connection": "VpcPeeringConnections",
+}
+
+
+def import_bundle(topology: Topology, bundle: Any) -> tuple[Topology, dict[str, int]]:
+    """A new topology holding ``topology`` plus the bundle, and the count per bundle key.
+
+    ``topology`` itself is never changed: on any error nothing is half-imported.
+    """
+    resources = read_bundle(bundle)
+    result = topology.copy()
+    counts: Counter[str] = Counter()
+    for resource in resources:
+        kind = KIND_OF[type(resource)]
+        rid = resource_id(resource)
+        if rid in result.resources[kind]:
+            raise InvalidBundle(
+                "InvalidParameterValue.AlreadyExists",
+                f"{rid} already exists in this topology.",
+                resource_id=rid,
+            )
+        result.put(resource)
+        counts[BUNDLE_KEYS[kind]] += 1
+    _add_implicit(result, new_vpcs=[r.vpc_id for r in resources if KIND_OF[type(r)] == "vpc"])
+    check_structure(result)
+    return result, {key: counts.get(key, 0) for key in BUNDLE_KEYS.values()}
+
+
+def _add_implicit(topology: Topology, new_vpcs: list[str]) -> None:
+    """What AWS itself creates: main route table, default NACL and SG, local routes, NAT ENIs."""
+    for vpc_id in new_vpcs:
+        vpc = topology.vpcs[vpc_id]
+        if topology.main_route_table(vpc_id) is None:
+            topology.put(new_route_table(vpc, topology.ids, main=True))
+        if topology.default_network_acl(vpc_id) is None:
+            topology.put(new_network_acl(vpc, topology.ids, default=True))
+        if not any(
+            sg.vpc_id == vpc_id and sg.is_default for sg in topology.security_groups.values()
+        ):
+            topology.put(default_security_group(vpc, topology.ids))
+    for rtb in list(topology.route_tables.values()):
+        vpc = topology.vpcs.get(rtb.vpc_id)
+        if vpc is None:
+            continue
+        have = {r.destination for r in rtb.routes if r.target_type == "local"}
+        missing = tuple(r for r in local_routes(vpc) if r.destination not in have)
+        if missing:
+            topology.put(dataclasses.replace(rtb, routes=missing + rtb.routes))
+    for nat in list(topology.nat_gateways.values()):
+        if nat.state not in ("available", "pending"):
+            continue
+        if nat.network_interface_id not in topology.network_interfaces:
+            subnet = topology.subnets.get(nat.subnet_id)
+            eni_id = nat.network_interface_id or topology.ids.new("network-interface")
+            topology.put(
+                NetworkInterface(
+                    network_interface_id=eni_id,
+                    subnet_id=nat.subnet_id,
+                    vpc_id=nat.vpc_id,
+                    availability_zone=subnet.availability_zone if subnet else "",
+                    private_ip_addresses=(PrivateIpAddress(nat.private_ip, primary=True),),
+                    source_dest_check=False,
+                    attachment=Attachment(attachment_id="", device_index=1, status="attached"),
+                    interface_type="nat_gateway",
+                    requester_managed=True,
+                    description=f"Interface for NAT Gateway {nat.nat_gateway_id}",
+                )
+            )
+            if not nat.network_interface_id:
+                topology.put(dataclasses.replace(nat, network_interface_id=eni_id))
+
+
+def _fail(rid: str, message: str, code: str = "InvalidParameterValue") -> InvalidBundle:
+    return InvalidBundle(code, f"{rid}: {message}", resource_id=rid)
+
+
+def check_structure(topology: Topology) -> None:
+    """Refuse a topology that does not hold together, naming the first offending resource."""
+    vpcs = topology.vpcs
+    zones = set(availability_zones(topology.region))
+    by_vpc: dict[str, list[Subnet]] = {}
+    for subnet in sorted(topology.subnets.values(), key=lambda s: s.subnet_id):
+        vpc = vpcs.get(subnet.vpc_id)
+        if vpc is None:
+            raise _fail(
+                subnet.subnet_id,
+                f"its VPC {subnet.vpc_id} is not in the bundle.",
+                "InvalidVpcID.NotFound",
+            )
+        if not any(subnet.cidr_block.subnet_of(block) for block in vpc.cidr_blocks):
+            raise _fail(
+                subnet.subnet_id,
+                f"{subnet.cidr_block} is not inside the CIDR blocks of {vpc.vpc_id}.",
+                "InvalidSubnet.Range",
+            )
+        if subnet.availability_zone not in zones and not subnet.availability_zone.startswith(
+            topology.region
+        ):
+            raise _fail(
+                subnet.subnet_id,
+                f"its Availability Zone {subnet.availability_zone} is "
+                f"not in this topology's region {topology.region}; import it into a "
+                "topology of that region.",
+            )
+        for other in by_vpc.get(subnet.vpc_id, []):
+            if other.cidr_block.overlaps(subnet.cidr_block):
+                raise _fail(
+                    subnet.subnet_id,
+                    f"{subnet.cidr_block} overlaps {other.subnet_id} ({other.cidr_block}).",
+                    "InvalidSubnet.Conflict",
+                )
+        by_vpc.setdefault(subnet.vpc_id, []).append(subnet)
+    for kind in ("route-table", "network-acl", "security-group"):
+        for resource in topology.resources[kind].values():
+            if resource.vpc_id not in vpcs:
+                raise _fail(
+                    resource_id(resource),
+                    f"its VPC {resource.vpc_id} is not in the bundle.",
+                    "InvalidVpcID.NotFound",
+                )
+    _check_associations(topology)
+    attached: dict[str, str] = {}
+    for igw in topology.internet_gateways.values():
+        if igw.vpc_id is None:
+            continue
+        if igw.vpc_id not in vpcs:
+            raise _fail(
+                igw.internet_gateway_id,
+                f"it is attached to {igw.vpc_id}, which is not in the bundle.",
+                "InvalidVpcID.NotFound",
+            )
+        if igw.vpc_id in attached:
+            raise _fail(
+                igw.internet_gateway_id,
+                f"{igw.vpc_id} already has the internet gateway {attached[igw.vpc_id]}.",
+                "Resource.AlreadyAssociated",
+            )
+        attached[igw.vpc_id] = igw.internet_gateway_id
+    _check_interfaces(topology)
+    for instance in topology.instances.values():
+        if instance.subnet_id not in topology.subnets:
+            raise _fail(
+                instance.instance_id,
+                f"its subnet {instance.subnet_id} is not in the bundle.",
+                "InvalidSubnetID.NotFound",
+            )
+    for nat in topology.nat_gateways.values():
+        if nat.state in ("available", "pending") and nat.subnet_id not in topology.subnets:
+            raise _fail(
+                nat.nat_gateway_id,
+                f"its subnet {nat.subnet_id} is not in the bundle.",
+                "InvalidSubnetID.NotFound",
+            )
+    seen_public: dict[Any, str] = {}
+    for eip in topology.addresses.values():
+        if eip.public_ip in seen_public:
+            raise _fail(
+                eip.allocation_id,
+                f"its address {eip.public_ip} is also {seen_public[eip.public_ip]}.",
+                "InvalidParameterValue",
+            )
+        seen_public[eip.public_ip] = eip.allocation_id
+        if eip.network_interface_id is None:
+            continue
+        eni = topology.network_interfaces.get(eip.network_interface_id)
+        if eni is None:
+            raise _fail(
+                eip.allocation_id,
+                f"it is associated with {eip.network_interface_id}, which is not in the bundle.",
+                "InvalidNetworkInterfaceID.NotFound",
+            )
+        if eip.private_ip not in eni.addresses:
+            raise _fail(
+                eip.allocation_id,
+                f"it is associated with {eip.private_ip}, which is "
+                f"not an address of {eni.network_interface_id}.",
+            )
+
+
+def _check_associations(topology: Topology) -> None:
+    for kind, what in (("route-table", "route table"), ("network-acl", "network ACL")):
+        owner: dict[str, str] = {}
+        mains: dict[str, str] = {}
+        for resource in topology.resources[kind].values():
+            rid = resource_id(resource)
+            for assoc in resource.associations:
+                if isinstance(resource, RouteTable) and assoc.main:
+                    if resource.vpc_id in mains:
+                        raise _fail(
+                            rid,
+                            f"{resource.vpc_id} already has the main route table "
+                            f"{mains[resource.vpc_id]}.",
+                            "Resource.AlreadyAssociated",
+                        )
+                    mains[resource.vpc_id] = rid
+                    continue
+                subnet = topology.subnets.get(assoc.subnet_id or "")
+                if subnet is None:
+                    raise _fail(
+                        rid,
+                        f"it is associated with {assoc.subnet_id}, which is not in the bundle.",
+                        "InvalidSubnetID.NotFound",
+                    )
+                if subnet.vpc_id != resource.vpc_id:
+                    raise _fail(rid, f"it is associated with {subnet.subnet_id} of another VPC.")
+                if subnet.subnet_id in owner:
+                    raise _fail(
+                        rid,
+                        f"{subnet.subnet_id} is already associated with the {what} "
+                        f"{owner[subnet.subnet_id]}.",
+                        "Resource.AlreadyAssociated",
+                    )
+                owner[subnet.subnet_id] = rid
+
+
+def _check_interfaces(topology: Topology) -> None:
+    seen: dict[tuple[str, Any], str] = {}
+    for eni in sorted(topology.network_interfaces.values(), key=lambda e: e.network_interface_id):
+        subnet = topology.subnets.get(eni.subnet_id)
+        if subnet is None:
+            raise _fail(
+                eni.network_interface_id,
+                f"its subnet {eni.subnet_id} is not in the bundle.",
+                "InvalidSubnetID.NotFound",
+            )
+        if eni.vpc_id != subnet.vpc_id:
+            raise _fail(
+                eni.network_interface_id,
+                f"it names {eni.vpc_id} but its subnet is in {subnet.vpc_id}.",
+            )
+        for address in eni.addresses:
+            if address not in subnet.cidr_block:
+                raise _fail(
+                    eni.network_interface_id,
+                    f"its address {address} is not inside "
+                    f"{subnet.subnet_id} ({subnet.cidr_block}).",
+                )
+            key = (eni.vpc_id, address)
+            if key in seen:
+                raise _fail(
+                    eni.network_interface_id,
+                    f"its address {address} is also used by {seen[key]}.",
+                    "InvalidIPAddress.InUse",
+                )
+            seen[key] = eni.network_interface_id
+        if (
+            eni.attachment
+            and eni.attachment.instance_id
+            and eni.attachment.instance_id not in topology.instances
+        ):
+            # A real export may list the ENI of an instance it does not include: keep the ENI,
+            # forget the dangling attachment.
+            topology.put(dataclasses.replace(eni, attachment=None))
+        if not eni.availability_zone:
+            topology.put(
+                dataclasses.replace(
+                    topology.network_interfaces[eni.network_interface_id],
+                    availability_zone=subnet.availability_zone,
+                )
+            )

@@ -1,0 +1,591 @@
+"""Reading the describe-* bundle: AWS CLI JSON in, engine resources out, tolerant of real exports.
+
+Fields the lab does not model are ignored; IPv6 entries are skipped (the lab models IPv4); CIDR
+blocks in state ``disassociated`` are ignored; routes to targets we do not model are kept.
+A value of the wrong shape raises ``InvalidBundle`` naming the resource.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from functools import partial
+from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
+from typing import Any
+
+from ..errors import AwsError
+from ..model import (
+    Address,
+    Attachment,
+    Instance,
+    InternetGateway,
+    NatGateway,
+    NetworkAcl,
+    NetworkAclAssociation,
+    NetworkAclEntry,
+    NetworkInterface,
+    PrivateIpAddress,
+    Route,
+    RouteTable,
+    RouteTableAssociation,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+    Tags,
+    Vpc,
+    VpcPeeringConnection,
+)
+
+
+class InvalidBundle(AwsError):
+    """A bundle that cannot be imported; ``resource_id`` names the offending resource."""
+
+
+PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "-1": "-1", "all": "-1"}
+PROTOCOL_NUMBERS = {"tcp": "6", "udp": "17", "icmp": "1", "-1": "-1", "all": "-1"}
+
+
+class _Reader:
+    """Field access that names the resource in every error."""
+
+    def __init__(self, data: Any, rid: str) -> None:
+        if not isinstance(data, dict):
+            raise InvalidBundle(
+                "InvalidParameterValue", f"{rid} must be a JSON object.", resource_id=rid
+            )
+        self.data = data
+        self.rid = rid
+
+    def fail(self, message: str, code: str = "InvalidParameterValue") -> InvalidBundle:
+        return InvalidBundle(code, f"{self.rid}: {message}", resource_id=self.rid)
+
+    def str(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            raise self.fail(f"the field {key} is missing.", "MissingParameter")
+        if not isinstance(value, str):
+            raise self.fail(f"the field {key} must be a string.")
+        return value
+
+    def opt_str(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise self.fail(f"the field {key} must be a string.")
+        return value
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(f"the field {key} must be true or false.")
+        return value
+
+    def int(self, key: str, default: int | None = None) -> int | None:
+        value = self.data.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"the field {key} must be a whole number.")
+        return value
+
+    def list(self, key: str) -> list[Any]:
+        value = self.data.get(key) or []
+        if not isinstance(value, list):
+            raise self.fail(f"the field {key} must be a list.")
+        return value
+
+    def obj(self, key: str) -> dict[str, Any] | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(f"the field {key} must be an object.")
+        return value
+
+    def network(self, value: Any, what: str) -> IPv4Network:
+        try:
+            network = ip_network(value, strict=True)
+        except (ValueError, TypeError):
+            raise self.fail(f"{value!r} is not a valid IPv4 {what}.") from None
+        if not isinstance(network, IPv4Network):
+            raise self.fail(f"{value!r} is not an IPv4 {what}.")
+        return network
+
+    def address(self, value: Any, what: str = "address") -> IPv4Address:
+        try:
+            address = ip_address(value)
+        except (ValueError, TypeError):
+            raise self.fail(f"{value!r} is not a valid IPv4 {what}.") from None
+        if not isinstance(address, IPv4Address):
+            raise self.fail(f"{value!r} is not an IPv4 {what}.")
+        return address
+
+    def tags(self, key: str = "Tags") -> Tags:
+        pairs = []
+        for tag in self.list(key):
+            if not isinstance(tag, dict) or not isinstance(tag.get("Key"), str):
+                raise self.fail("every tag must be an object with Key and Value.")
+            pairs.append((tag["Key"], str(tag.get("Value", ""))))
+        return tuple(pairs)
+
+
+def _items(bundle: dict[str, Any], key: str, id_field: str) -> Iterable[_Reader]:
+    value = bundle.get(key) or []
+    if not isinstance(value, list):
+        raise InvalidBundle("InvalidParameterValue", f"The bundle key {key} must be a list.")
+    for position, item in enumerate(value):
+        rid = item.get(id_field) if isinstance(item, dict) else None
+        reader = _Reader(item, rid if isinstance(rid, str) and rid else f"{key}[{position}]")
+        if not isinstance(rid, str) or not rid:
+            raise reader.fail(f"the field {id_field} is missing.", "MissingParameter")
+        yield reader
+
+
+def read_vpc(r: _Reader) -> Vpc:
+    blocks: list[IPv4Network] = []
+    assoc_ids: list[str] = []
+    for assoc in r.list("CidrBlockAssociationSet"):
+        if not isinstance(assoc, dict):
+            raise r.fail("CidrBlockAssociationSet entries must be objects.")
+        state = (assoc.get("CidrBlockState") or {}).get("State", "associated")
+        if state in ("disassociated", "disassociating", "failed", "failing"):
+            continue
+        blocks.append(r.network(assoc.get("CidrBlock"), "CIDR block"))
+        assoc_ids.append(str(assoc.get("AssociationId") or ""))
+    primary = r.network(r.str("CidrBlock"), "CIDR block")
+    if primary not in blocks:
+        blocks.insert(0, primary)
+        assoc_ids.insert(0, "")
+    elif blocks[0] != primary:
+        i = blocks.index(primary)
+        blocks.insert(0, blocks.pop(i))
+        assoc_ids.insert(0, assoc_ids.pop(i))
+    is_default = r.bool("IsDefault", False)
+    return Vpc(
+        vpc_id=r.rid,
+        cidr_blocks=tuple(blocks),
+        cidr_association_ids=tuple(assoc_ids),
+        is_default=is_default,
+        enable_dns_support=r.bool("EnableDnsSupport", True),
+        enable_dns_hostnames=r.bool("EnableDnsHostnames", is_default),
+        instance_tenancy=r.str("InstanceTenancy", "default"),
+        tags=r.tags(),
+    )
+
+
+def read_subnet(r: _Reader) -> Subnet:
+    return Subnet(
+        subnet_id=r.rid,
+        vpc_id=r.str("VpcId"),
+        cidr_block=r.network(r.str("CidrBlock"), "CIDR block"),
+        availability_zone=r.str("AvailabilityZone"),
+        map_public_ip_on_launch=r.bool("MapPublicIpOnLaunch", False),
+        default_for_az=r.bool("DefaultForAz", False),
+        tags=r.tags(),
+    )
+
+
+_TARGET_KEYS = (
+    ("NatGatewayId", "nat-gateway"),
+    ("InstanceId", "instance"),
+    ("NetworkInterfaceId", "network-interface"),
+    ("VpcPeeringConnectionId", "vpc-peering-connection"),
+    ("TransitGatewayId", "transit-gateway"),
+    ("EgressOnlyInternetGatewayId", "egress-only-internet-gateway"),
+    ("CarrierGatewayId", "carrier-gateway"),
+    ("LocalGatewayId", "local-gateway"),
+    ("CoreNetworkArn", "core-network"),
+)
+
+
+def _route_target(r: _Reader, route: dict[str, Any]) -> tuple[str, str]:
+    gateway = route.get("GatewayId")
+    if gateway == "local":
+        return "local", "local"
+    if isinstance(gateway, str) and gateway.startswith("igw-"):
+        return "internet-gateway", gateway
+    for key, kind in _TARGET_KEYS:
+        value = route.get(key)
+        if isinstance(value, str) and value:
+            return kind, value
+    if isinstance(gateway, str) and gateway:
+        return "gateway", gateway
+    raise r.fail(f"the route to {route.get('DestinationCidrBlock')} has no target.")
+
+
+def read_route_table(r: _Reader) -> RouteTable:
+    routes: list[Route] = []
+    for route in r.list("Routes"):
+        if not isinstance(route, dict):
+            raise r.fail("Routes entries must be objects.")
+        if "DestinationCidrBlock" not in route:
+            continue  # IPv6 or prefix-list destinations: not modelled
+        kind, target = _route_target(r, route)
+        state = route.get("State")
+        routes.append(
+            Route(
+                destination=r.network(route["DestinationCidrBlock"], "route destination"),
+                target_type=kind,
+                target_id=target,
+                origin=str(
+                    route.get("Origin")
+                    or ("CreateRouteTable" if kind == "local" else "CreateRoute")
+                ),
+                imported_state=str(state) if isinstance(state, str) else None,
+            )
+        )
+    associations: list[RouteTableAssociation] = []
+    for assoc in r.list("Associations"):
+        if not isinstance(assoc, dict):
+            raise r.fail("Associations entries must be objects.")
+        state = (assoc.get("AssociationState") or {}).get("State", "associated")
+        if state not in ("associated", "associating"):
+            continue
+        if assoc.get("GatewayId") and not assoc.get("SubnetId"):
+            continue  # edge association (later scope)
+        associations.append(
+            RouteTableAssociation(
+                association_id=str(assoc.get("RouteTableAssociationId") or ""),
+                subnet_id=assoc.get("SubnetId") or None,
+                main=bool(assoc.get("Main", False)),
+            )
+        )
+    return RouteTable(
+        route_table_id=r.rid,
+        vpc_id=r.str("VpcId"),
+        routes=tuple(routes),
+        associations=tuple(associations),
+        tags=r.tags(),
+    )
+
+
+def read_internet_gateway(r: _Reader) -> InternetGateway:
+    vpc_id = None
+    for attachment in r.list("Attachments"):
+        if isinstance(attachment, dict) and attachment.get("State", "available") in (
+            "available",
+            "attached",
+            "attaching",
+        ):
+            vpc_id = attachment.get("VpcId")
+    return InternetGateway(internet_gateway_id=r.rid, vpc_id=vpc_id, tags=r.tags())
+
+
+def read_nat_gateway(r: _Reader) -> NatGateway:
+    addresses = [a for a in r.list("NatGatewayAddresses") if isinstance(a, dict)]
+    primary = next(
+        (a for a in addresses if a.get("IsPrimary", True)), addresses[0] if addresses else {}
+    )
+    private_ip = primary.get("PrivateIp")
+    state = r.str("State", "available")
+    return NatGateway(
+        nat_gateway_id=r.rid,
+        subnet_id=r.str("SubnetId"),
+        vpc_id=r.str("VpcId"),
+        network_interface_id=str(primary.get("NetworkInterfaceId") or ""),
+        private_ip=r.address(private_ip, "NAT gateway private IP")
+        if private_ip
+        else IPv4Address(0),
+        connectivity_type=r.str("ConnectivityType", "public"),
+        allocation_id=primary.get("AllocationId") or None,
+        public_ip=r.address(primary["PublicIp"], "NAT gateway public IP")
+        if primary.get("PublicIp")
+        else None,
+        state=state,
+        tags=r.tags(),
+    )
+
+
+def _read_permissions(r: _Reader, key: str) -> tuple[SecurityGroupRule, ...]:
+    rules: list[SecurityGroupRule] = []
+    for perm in r.list(key):
+        if not isinstance(perm, dict):
+            raise r.fail(f"{key} entries must be objects.")
+        protocol = str(perm.get("IpProtocol", "-1")).lower()
+        protocol = PROTOCOL_NAMES.get(protocol, protocol)
+        ports: dict[str, int | None] = {}
+        for field in ("FromPort", "ToPort"):
+            value = perm.get(field)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise r.fail(f"{field} must be a whole number.")
+            ports[field] = value
+        if protocol == "-1":
+            ports = {"FromPort": None, "ToPort": None}
+
+        base = SecurityGroupRule(
+            protocol=protocol, from_port=ports["FromPort"], to_port=ports["ToPort"]
+        )
+        rule = partial(dataclasses.replace, base)
+
+        for ip_range in perm.get("IpRanges") or []:
+            rules.append(
+                rule(
+                    cidr=r.network(ip_range.get("CidrIp"), "CIDR"),
+                    description=ip_range.get("Description"),
+                )
+            )
+        for pair in perm.get("UserIdGroupPairs") or []:
+            rules.append(
+                rule(group_id=str(pair.get("GroupId")), description=pair.get("Description"))
+            )
+        for prefix_list in perm.get("PrefixListIds") or []:
+            rules.append(
+                rule(
+                    prefix_list_id=str(prefix_list.get("PrefixListId")),
+                    description=prefix_list.get("Description"),
+                )
+            )
+    return tuple(rules)
+
+
+def read_security_group(r: _Reader) -> SecurityGroup:
+    return SecurityGroup(
+        group_id=r.rid,
+        group_name=r.str("GroupName", r.rid),
+        vpc_id=r.str("VpcId"),
+        description=r.str("Description", ""),
+        ingress=_read_permissions(r, "IpPermissions"),
+        egress=_read_permissions(r, "IpPermissionsEgress"),
+        tags=r.tags(),
+    )
+
+
+def read_network_acl(r: _Reader) -> NetworkAcl:
+    entries: list[NetworkAclEntry] = []
+    for entry in r.list("Entries"):
+        if not isinstance(entry, dict):
+            raise r.fail("Entries must be objects.")
+        if "CidrBlock" not in entry:
+            continue  # IPv6 entry
+        entry_reader = _Reader(entry, r.rid)
+        protocol = str(entry.get("Protocol", "-1")).lower()
+        protocol = PROTOCOL_NUMBERS.get(protocol, protocol)
+        port_range = entry.get("PortRange")
+        icmp = entry.get("IcmpTypeCode")
+        number = entry_reader.int("RuleNumber")
+        if number is None:
+            raise r.fail("an entry has no RuleNumber.", "MissingParameter")
+        entries.append(
+            NetworkAclEntry(
+                rule_number=number,
+                egress=entry_reader.bool("Egress", False),
+                rule_action=entry_reader.str("RuleAction", "deny").lower(),
+                protocol=protocol,
+                cidr=r.network(entry.get("CidrBlock"), "CIDR"),
+                port_range=(int(port_range.get("From", 0)), int(port_range.get("To", 65535)))
+                if protocol in ("6", "17") and isinstance(port_range, dict)
+                else None,
+                icmp_type_code=(int(icmp.get("Type", -1)), int(icmp.get("Code", -1)))
+                if protocol == "1" and isinstance(icmp, dict)
+                else None,
+            )
+        )
+    associations = tuple(
+        NetworkAclAssociation(
+            association_id=str(a.get("NetworkAclAssociationId") or ""),
+            subnet_id=str(a.get("SubnetId")),
+        )
+        for a in r.list("Associations")
+        if isinstance(a, dict) and a.get("SubnetId")
+    )
+    return NetworkAcl(
+        network_acl_id=r.rid,
+        vpc_id=r.str("VpcId"),
+        is_default=r.bool("IsDefault", False),
+        entries=tuple(sorted(entries, key=lambda e: (e.egress, e.rule_number))),
+        associations=associations,
+        tags=r.tags(),
+    )
+
+
+def read_network_interface(
+    r: _Reader,
+    eip_public_ips: set[str],
+    *,
+    instance_id: str | None = None,
+    subnet_fallback: str | None = None,
+    vpc_fallback: str | None = None,
+) -> NetworkInterface:
+    private_ips: list[PrivateIpAddress] = []
+    primary_text = r.opt_str("PrivateIpAddress")
+    for entry in r.list("PrivateIpAddresses"):
+        if not isinstance(entry, dict):
+            raise r.fail("PrivateIpAddresses entries must be objects.")
+        address = r.address(entry.get("PrivateIpAddress"), "private IP")
+        association = entry.get("Association") or {}
+        public = association.get("PublicIp")
+        is_eip = bool(association.get("AllocationId")) or public in eip_public_ips
+        private_ips.append(
+            PrivateIpAddress(
+                address=address,
+                primary=bool(entry.get("Primary", str(address) == primary_text)),
+                public_ip=r.address(public, "public IP") if public and not is_eip else None,
+            )
+        )
+    if not private_ips:
+        if primary_text is None:
+            raise r.fail("the network interface has no private IP address.", "MissingParameter")
+        association = r.obj("Association") or {}
+        public = association.get("PublicIp")
+        private_ips.append(
+            PrivateIpAddress(
+                address=r.address(primary_text, "private IP"),
+                primary=True,
+                public_ip=r.address(public, "public IP")
+                if public and not association.get("AllocationId") and public not in eip_public_ips
+                else None,
+            )
+        )
+    if not any(ip.primary for ip in private_ips):
+        private_ips[0] = PrivateIpAddress(private_ips[0].address, True, private_ips[0].public_ip)
+    attachment = None
+    attach = r.obj("Attachment")
+    if attach is not None and attach.get("Status", "attached") in ("attached", "attaching"):
+        attachment = Attachment(
+            attachment_id=str(attach.get("AttachmentId") or ""),
+            device_index=int(attach.get("DeviceIndex", 0) or 0),
+            instance_id=attach.get("InstanceId") or instance_id,
+            status=str(attach.get("Status", "attached")),
+            delete_on_termination=bool(attach.get("DeleteOnTermination", True)),
+        )
+    groups = tuple(str(g.get("GroupId")) for g in r.list("Groups") if isinstance(g, dict))
+    return NetworkInterface(
+        network_interface_id=r.rid,
+        subnet_id=r.data.get("SubnetId") or subnet_fallback or r.str("SubnetId"),
+        vpc_id=r.data.get("VpcId") or vpc_fallback or r.str("VpcId"),
+        availability_zone=str(r.data.get("AvailabilityZone") or ""),
+        private_ip_addresses=tuple(private_ips),
+        groups=groups,
+        source_dest_check=r.bool("SourceDestCheck", True),
+        attachment=attachment,
+        interface_type=r.str("InterfaceType", "interface"),
+        description=r.str("Description", ""),
+        requester_managed=r.bool("RequesterManaged", False),
+        mac_address=r.str("MacAddress", ""),
+        tags=r.tags("TagSet") or r.tags("Tags"),
+    )
+
+
+def read_instance(r: _Reader, reservation_id: str) -> Instance:
+    state = (r.obj("State") or {}).get("Name", "running")
+    placement = r.obj("Placement") or {}
+    return Instance(
+        instance_id=r.rid,
+        subnet_id=r.str("SubnetId"),
+        vpc_id=r.str("VpcId"),
+        state=str(state),
+        instance_type=r.str("InstanceType", "t3.micro"),
+        image_id=r.str("ImageId", "ami-0abcdef1234567890"),
+        key_name=r.opt_str("KeyName"),
+        availability_zone=str(placement.get("AvailabilityZone") or ""),
+        reservation_id=reservation_id,
+        # Not in describe-instances: our export writes it; a real export implies it from an
+        # auto-assigned public address.
+        associate_public_ip=r.bool(
+            "AssociatePublicIpAddress", bool(r.data.get("PublicIpAddress")) and not _has_eip(r)
+        ),
+        tags=r.tags(),
+    )
+
+
+def _has_eip(r: _Reader) -> bool:
+    for eni in r.list("NetworkInterfaces"):
+        association = (eni.get("Association") or {}) if isinstance(eni, dict) else {}
+        if association.get("AllocationId") or association.get("IpOwnerId") not in (None, "amazon"):
+            return True
+    return False
+
+
+def read_address(r: _Reader) -> Address:
+    private = r.opt_str("PrivateIpAddress")
+    return Address(
+        allocation_id=r.rid,
+        public_ip=r.address(r.str("PublicIp"), "public IP"),
+        association_id=r.opt_str("AssociationId"),
+        network_interface_id=r.opt_str("NetworkInterfaceId"),
+        private_ip=r.address(private, "private IP") if private else None,
+        tags=r.tags(),
+    )
+
+
+def read_peering(r: _Reader) -> VpcPeeringConnection:
+    def side(key: str) -> tuple[str, tuple[IPv4Network, ...], str | None]:
+        info = r.obj(key) or {}
+        blocks = [b.get("CidrBlock") for b in info.get("CidrBlockSet") or [] if isinstance(b, dict)]
+        if not blocks and info.get("CidrBlock"):
+            blocks = [info["CidrBlock"]]
+        vpc_id = info.get("VpcId")
+        if not isinstance(vpc_id, str):
+            raise r.fail(f"{key}.VpcId is missing.", "MissingParameter")
+        return vpc_id, tuple(r.network(b, "CIDR block") for b in blocks), info.get("Region")
+
+    requester, requester_cidrs, requester_region = side("RequesterVpcInfo")
+    accepter, accepter_cidrs, accepter_region = side("AccepterVpcInfo")
+    return VpcPeeringConnection(
+        vpc_peering_connection_id=r.rid,
+        requester_vpc_id=requester,
+        accepter_vpc_id=accepter,
+        status=str((r.obj("Status") or {}).get("Code", "active")),
+        requester_cidrs=requester_cidrs,
+        accepter_cidrs=accepter_cidrs,
+        requester_region=requester_region,
+        accepter_region=accepter_region,
+        tags=r.tags(),
+    )
+
+
+def read_bundle(bundle: Any) -> list[Any]:
+    """Every resource of a bundle, in dependency order; instances bring their nested ENIs.
+
+    Instances without a subnet (terminated ones in real exports) are skipped: they hold nothing.
+    """
+    if not isinstance(bundle, dict):
+        raise InvalidBundle("InvalidParameterValue", "A bundle must be a JSON object.")
+    simple: list[tuple[str, str, Callable[[_Reader], Any]]] = [
+        ("Vpcs", "VpcId", read_vpc),
+        ("Subnets", "SubnetId", read_subnet),
+        ("InternetGateways", "InternetGatewayId", read_internet_gateway),
+        ("RouteTables", "RouteTableId", read_route_table),
+        ("NetworkAcls", "NetworkAclId", read_network_acl),
+        ("SecurityGroups", "GroupId", read_security_group),
+    ]
+    resources: list[Any] = []
+    for key, id_field, reader in simple:
+        resources.extend(reader(r) for r in _items(bundle, key, id_field))
+    addresses = [read_address(r) for r in _items(bundle, "Addresses", "AllocationId")]
+    eip_ips = {str(a.public_ip) for a in addresses}
+    enis = {
+        r.rid: read_network_interface(r, eip_ips)
+        for r in _items(bundle, "NetworkInterfaces", "NetworkInterfaceId")
+    }
+    instances: list[Instance] = []
+    reservations = bundle.get("Reservations") or []
+    if not isinstance(reservations, list):
+        raise InvalidBundle("InvalidParameterValue", "The bundle key Reservations must be a list.")
+    for reservation in reservations:
+        if not isinstance(reservation, dict):
+            raise InvalidBundle("InvalidParameterValue", "Reservations entries must be objects.")
+        reservation_id = str(reservation.get("ReservationId") or "")
+        for r in _items(reservation, "Instances", "InstanceId"):
+            if not r.data.get("SubnetId"):
+                continue  # a terminated instance of a real export: it holds nothing any more
+            instance = read_instance(r, reservation_id)
+            instances.append(instance)
+            for nested in _items(r.data, "NetworkInterfaces", "NetworkInterfaceId"):
+                if nested.rid not in enis:
+                    enis[nested.rid] = read_network_interface(
+                        nested,
+                        eip_ips,
+                        instance_id=instance.instance_id,
+                        subnet_fallback=instance.subnet_id,
+                        vpc_fallback=instance.vpc_id,
+                    )
+    resources.extend(enis.values())
+    resources.extend(instances)
+    resources.extend(read_nat_gateway(r) for r in _items(bundle, "NatGateways", "NatGatewayId"))
+    resources.extend(addresses)
+    resources.extend(
+        read_peering(r) for r in _items(bundle, "VpcPeeringConnections", "VpcPeeringConnectionId")
+    )
+    return resources

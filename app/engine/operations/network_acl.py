@@ -1,0 +1,245 @@
+"""Network ACL operations: create, delete, numbered entries, and moving a subnet's association."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..addressing import parse_cidr
+from ..defaults import DEFAULT_DENY_RULE, new_network_acl
+from ..model import NetworkAcl, NetworkAclAssociation, NetworkAclEntry
+from ..topology import Topology
+from ._rules import QUOTAS, parse_tags, refuse, require
+
+PROTOCOL_NUMBERS = {
+    "tcp": "6",
+    "6": "6",
+    "udp": "17",
+    "17": "17",
+    "icmp": "1",
+    "1": "1",
+    "-1": "-1",
+    "all": "-1",
+}
+
+
+def create_network_acl(topology: Topology, *, vpc_id: str, tags: Any = None) -> NetworkAcl:
+    """A custom NACL denies everything until entries are added (VPC UG: vpc-network-acls)."""
+    vpc = topology.get("vpc", vpc_id)
+    count = sum(1 for a in topology.network_acls.values() if a.vpc_id == vpc_id)
+    require(
+        count < QUOTAS["nacls_per_vpc"],
+        "NetworkAclLimitExceeded",
+        f"A VPC holds at most {QUOTAS['nacls_per_vpc']} network ACLs.",
+    )
+    acl = dataclasses.replace(new_network_acl(vpc, topology.ids), tags=parse_tags(tags))
+    return topology.put(acl)  # type: ignore[no-any-return]
+
+
+def delete_network_acl(topology: Topology, *, network_acl_id: str) -> None:
+    acl: NetworkAcl = topology.get("network-acl", network_acl_id)
+    require(
+        not acl.is_default,
+        "InvalidParameterValue",
+        f"{network_acl_id} is the default network ACL of {acl.vpc_id}; it is deleted with the VPC.",
+    )
+    if acl.associations:
+        raise refuse(
+            "DependencyViolation",
+            f"{network_acl_id} is still associated with "
+            f"{', '.join(a.subnet_id for a in acl.associations)}.",
+        )
+    topology.remove("network-acl", network_acl_id)
+
+
+def _entry(
+    *,
+    rule_number: Any,
+    egress: Any,
+    rule_action: Any,
+    protocol: Any,
+    cidr_block: Any,
+    port_range: Any = None,
+    icmp_type_code: Any = None,
+) -> NetworkAclEntry:
+    require(
+        isinstance(rule_number, int)
+        and not isinstance(rule_number, bool)
+        and 1 <= rule_number <= 32766,
+        "InvalidParameterValue",
+        "A rule number is a whole number from 1 to 32766 (32767 is the * rule).",
+    )
+    require(isinstance(egress, bool), "InvalidParameterValue", "Egress must be true or false.")
+    action = str(rule_action or "").lower()
+    require(
+        action in ("allow", "deny"),
+        "InvalidParameterValue",
+        "RuleAction must be 'allow' or 'deny'.",
+    )
+    number = PROTOCOL_NUMBERS.get(str(protocol).lower())
+    if number is None:
+        require(
+            str(protocol).isdigit() and 0 <= int(str(protocol)) <= 255,
+            "InvalidParameterValue",
+            f"'{protocol}' is not a protocol: use tcp, udp, icmp, -1 (all) or a number.",
+        )
+        number = str(protocol)
+    cidr = parse_cidr(cidr_block, code="InvalidParameterValue", what="CIDR block")
+    ports = None
+    icmp = None
+    if number in ("6", "17"):
+        require(
+            isinstance(port_range, dict),
+            "MissingParameter",
+            "TCP and UDP entries need a PortRange with From and To.",
+        )
+        low, high = port_range.get("From"), port_range.get("To")
+        for value in (low, high):
+            require(
+                isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
+                "InvalidParameterValue",
+                "Port numbers run from 0 to 65535.",
+            )
+        require(low <= high, "InvalidParameterValue", f"From {low} is greater than To {high}.")
+        ports = (low, high)
+    elif number == "1":
+        data = icmp_type_code if isinstance(icmp_type_code, dict) else {}
+        icmp_type, icmp_code = data.get("Type", -1), data.get("Code", -1)
+        for value in (icmp_type, icmp_code):
+            require(
+                isinstance(value, int) and -1 <= value <= 255,
+                "InvalidParameterValue",
+                "ICMP type and code are -1 (any) or 0 to 255.",
+            )
+        icmp = (icmp_type, icmp_code)
+    return NetworkAclEntry(
+        rule_number=rule_number,
+        egress=egress,
+        rule_action=action,
+        protocol=number,
+        cidr=cidr,
+        port_range=ports,
+        icmp_type_code=icmp,
+    )
+
+
+def _sorted(entries: list[NetworkAclEntry]) -> tuple[NetworkAclEntry, ...]:
+    return tuple(sorted(entries, key=lambda e: (e.egress, e.rule_number)))
+
+
+def create_network_acl_entry(
+    topology: Topology, *, network_acl_id: str, **fields: Any
+) -> NetworkAclEntry:
+    """One numbered entry; the same number once per direction (VPC UG: vpc-network-acls)."""
+    acl: NetworkAcl = topology.get("network-acl", network_acl_id)
+    entry = _entry(**fields)
+    same_way = [e for e in acl.entries if e.egress == entry.egress]
+    if any(e.rule_number == entry.rule_number for e in same_way):
+        raise refuse(
+            "NetworkAclEntryAlreadyExists",
+            f"{network_acl_id} already has an {'outbound' if entry.egress else 'inbound'}"
+            f" rule number {entry.rule_number}.",
+        )
+    numbered = [e for e in same_way if e.rule_number != DEFAULT_DENY_RULE]
+    require(
+        len(numbered) < QUOTAS["nacl_rules_per_direction"],
+        "NetworkAclEntryLimitExceeded",
+        f"A network ACL holds at most {QUOTAS['nacl_rules_per_direction']} rules per direction.",
+    )
+    topology.put(dataclasses.replace(acl, entries=_sorted([*acl.entries, entry])))
+    return entry
+
+
+def _find(acl: NetworkAcl, rule_number: Any, egress: Any) -> NetworkAclEntry:
+    for e in acl.entries:
+        if e.rule_number == rule_number and e.egress == egress:
+            return e
+    raise refuse(
+        "InvalidNetworkAclEntry.NotFound",
+        f"{acl.network_acl_id} has no {'outbound' if egress else 'inbound'} rule "
+        f"number {rule_number}.",
+    )
+
+
+def replace_network_acl_entry(
+    topology: Topology, *, network_acl_id: str, **fields: Any
+) -> NetworkAclEntry:
+    acl: NetworkAcl = topology.get("network-acl", network_acl_id)
+    entry = _entry(**fields)
+    old = _find(acl, entry.rule_number, entry.egress)
+    entries = [entry if e is old else e for e in acl.entries]
+    topology.put(dataclasses.replace(acl, entries=_sorted(entries)))
+    return entry
+
+
+def delete_network_acl_entry(
+    topology: Topology, *, network_acl_id: str, rule_number: int, egress: bool
+) -> None:
+    acl: NetworkAcl = topology.get("network-acl", network_acl_id)
+    require(
+        rule_number != DEFAULT_DENY_RULE,
+        "InvalidParameterValue",
+        "The * rule (32767) cannot be deleted: it denies whatever no rule matched.",
+    )
+    old = _find(acl, rule_number, egress)
+    topology.put(dataclasses.replace(acl, entries=tuple(e for e in acl.entries if e is not old)))
+
+
+def replace_network_acl_association(
+    topology: Topology, *, association_id: str, network_acl_id: str
+) -> NetworkAclAssociation:
+    """Move a subnet to another NACL of its VPC; a subnet has exactly one NACL."""
+    target: NetworkAcl = topology.get("network-acl", network_acl_id)
+    for acl in topology.network_acls.values():
+        for association in acl.associations:
+            if association.association_id == association_id:
+                subnet = topology.subnets[association.subnet_id]
+                require(
+                    subnet.vpc_id == target.vpc_id,
+                    "InvalidParameterValue",
+                    f"{network_acl_id} belongs to another VPC than {subnet.subnet_id}.",
+                )
+                moved = NetworkAclAssociation(
+                    topology.ids.new("network-acl-association"), subnet.subnet_id
+                )
+                topology.put(
+                    dataclasses.replace(
+                        acl,
+                        associations=tuple(
+                            a for a in acl.associations if a.association_id != association_id
+                        ),
+                    )
+                )
+                target = topology.network_acls[network_acl_id]
+                topology.put(
+                    dataclasses.replace(target, associations=(*target.associations, moved))
+                )
+                return moved
+    raise refuse(
+        "InvalidAssociationID.NotFound",
+        f"The network ACL association '{association_id}' does not exist.",
+    )
+
+
+def associate_subnet_with_acl(
+    topology: Topology, *, network_acl_id: str, subnet_id: str
+) -> NetworkAclAssociation:
+    """What the console's "Edit subnet associations" does for a NACL."""
+    subnet = topology.get("subnet", subnet_id)
+    target: NetworkAcl = topology.get("network-acl", network_acl_id)
+    require(
+        subnet.vpc_id == target.vpc_id,
+        "InvalidParameterValue",
+        f"{network_acl_id} belongs to another VPC than {subnet_id}.",
+    )
+    for acl in topology.network_acls.values():
+        for association in acl.associations:
+            if association.subnet_id == subnet_id:
+                return replace_network_acl_association(
+                    topology,
+                    association_id=association.association_id,
+                    network_acl_id=network_acl_id,
+                )
+    association = NetworkAclAssociation(topology.ids.new("network-acl-association"), subnet_id)
+    topology.put(dataclasses.replace(target, associations=(*target.associations, association)))
+    return association

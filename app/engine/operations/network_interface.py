@@ -1,0 +1,290 @@
+"""Network interface operations: create with a fixed or automatic IP, secondary IPs, attach."""
+
+from __future__ import annotations
+
+import dataclasses
+from ipaddress import IPv4Address
+from typing import Any
+
+from ..addressing import check_requested_address, lowest_free, parse_address
+from ..model import Attachment, NetworkInterface, PrivateIpAddress, Subnet
+from ..topology import Topology
+from ._rules import QUOTAS, parse_tags, refuse, require
+
+
+def mac_for(eni_id: str) -> str:
+    """A stable, locally administered MAC address derived from the ENI id."""
+    digits = eni_id.split("-")[-1][-10:].rjust(10, "0")
+    return "02:" + ":".join(digits[i : i + 2] for i in range(0, 10, 2))
+
+
+def check_groups(topology: Topology, vpc_id: str, groups: Any) -> tuple[str, ...]:
+    """SGs of the ENI's VPC, at most five (VPC UG: amazon-vpc-limits)."""
+    if groups is None:
+        default = next(
+            (g for g in topology.security_groups.values() if g.vpc_id == vpc_id and g.is_default),
+            None,
+        )
+        return (default.group_id,) if default else ()
+    require(
+        isinstance(groups, list | tuple),
+        "InvalidParameterValue",
+        "Security groups are a list of ids.",
+    )
+    unique = tuple(dict.fromkeys(str(g) for g in groups))
+    require(
+        len(unique) <= QUOTAS["sgs_per_eni"],
+        "SecurityGroupsPerInterfaceLimitExceeded",
+        f"A network interface has at most {QUOTAS['sgs_per_eni']} security groups.",
+    )
+    for group_id in unique:
+        sg = topology.get("security-group", group_id)
+        require(
+            sg.vpc_id == vpc_id,
+            "InvalidParameterValue",
+            f"{group_id} belongs to {sg.vpc_id}, not to {vpc_id}.",
+        )
+    return unique
+
+
+def _pick_addresses(
+    topology: Topology, subnet: Subnet, requested: list[str], count: int
+) -> list[IPv4Address]:
+    used = set(topology.used_addresses(subnet.subnet_id))
+    chosen: list[IPv4Address] = []
+    for text in requested:
+        address = parse_address(text, what="private IP address")
+        check_requested_address(subnet.cidr_block, address, used, subnet.subnet_id)
+        used.add(address)
+        chosen.append(address)
+    for _ in range(count):
+        address = lowest_free(subnet.cidr_block, used, subnet.subnet_id)
+        used.add(address)
+        chosen.append(address)
+    return chosen
+
+
+def create_network_interface(
+    topology: Topology,
+    *,
+    subnet_id: str,
+    private_ip_address: str | None = None,
+    groups: Any = None,
+    description: str = "",
+    secondary_private_ip_address_count: int = 0,
+    source_dest_check: bool = True,
+    tags: Any = None,
+) -> NetworkInterface:
+    """An ENI; its primary private IP is fixed for its life (EC2 UG: using-eni).
+
+    Without ``private_ip_address`` the subnet's DHCP picks the lowest free address *(our choice)*.
+    """
+    subnet: Subnet = topology.get("subnet", subnet_id)
+    require(
+        len(topology.network_interfaces) < QUOTAS["enis"],
+        "NetworkInterfaceLimitExceeded",
+        f"A region holds at most {QUOTAS['enis']} network interfaces.",
+    )
+    require(
+        isinstance(secondary_private_ip_address_count, int)
+        and 0 <= secondary_private_ip_address_count <= 49,
+        "InvalidParameterValue",
+        "The number of secondary private IPs is 0 to 49.",
+    )
+    group_ids = check_groups(topology, subnet.vpc_id, groups)
+    addresses = _pick_addresses(
+        topology,
+        subnet,
+        [private_ip_address] if private_ip_address else [],
+        (0 if private_ip_address else 1) + secondary_private_ip_address_count,
+    )
+    eni_id = topology.ids.new("network-interface")
+    eni = NetworkInterface(
+        network_interface_id=eni_id,
+        subnet_id=subnet_id,
+        vpc_id=subnet.vpc_id,
+        availability_zone=subnet.availability_zone,
+        private_ip_addresses=tuple(
+            PrivateIpAddress(a, primary=i == 0) for i, a in enumerate(addresses)
+        ),
+        groups=group_ids,
+        source_dest_check=source_dest_check,
+        description=description or "",
+        mac_address=mac_for(eni_id),
+        tags=parse_tags(tags),
+    )
+    return topology.put(eni)  # type: ignore[no-any-return]
+
+
+def delete_network_interface(topology: Topology, *, network_interface_id: str) -> None:
+    eni: NetworkInterface = topology.get("network-interface", network_interface_id)
+    if eni.attachment is not None:
+        raise refuse(
+            "InvalidNetworkInterface.InUse",
+            f"{network_interface_id} is attached to "
+            f"{eni.instance_id or 'an AWS service'}; detach it first.",
+        )
+    for eip in list(topology.addresses.values()):
+        if eip.network_interface_id == network_interface_id:
+            topology.put(
+                dataclasses.replace(
+                    eip, association_id=None, network_interface_id=None, private_ip=None
+                )
+            )
+    topology.remove("network-interface", network_interface_id)
+
+
+def assign_private_ip_addresses(
+    topology: Topology,
+    *,
+    network_interface_id: str,
+    private_ip_addresses: list[str] | None = None,
+    secondary_private_ip_address_count: int = 0,
+) -> NetworkInterface:
+    eni: NetworkInterface = topology.get("network-interface", network_interface_id)
+    subnet = topology.subnets[eni.subnet_id]
+    requested = list(private_ip_addresses or [])
+    require(
+        bool(requested) or secondary_private_ip_address_count > 0,
+        "MissingParameter",
+        "Give the addresses to add or how many to add.",
+    )
+    require(
+        len(eni.private_ip_addresses) + len(requested) + secondary_private_ip_address_count <= 50,
+        "PrivateIpAddressLimitExceeded",
+        "A network interface has at most 50 private IPs in the lab.",
+    )
+    added = _pick_addresses(topology, subnet, requested, secondary_private_ip_address_count)
+    return topology.put(
+        dataclasses.replace(  # type: ignore[no-any-return]
+            eni,
+            private_ip_addresses=eni.private_ip_addresses
+            + tuple(PrivateIpAddress(a) for a in added),
+        )
+    )
+
+
+def unassign_private_ip_addresses(
+    topology: Topology, *, network_interface_id: str, private_ip_addresses: list[str]
+) -> NetworkInterface:
+    """Remove secondary IPs; the primary one stays for the ENI's life. EIPs on them are freed."""
+    eni: NetworkInterface = topology.get("network-interface", network_interface_id)
+    gone = {parse_address(a, what="private IP address") for a in private_ip_addresses or []}
+    require(bool(gone), "MissingParameter", "Give the secondary private IPs to remove.")
+    for address in gone:
+        require(
+            address in eni.addresses,
+            "InvalidParameterValue",
+            f"{address} is not assigned to {network_interface_id}.",
+        )
+        require(
+            address != eni.primary_ip,
+            "InvalidParameterValue",
+            f"{address} is the primary private IP of {network_interface_id}; it stays for "
+            "the interface's life.",
+        )
+    for eip in list(topology.addresses.values()):
+        if eip.network_interface_id == network_interface_id and eip.private_ip in gone:
+            topology.put(
+                dataclasses.replace(
+                    eip, association_id=None, network_interface_id=None, private_ip=None
+                )
+            )
+    return topology.put(
+        dataclasses.replace(  # type: ignore[no-any-return]
+            eni,
+            private_ip_addresses=tuple(
+                ip for ip in eni.private_ip_addresses if ip.address not in gone
+            ),
+        )
+    )
+
+
+def attach_network_interface(
+    topology: Topology, *, network_interface_id: str, instance_id: str, device_index: int
+) -> NetworkInterface:
+    """A further ENI for an instance, in a subnet of the same AZ (EC2 UG: using-eni)."""
+    eni: NetworkInterface = topology.get("network-interface", network_interface_id)
+    instance = topology.get("instance", instance_id)
+    require(
+        instance.state not in ("terminated", "shutting-down"),
+        "IncorrectInstanceState",
+        f"Instance {instance_id} is {instance.state}.",
+    )
+    if eni.attachment is not None:
+        raise refuse(
+            "InvalidNetworkInterface.InUse",
+            f"{network_interface_id} is already attached to {eni.instance_id}.",
+        )
+    require(
+        isinstance(device_index, int) and 1 <= device_index <= 15,
+        "InvalidParameterValue",
+        "The device index of an added interface is 1 to 15 (0 is the primary interface).",
+    )
+    require(
+        eni.availability_zone == instance.availability_zone,
+        "InvalidParameterValue",
+        f"{network_interface_id} is in {eni.availability_zone} but {instance_id} runs in "
+        f"{instance.availability_zone}; an instance's interfaces share its AZ.",
+    )
+    for other in topology.enis_of_instance(instance_id):
+        require(
+            other.vpc_id == eni.vpc_id,
+            "InvalidParameterValue",
+            "All interfaces of an instance must be in the same VPC.",
+        )
+        if other.attachment and other.attachment.device_index == device_index:
+            raise refuse(
+                "InvalidParameterValue",
+                f"Device index {device_index} of {instance_id} is already used by "
+                f"{other.network_interface_id}.",
+            )
+    attachment = Attachment(
+        topology.ids.new("eni-attachment"), device_index, instance_id, delete_on_termination=False
+    )
+    return topology.put(dataclasses.replace(eni, attachment=attachment))  # type: ignore
+
+
+def detach_network_interface(topology: Topology, *, network_interface_id: str) -> NetworkInterface:
+    eni: NetworkInterface = topology.get("network-interface", network_interface_id)
+    if eni.attachment is None:
+        raise refuse(
+            "InvalidAttachmentID.NotFound", f"{network_interface_id} is not attached to anything."
+        )
+    if eni.requester_managed:
+        raise refuse(
+            "OperationNotPermitted",
+            f"{network_interface_id} is managed by AWS ({eni.description}).",
+        )
+    if eni.attachment.device_index == 0:
+        raise refuse(
+            "OperationNotPermitted",
+            f"{network_interface_id} is the primary interface (device index 0) of "
+            f"{eni.instance_id}; it cannot be detached.",
+        )
+    return topology.put(dataclasses.replace(eni, attachment=None))  # type: ignore
+
+
+def modify_network_interface_attribute(
+    topology: Topology,
+    *,
+    network_interface_id: str,
+    source_dest_check: bool | None = None,
+    groups: Any = None,
+    description: str | None = None,
+) -> NetworkInterface:
+    eni: NetworkInterface = topology.get("network-interface", network_interface_id)
+    changes: dict[str, Any] = {}
+    if source_dest_check is not None:
+        changes["source_dest_check"] = source_dest_check
+    if groups is not None:
+        require(
+            bool(groups),
+            "InvalidParameterValue",
+            "A network interface needs at least one security group.",
+        )
+        changes["groups"] = check_groups(topology, eni.vpc_id, groups)
+    if description is not None:
+        changes["description"] = description
+    require(bool(changes), "MissingParameter", "Nothing to change was given.")
+    return topology.put(dataclasses.replace(eni, **changes))  # type: ignore[no-any-return]

@@ -1,0 +1,225 @@
+"""Security group operations: create, delete, authorize and revoke rules in AWS's IpPermissions."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..addressing import parse_cidr
+from ..defaults import ALLOW_ALL_OUTBOUND
+from ..model import SecurityGroup, SecurityGroupRule
+from ..topology import Topology
+from ._rules import QUOTAS, parse_tags, refuse, require
+
+PROTOCOL_ALIASES = {
+    "tcp": "tcp",
+    "6": "tcp",
+    "udp": "udp",
+    "17": "udp",
+    "icmp": "icmp",
+    "1": "icmp",
+    "-1": "-1",
+    "all": "-1",
+}
+
+
+def create_security_group(
+    topology: Topology, *, group_name: str, description: str, vpc_id: str, tags: Any = None
+) -> SecurityGroup:
+    """A new group: no inbound rule, one outbound allow-all (VPC UG: security-group-rules)."""
+    topology.get("vpc", vpc_id)
+    name = (group_name or "").strip()
+    require(
+        0 < len(name) <= 255,
+        "InvalidParameterValue",
+        "A security group needs a name of 1 to 255 characters.",
+    )
+    require(
+        name.lower() != "default",
+        "InvalidParameterValue",
+        "The name 'default' belongs to the VPC's default security group.",
+    )
+    require(
+        not name.lower().startswith("sg-"),
+        "InvalidParameterValue",
+        "A security group name cannot start with 'sg-'.",
+    )
+    require(
+        len(description or "") <= 255,
+        "InvalidParameterValue",
+        "A description is at most 255 characters.",
+    )
+    for sg in topology.security_groups.values():
+        if sg.vpc_id == vpc_id and sg.group_name == name:
+            raise refuse(
+                "InvalidGroup.Duplicate", f"The security group '{name}' already exists in {vpc_id}."
+            )
+    require(
+        len(topology.security_groups) < QUOTAS["security_groups"],
+        "SecurityGroupLimitExceeded",
+        "The region holds at most 2,500 security groups.",
+    )
+    sg = SecurityGroup(
+        group_id=topology.ids.new("security-group"),
+        group_name=name,
+        vpc_id=vpc_id,
+        description=description or name,
+        egress=(ALLOW_ALL_OUTBOUND,),
+        tags=parse_tags(tags),
+    )
+    return topology.put(sg)  # type: ignore[no-any-return]
+
+
+def delete_security_group(topology: Topology, *, group_id: str) -> None:
+    sg: SecurityGroup = topology.get("security-group", group_id)
+    if sg.is_default:
+        raise refuse(
+            "CannotDelete",
+            f"{group_id} is the default security group of {sg.vpc_id}; it is deleted with the VPC.",
+        )
+    users = [e.network_interface_id for e in topology.enis_in_group(group_id)]
+    if users:
+        raise refuse("DependencyViolation", f"{group_id} is still used by {', '.join(users[:5])}.")
+    referrers = [
+        g.group_id
+        for g in topology.security_groups.values()
+        if g.group_id != group_id and any(r.group_id == group_id for r in g.ingress + g.egress)
+    ]
+    if referrers:
+        raise refuse(
+            "DependencyViolation",
+            f"{group_id} is referenced by rules of {', '.join(referrers[:5])}.",
+        )
+    topology.remove("security-group", group_id)
+
+
+def parse_permissions(
+    topology: Topology, sg: SecurityGroup, permissions: Any
+) -> list[SecurityGroupRule]:
+    """AWS's ``IpPermissions`` list, validated, flattened to one rule per peer."""
+    require(
+        isinstance(permissions, list) and bool(permissions),
+        "MissingParameter",
+        "Give at least one permission (IpProtocol, ports and a source or destination).",
+    )
+    rules: list[SecurityGroupRule] = []
+    for perm in permissions:
+        require(isinstance(perm, dict), "InvalidParameterValue", "A permission is an object.")
+        raw = str(perm.get("IpProtocol", "")).lower()
+        protocol = PROTOCOL_ALIASES.get(raw)
+        if protocol is None:
+            require(
+                raw.isdigit() and 0 <= int(raw) <= 255,
+                "InvalidParameterValue",
+                f"'{raw}' is not a protocol: use tcp, udp, icmp, -1 (all) or a number.",
+            )
+            protocol = raw
+        low, high = perm.get("FromPort"), perm.get("ToPort")
+        if protocol in ("tcp", "udp"):
+            for value in (low, high):
+                require(
+                    isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
+                    "InvalidParameterValue",
+                    f"{protocol} rules need FromPort and ToPort from 0 to 65535.",
+                )
+            require(
+                low <= high,
+                "InvalidParameterValue",
+                f"FromPort {low} is greater than ToPort {high}.",
+            )
+        elif protocol == "icmp":
+            low = -1 if low is None else low
+            high = -1 if high is None else high
+            for value in (low, high):
+                require(
+                    isinstance(value, int) and not isinstance(value, bool) and -1 <= value <= 255,
+                    "InvalidParameterValue",
+                    "ICMP type and code are -1 (any) or 0 to 255.",
+                )
+        else:
+            low = high = None
+        peers: list[dict[str, Any]] = []
+        for ip_range in perm.get("IpRanges") or []:
+            require(isinstance(ip_range, dict), "InvalidParameterValue", "IpRanges are objects.")
+            cidr = parse_cidr(ip_range.get("CidrIp"), code="InvalidParameterValue", what="CIDR")
+            peers.append({"cidr": cidr, "description": ip_range.get("Description")})
+        for pair in perm.get("UserIdGroupPairs") or []:
+            require(
+                isinstance(pair, dict), "InvalidParameterValue", "UserIdGroupPairs are objects."
+            )
+            other = topology.get("security-group", str(pair.get("GroupId")))
+            require(
+                other.vpc_id == sg.vpc_id or _peered(topology, other.vpc_id, sg.vpc_id),
+                "InvalidGroup.NotFound",
+                f"{other.group_id} is in {other.vpc_id}; a rule can only name a group of "
+                "the same VPC or of a peered VPC.",
+            )
+            peers.append({"group_id": other.group_id, "description": pair.get("Description")})
+        require(
+            bool(peers),
+            "MissingParameter",
+            "Each permission needs a source or destination: a CIDR (IpRanges) or a security "
+            "group (UserIdGroupPairs).",
+        )
+        for peer in peers:
+            rules.append(SecurityGroupRule(protocol=protocol, from_port=low, to_port=high, **peer))
+    return rules
+
+
+def _peered(topology: Topology, a: str, b: str) -> bool:
+    return any(
+        p.status == "active" and {p.requester_vpc_id, p.accepter_vpc_id} == {a, b}
+        for p in topology.peerings.values()
+    )
+
+
+def _same(a: SecurityGroupRule, b: SecurityGroupRule) -> bool:
+    """Rules are the same when they differ at most in their description."""
+    return dataclasses.replace(a, description=None) == dataclasses.replace(b, description=None)
+
+
+def authorize(
+    topology: Topology, *, group_id: str, ip_permissions: Any, egress: bool
+) -> SecurityGroup:
+    """AuthorizeSecurityGroupIngress/Egress; a repeated rule is ``InvalidPermission.Duplicate``."""
+    sg: SecurityGroup = topology.get("security-group", group_id)
+    new_rules = parse_permissions(topology, sg, ip_permissions)
+    existing = sg.egress if egress else sg.ingress
+    for rule in new_rules:
+        if any(_same(rule, old) for old in existing):
+            raise refuse(
+                "InvalidPermission.Duplicate",
+                f"{group_id} already has this {'outbound' if egress else 'inbound'} rule.",
+            )
+    require(
+        len(existing) + len(new_rules) <= QUOTAS["rules_per_sg"],
+        "RulesPerSecurityGroupLimitExceeded",
+        f"A security group holds at most {QUOTAS['rules_per_sg']} rules per direction.",
+    )
+    rules = existing + tuple(new_rules)
+    updated = (
+        dataclasses.replace(sg, egress=rules) if egress else dataclasses.replace(sg, ingress=rules)
+    )
+    return topology.put(updated)  # type: ignore[no-any-return]
+
+
+def revoke(
+    topology: Topology, *, group_id: str, ip_permissions: Any, egress: bool
+) -> SecurityGroup:
+    sg: SecurityGroup = topology.get("security-group", group_id)
+    gone = parse_permissions(topology, sg, ip_permissions)
+    existing = list(sg.egress if egress else sg.ingress)
+    for rule in gone:
+        match = next((old for old in existing if _same(rule, old)), None)
+        if match is None:
+            raise refuse(
+                "InvalidPermission.NotFound",
+                f"{group_id} has no such {'outbound' if egress else 'inbound'} rule.",
+            )
+        existing.remove(match)
+    updated = (
+        dataclasses.replace(sg, egress=tuple(existing))
+        if egress
+        else dataclasses.replace(sg, ingress=tuple(existing))
+    )
+    return topology.put(updated)  # type: ignore[no-any-return]

@@ -1,0 +1,109 @@
+"""Subnet operations: create inside the VPC in one AZ, delete, auto-assign public IP."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..addressing import check_block_size, parse_cidr
+from ..model import NetworkAclAssociation, Subnet, Vpc
+from ..regions import availability_zones
+from ..topology import Topology
+from ._rules import QUOTAS, parse_tags, refuse, require
+
+
+def create_subnet(
+    topology: Topology,
+    *,
+    vpc_id: str,
+    cidr_block: str,
+    availability_zone: str | None = None,
+    tags: Any = None,
+    map_public_ip_on_launch: bool = False,
+    default_for_az: bool = False,
+) -> Subnet:
+    """A subnet joins the main route table and the default NACL (VPC UG: subnet-sizing)."""
+    vpc: Vpc = topology.get("vpc", vpc_id)
+    block = parse_cidr(cidr_block, code="InvalidSubnet.Range", what="subnet CIDR block")
+    check_block_size(block, code="InvalidSubnet.Range", what="subnet CIDR block")
+    if not any(block.subnet_of(vpc_block) for vpc_block in vpc.cidr_blocks):
+        raise refuse(
+            "InvalidSubnet.Range",
+            f"The subnet {block} is not inside the VPC's CIDR blocks "
+            f"({', '.join(str(b) for b in vpc.cidr_blocks)}).",
+        )
+    for other in topology.subnets_of(vpc_id):
+        if other.cidr_block.overlaps(block):
+            raise refuse(
+                "InvalidSubnet.Conflict",
+                f"The subnet {block} overlaps {other.subnet_id} ({other.cidr_block}).",
+            )
+    zones = availability_zones(topology.region)
+    zone = availability_zone or zones[0]
+    require(
+        zone in zones,
+        "InvalidParameterValue",
+        f"{zone} is not an Availability Zone of {topology.region}; choose one of "
+        f"{', '.join(zones)}.",
+    )
+    require(
+        len(topology.subnets_of(vpc_id)) < QUOTAS["subnets_per_vpc"],
+        "SubnetLimitExceeded",
+        f"A VPC holds at most {QUOTAS['subnets_per_vpc']} subnets.",
+    )
+    subnet = Subnet(
+        subnet_id=topology.ids.new("subnet"),
+        vpc_id=vpc_id,
+        cidr_block=block,
+        availability_zone=zone,
+        map_public_ip_on_launch=map_public_ip_on_launch,
+        default_for_az=default_for_az,
+        tags=parse_tags(tags),
+    )
+    topology.put(subnet)
+    acl = topology.default_network_acl(vpc_id)
+    if acl is not None:  # AWS lists the implicit association on the default NACL
+        association = NetworkAclAssociation(
+            topology.ids.new("network-acl-association"), subnet.subnet_id
+        )
+        topology.put(dataclasses.replace(acl, associations=(*acl.associations, association)))
+    return subnet
+
+
+def delete_subnet(topology: Topology, *, subnet_id: str) -> None:
+    """Refused while network interfaces (instances, NAT gateways) are in it."""
+    subnet: Subnet = topology.get("subnet", subnet_id)
+    enis = topology.enis_in_subnet(subnet_id)
+    if enis:
+        users = [e.instance_id or e.network_interface_id for e in enis]
+        raise refuse(
+            "DependencyViolation",
+            f"The subnet {subnet.subnet_id} still has network interfaces "
+            f"({', '.join(users[:5])}); terminate or delete them first.",
+        )
+    for rtb in list(topology.route_tables.values()):
+        if subnet_id in rtb.subnet_ids:
+            topology.put(
+                dataclasses.replace(
+                    rtb, associations=tuple(a for a in rtb.associations if a.subnet_id != subnet_id)
+                )
+            )
+    for acl in list(topology.network_acls.values()):
+        if any(a.subnet_id == subnet_id for a in acl.associations):
+            topology.put(
+                dataclasses.replace(
+                    acl, associations=tuple(a for a in acl.associations if a.subnet_id != subnet_id)
+                )
+            )
+    topology.remove("subnet", subnet_id)
+
+
+def modify_subnet_attribute(
+    topology: Topology, *, subnet_id: str, map_public_ip_on_launch: bool
+) -> Subnet:
+    subnet: Subnet = topology.get("subnet", subnet_id)
+    return topology.put(
+        dataclasses.replace(  # type: ignore[no-any-return]
+            subnet, map_public_ip_on_launch=map_public_ip_on_launch
+        )
+    )

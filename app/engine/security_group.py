@@ -1,0 +1,100 @@
+"""Security groups: the union of allow rules of every group on an ENI, stateful.
+
+Sources: VPC UG security-group-rules ("rules are permissive only", "stateful") and
+default-security-group. A rule that names a group matches the *private* IPs of the ENIs in that
+group (VPC UG: security-group-rules, "Security group referencing"), never their public IPs, so
+traffic hairpinned through an IGW is not matched by such a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+
+from .model import SecurityGroup, SecurityGroupRule
+from .packet import PROTOCOL_NUMBERS, Header
+from .topology import Topology
+
+
+@dataclass(frozen=True)
+class SgDecision:
+    """Evidence of a security-group evaluation.
+
+    ``reason`` is ``rule`` (``group`` and ``rule`` matched), ``reply`` (stateful: the reply of an
+    allowed connection), ``no-rule`` (nothing matched) or ``no-rules`` (no rule at all that way).
+    """
+
+    allowed: bool
+    direction: str
+    groups: tuple[SecurityGroup, ...]
+    reason: str
+    group: SecurityGroup | None = None
+    rule: SecurityGroupRule | None = None
+
+
+def protocol_matches(rule: SecurityGroupRule, header: Header) -> bool:
+    if rule.protocol == "-1":
+        return True
+    if rule.protocol in ("tcp", "udp"):
+        if rule.protocol != header.protocol:
+            return False
+        port = header.destination_port
+        low = rule.from_port if rule.from_port is not None else 0
+        high = rule.to_port if rule.to_port is not None else 65535
+        return port is not None and low <= port <= high
+    if rule.protocol == "icmp":
+        if header.protocol != "icmp":
+            return False
+        rule_type = rule.from_port if rule.from_port is not None else -1
+        rule_code = rule.to_port if rule.to_port is not None else -1
+        return rule_type in (-1, header.icmp_type) and rule_code in (-1, header.icmp_code)
+    return rule.protocol == str(PROTOCOL_NUMBERS.get(header.protocol))
+
+
+def peer_matches(
+    topology: Topology, rule: SecurityGroupRule, peer: IPv4Address, vpc_id: str
+) -> bool:
+    """Does the rule's source/destination cover ``peer``, seen from an ENI in ``vpc_id``?"""
+    if rule.cidr is not None:
+        return peer in rule.cidr
+    if rule.group_id is not None:
+        for eni in topology.enis_in_group(rule.group_id):
+            if peer in eni.addresses and (
+                eni.vpc_id == vpc_id or _peered(topology, eni.vpc_id, vpc_id)
+            ):
+                return True
+        return False
+    return False  # prefix lists are kept but not resolved (later scope)
+
+
+def _peered(topology: Topology, a: str, b: str) -> bool:
+    return any(
+        p.status == "active" and {p.requester_vpc_id, p.accepter_vpc_id} == {a, b}
+        for p in topology.peerings.values()
+    )
+
+
+def evaluate_security_groups(
+    topology: Topology,
+    group_ids: tuple[str, ...],
+    header: Header,
+    direction: str,
+    vpc_id: str,
+) -> SgDecision:
+    """Evaluate a new connection against every group of an ENI (``ingress`` or ``egress``)."""
+    groups = tuple(topology.security_groups[g] for g in group_ids if g in topology.security_groups)
+    peer = header.source_ip if direction == "ingress" else header.destination_ip
+    any_rule = False
+    for group in groups:
+        rules = group.ingress if direction == "ingress" else group.egress
+        for rule in rules:
+            any_rule = True
+            if protocol_matches(rule, header) and peer_matches(topology, rule, peer, vpc_id):
+                return SgDecision(True, direction, groups, "rule", group, rule)
+    return SgDecision(False, direction, groups, "no-rule" if any_rule else "no-rules")
+
+
+def reply_decision(topology: Topology, group_ids: tuple[str, ...], direction: str) -> SgDecision:
+    """Security groups are stateful: the reply of an allowed connection always passes."""
+    groups = tuple(topology.security_groups[g] for g in group_ids if g in topology.security_groups)
+    return SgDecision(True, direction, groups, "reply")

@@ -1,0 +1,102 @@
+"""The result of an analysis as plain data: paths of hops, and one explanation per block.
+
+Shapes follow ``shared/docs/api-contract.md`` ("Analyses"); ``to_dict`` gives that JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .packet import Header
+
+ACTIONS = frozenset({"sent", "forwarded", "allowed", "blocked", "translated", "delivered"})
+
+
+@dataclass(frozen=True)
+class Component:
+    """A reference to the component a hop passes: id, type (kebab-case AWS kind) and name."""
+
+    id: str
+    type: str
+    name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.name:
+            data["name"] = self.name
+        return data
+
+
+@dataclass
+class Hop:
+    """One component the packet meets, what it did, and the evidence (route, rule, translation)."""
+
+    component: Component
+    action: str
+    inbound_header: Header
+    outbound_header: Header
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise ValueError(f"unknown hop action {self.action!r}")
+
+    def to_dict(self, sequence: int) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "sequence": sequence,
+            "component": self.component.to_dict(),
+            "action": self.action,
+            "inbound_header": self.inbound_header.to_dict(),
+            "outbound_header": self.outbound_header.to_dict(),
+            "message": self.message,
+        }
+        data.update(self.details)
+        return data
+
+
+@dataclass
+class Explanation:
+    """Why a hop blocked: a Reachability Analyzer code, the resources concerned, and a fix."""
+
+    code: str
+    path: str
+    component: Component
+    message: str
+    suggested_fix: str
+    direction: str | None = None
+    refs: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code}
+        if self.direction:
+            data["direction"] = self.direction
+        data.update(path=self.path, component=self.component.to_dict())
+        data.update(self.refs)
+        data.update(message=self.message, suggested_fix=self.suggested_fix)
+        return data
+
+
+@dataclass
+class Analysis:
+    """A whole analysis: the verdict, the resolved request, both paths and the explanations."""
+
+    reachable: bool
+    request: dict[str, Any]
+    forward_path: list[Hop]
+    return_path: list[Hop]
+    explanations: list[Explanation]
+
+    @property
+    def blocked_hops(self) -> list[Hop]:
+        return [h for h in self.forward_path + self.return_path if h.action == "blocked"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reachable": self.reachable,
+            "request": self.request,
+            "forward_path": [h.to_dict(i) for i, h in enumerate(self.forward_path, 1)],
+            "return_path": [h.to_dict(i) for i, h in enumerate(self.return_path, 1)],
+            "explanations": [e.to_dict() for e in self.explanations],
+        }
