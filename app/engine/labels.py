@@ -46,6 +46,7 @@ def sg_rule_label(rule: SecurityGroupRule) -> str:
     if rule.protocol == "icmp":
         kind = "All ICMP" if rule.from_port in (None, -1) else f"ICMP type {rule.from_port}"
         return f"{kind} ICMP ALL {peer}"
-    name = PRESETS.get((rule.protocol, rule.from_port)) if rule.from_port == rule.to_port else None
+    same_port = rule.from_port is not None and rule.from_port == rule.to_port
+    name = PRESETS.get((rule.protocol, rule.from_port or 0)) if same_port else None
     kind = name or f"Custom {rule.protocol.upper()}"
     return f"{kind} {rule.protocol.upper()} {_ports(rule.from_port, rule.to_port)} {peer}"

@@ -177,10 +177,10 @@ def _address_endpoint(
             return Endpoint(str(address), address, unassociated_eip=eip)
     vpc_order = sorted(topology.vpcs, key=lambda v: v != near_vpc)
     for vpc_id in vpc_order:
-        eni = topology.eni_with_private_ip(vpc_id, address)
-        if eni is not None:
-            instance = topology.instances.get(eni.instance_id or "")
-            return Endpoint(str(address), address, eni, instance)
+        holder = topology.eni_with_private_ip(vpc_id, address)
+        if holder is not None:
+            instance = topology.instances.get(holder.instance_id or "")
+            return Endpoint(str(address), address, holder, instance)
     return Endpoint(str(address), address)
 
 

@@ -14,8 +14,9 @@ def test_engine_imports_only_the_standard_library() -> None:
         foreign = sorted(n for n in loaded - {"app"} if n not in sys.stdlib_module_names)
         print(",".join(foreign))
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "", f"engine imported non-stdlib modules: {result.stdout}"
 
 
@@ -30,5 +31,6 @@ def test_engine_source_names_no_web_or_database_library() -> None:
         for line in path.read_text().splitlines():
             stripped = line.strip()
             if stripped.startswith(("import ", "from ")):
-                assert not any(f" {name}" in stripped or f" {name}." in stripped
-                               for name in banned), f"{path}: {stripped}"
+                assert not any(
+                    f" {name}" in stripped or f" {name}." in stripped for name in banned
+                ), f"{path}: {stripped}"

@@ -28,8 +28,12 @@ def test_a_route_to_a_terminated_instance_is_a_blackhole() -> None:
     web = named(lab, "instance", "web-server")
     db = named(lab, "instance", "db-server")
     private_rt = named(lab, "route-table", "private-rt")
-    op.create_route(lab, route_table_id=private_rt.route_table_id,
-                    destination_cidr_block="198.51.100.0/24", instance_id=web.instance_id)
+    op.create_route(
+        lab,
+        route_table_id=private_rt.route_table_id,
+        destination_cidr_block="198.51.100.0/24",
+        instance_id=web.instance_id,
+    )
     op.terminate_instances(lab, instance_id=web.instance_id)
 
     result = trace(lab, db.instance_id, "198.51.100.7", port=443)

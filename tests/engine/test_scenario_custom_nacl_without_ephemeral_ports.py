@@ -15,10 +15,22 @@ def custom_acl_on(lab, subnet_id: str, entries: list[dict]) -> str:
 
 
 SSH_BOTH_WAYS = [
-    {"rule_number": 100, "egress": False, "rule_action": "allow", "protocol": "tcp",
-     "cidr_block": "0.0.0.0/0", "port_range": {"From": 22, "To": 22}},
-    {"rule_number": 100, "egress": True, "rule_action": "allow", "protocol": "tcp",
-     "cidr_block": "0.0.0.0/0", "port_range": {"From": 22, "To": 22}},
+    {
+        "rule_number": 100,
+        "egress": False,
+        "rule_action": "allow",
+        "protocol": "tcp",
+        "cidr_block": "0.0.0.0/0",
+        "port_range": {"From": 22, "To": 22},
+    },
+    {
+        "rule_number": 100,
+        "egress": True,
+        "rule_action": "allow",
+        "protocol": "tcp",
+        "cidr_block": "0.0.0.0/0",
+        "port_range": {"From": 22, "To": 22},
+    },
 ]
 
 
@@ -40,15 +52,28 @@ def test_the_reply_is_dropped_on_its_way_out_and_the_fix_names_the_ephemeral_por
     assert explanation.refs["acl_rule"] == {"rule_number": 32767, "rule_action": "deny"}
     assert "ephemeral ports (1024-65535)" in explanation.message
     assert explanation.suggested_fix == (
-        f"Add an outbound rule to {acl_id}: 110 ALLOW tcp 1024-65535 to 0.0.0.0/0")
+        f"Add an outbound rule to {acl_id}: 110 ALLOW tcp 1024-65535 to 0.0.0.0/0"
+    )
 
 
 def test_adding_the_ephemeral_rule_makes_it_reachable() -> None:
     lab = new_lab("seed-002-ssh")
     instance = named(lab, "instance", "myinstance-0001")
-    acl_id = custom_acl_on(lab, instance.subnet_id, [*SSH_BOTH_WAYS, {
-        "rule_number": 110, "egress": True, "rule_action": "allow", "protocol": "tcp",
-        "cidr_block": "0.0.0.0/0", "port_range": {"From": 1024, "To": 65535}}])
+    acl_id = custom_acl_on(
+        lab,
+        instance.subnet_id,
+        [
+            *SSH_BOTH_WAYS,
+            {
+                "rule_number": 110,
+                "egress": True,
+                "rule_action": "allow",
+                "protocol": "tcp",
+                "cidr_block": "0.0.0.0/0",
+                "port_range": {"From": 1024, "To": 65535},
+            },
+        ],
+    )
 
     result = trace(lab, "203.0.113.5", instance.instance_id)
 
@@ -66,20 +91,42 @@ def test_a_new_custom_nacl_blocks_everything_and_every_block_is_reported() -> No
 
     assert codes(result) == ["SUBNET_ACL_RESTRICTION", "SUBNET_ACL_RESTRICTION"]
     assert [(e.path, e.direction) for e in result.explanations] == [
-        ("forward", "ingress"), ("return", "egress")]
+        ("forward", "ingress"),
+        ("return", "egress"),
+    ]
     assert "100 ALLOW tcp 22 from 0.0.0.0/0" in result.explanations[0].suggested_fix
 
 
 def test_an_explicit_deny_before_the_allow_wins() -> None:
     lab = new_lab("seed-002-ssh")
     instance = named(lab, "instance", "myinstance-0001")
-    custom_acl_on(lab, instance.subnet_id, [
-        {"rule_number": 50, "egress": False, "rule_action": "deny", "protocol": "-1",
-         "cidr_block": "203.0.113.0/24"},
-        {"rule_number": 100, "egress": False, "rule_action": "allow", "protocol": "-1",
-         "cidr_block": "0.0.0.0/0"},
-        {"rule_number": 100, "egress": True, "rule_action": "allow", "protocol": "-1",
-         "cidr_block": "0.0.0.0/0"}])
+    custom_acl_on(
+        lab,
+        instance.subnet_id,
+        [
+            {
+                "rule_number": 50,
+                "egress": False,
+                "rule_action": "deny",
+                "protocol": "-1",
+                "cidr_block": "203.0.113.0/24",
+            },
+            {
+                "rule_number": 100,
+                "egress": False,
+                "rule_action": "allow",
+                "protocol": "-1",
+                "cidr_block": "0.0.0.0/0",
+            },
+            {
+                "rule_number": 100,
+                "egress": True,
+                "rule_action": "allow",
+                "protocol": "-1",
+                "cidr_block": "0.0.0.0/0",
+            },
+        ],
+    )
 
     blocked = trace(lab, "203.0.113.5", instance.instance_id)
     assert blocked.explanations[0].refs["acl_rule"] == {"rule_number": 50, "rule_action": "deny"}

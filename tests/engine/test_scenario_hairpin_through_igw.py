@@ -9,14 +9,27 @@ from .lab import codes, new_lab, public_vpc, trace
 def build():
     lab = new_lab()
     parts = public_vpc(lab)
-    group = op.create_security_group(lab, group_name="members", description="x",
-                                     vpc_id=parts["vpc"].vpc_id)
-    op.authorize(lab, group_id=group.group_id, egress=False, ip_permissions=[
-        {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group.group_id}]}])
-    a = op.run_instances(lab, subnet_id=parts["subnet"].subnet_id,
-                         security_group_ids=[group.group_id], associate_public_ip_address=True)
-    b = op.run_instances(lab, subnet_id=parts["subnet"].subnet_id,
-                         security_group_ids=[group.group_id], associate_public_ip_address=True)
+    group = op.create_security_group(
+        lab, group_name="members", description="x", vpc_id=parts["vpc"].vpc_id
+    )
+    op.authorize(
+        lab,
+        group_id=group.group_id,
+        egress=False,
+        ip_permissions=[{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group.group_id}]}],
+    )
+    a = op.run_instances(
+        lab,
+        subnet_id=parts["subnet"].subnet_id,
+        security_group_ids=[group.group_id],
+        associate_public_ip_address=True,
+    )
+    b = op.run_instances(
+        lab,
+        subnet_id=parts["subnet"].subnet_id,
+        security_group_ids=[group.group_id],
+        associate_public_ip_address=True,
+    )
     return lab, a, b, group
 
 
@@ -26,7 +39,7 @@ def test_the_private_address_is_admitted_by_the_group_reference() -> None:
 
 
 def test_the_public_address_goes_through_the_igw_and_the_reference_does_not_match() -> None:
-    lab, a, b, group = build()
+    lab, a, b, _ = build()
     b_eni = lab.primary_eni(b.instance_id)
     b_public = lab.public_ip_of(b_eni, b_eni.primary_ip)
 
@@ -44,9 +57,19 @@ def test_a_rule_for_the_senders_public_ip_admits_the_hairpin() -> None:
     lab, a, b, group = build()
     a_eni = lab.primary_eni(a.instance_id)
     a_public = lab.public_ip_of(a_eni, a_eni.primary_ip)
-    op.authorize(lab, group_id=group.group_id, egress=False, ip_permissions=[
-        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
-         "IpRanges": [{"CidrIp": f"{a_public}/32"}]}])
+    op.authorize(
+        lab,
+        group_id=group.group_id,
+        egress=False,
+        ip_permissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": f"{a_public}/32"}],
+            }
+        ],
+    )
     b_eni = lab.primary_eni(b.instance_id)
 
     result = trace(lab, a.instance_id, str(lab.public_ip_of(b_eni, b_eni.primary_ip)))

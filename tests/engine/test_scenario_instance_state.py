@@ -8,9 +8,12 @@ from .lab import codes, new_lab, public_vpc, trace
 def test_a_stopped_instance_does_not_answer() -> None:
     lab = new_lab()
     parts = public_vpc(lab)
-    instance = op.run_instances(lab, subnet_id=parts["subnet"].subnet_id,
-                                security_group_ids=[parts["sg"].group_id],
-                                associate_public_ip_address=True)
+    instance = op.run_instances(
+        lab,
+        subnet_id=parts["subnet"].subnet_id,
+        security_group_ids=[parts["sg"].group_id],
+        associate_public_ip_address=True,
+    )
     eip = op.allocate_address(lab)
     op.associate_address(lab, allocation_id=eip.allocation_id, instance_id=instance.instance_id)
     op.stop_instances(lab, instance_id=instance.instance_id)
@@ -26,8 +29,9 @@ def test_a_stopped_instance_does_not_answer() -> None:
 def test_stop_releases_the_auto_assigned_public_ip_and_start_gives_a_new_one() -> None:
     lab = new_lab()
     parts = public_vpc(lab)
-    instance = op.run_instances(lab, subnet_id=parts["subnet"].subnet_id,
-                                associate_public_ip_address=True)
+    instance = op.run_instances(
+        lab, subnet_id=parts["subnet"].subnet_id, associate_public_ip_address=True
+    )
     eni = lab.primary_eni(instance.instance_id)
     first = lab.public_ip_of(eni, eni.primary_ip)
     assert first is not None
@@ -46,8 +50,9 @@ def test_stop_releases_the_auto_assigned_public_ip_and_start_gives_a_new_one() -
 def test_an_elastic_ip_survives_stop_and_start() -> None:
     lab = new_lab()
     parts = public_vpc(lab)
-    instance = op.run_instances(lab, subnet_id=parts["subnet"].subnet_id,
-                                security_group_ids=[parts["sg"].group_id])
+    instance = op.run_instances(
+        lab, subnet_id=parts["subnet"].subnet_id, security_group_ids=[parts["sg"].group_id]
+    )
     eip = op.allocate_address(lab)
     op.associate_address(lab, allocation_id=eip.allocation_id, instance_id=instance.instance_id)
     op.stop_instances(lab, instance_id=instance.instance_id)

@@ -22,8 +22,9 @@ def test_an_instance_without_public_ip_cannot_use_the_internet_gateway() -> None
 def test_the_internet_gateway_never_sends_to_private_addresses() -> None:
     lab = new_lab()
     parts = public_vpc(lab)
-    instance = op.run_instances(lab, subnet_id=parts["subnet"].subnet_id,
-                                associate_public_ip_address=True)
+    instance = op.run_instances(
+        lab, subnet_id=parts["subnet"].subnet_id, associate_public_ip_address=True
+    )
 
     result = trace(lab, instance.instance_id, "192.168.50.5", port=443)
 
@@ -61,9 +62,19 @@ def test_a_reply_that_leaves_through_a_nat_gateway_is_not_recognised_by_the_clie
     eip = op.allocate_address(lab)
     op.associate_address(lab, allocation_id=eip.allocation_id, instance_id=db.instance_id)
     default_sg = next(g for g in lab.security_groups.values() if g.is_default)
-    op.authorize(lab, group_id=default_sg.group_id, egress=False, ip_permissions=[
-        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
-         "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    op.authorize(
+        lab,
+        group_id=default_sg.group_id,
+        egress=False,
+        ip_permissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
 
     result = trace(lab, "203.0.113.5", str(eip.public_ip))
 

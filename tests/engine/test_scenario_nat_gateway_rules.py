@@ -9,8 +9,9 @@ def test_a_nat_gateway_in_a_subnet_without_internet_route_cannot_reach_out() -> 
     lab = new_lab("seed-001-nat")
     db = named(lab, "instance", "db-server")
     public_rt = named(lab, "route-table", "public-rt")
-    op.delete_route(lab, route_table_id=public_rt.route_table_id,
-                    destination_cidr_block="0.0.0.0/0")
+    op.delete_route(
+        lab, route_table_id=public_rt.route_table_id, destination_cidr_block="0.0.0.0/0"
+    )
 
     result = trace(lab, db.instance_id, "internet", port=443)
 
@@ -25,11 +26,16 @@ def test_a_private_nat_gateway_cannot_send_to_the_internet() -> None:
     lab = new_lab("seed-001-nat")
     db = named(lab, "instance", "db-server")
     public = named(lab, "subnet", "public-subnet")
-    private_nat = op.create_nat_gateway(lab, subnet_id=public.subnet_id,
-                                        connectivity_type="private")
+    private_nat = op.create_nat_gateway(
+        lab, subnet_id=public.subnet_id, connectivity_type="private"
+    )
     private_rt = named(lab, "route-table", "private-rt")
-    op.replace_route(lab, route_table_id=private_rt.route_table_id,
-                     destination_cidr_block="0.0.0.0/0", nat_gateway_id=private_nat.nat_gateway_id)
+    op.replace_route(
+        lab,
+        route_table_id=private_rt.route_table_id,
+        destination_cidr_block="0.0.0.0/0",
+        nat_gateway_id=private_nat.nat_gateway_id,
+    )
 
     result = trace(lab, db.instance_id, "internet", port=443)
 
@@ -41,12 +47,15 @@ def test_a_nacl_on_the_nat_subnet_must_allow_the_translated_traffic() -> None:
     db = named(lab, "instance", "db-server")
     public = named(lab, "subnet", "public-subnet")
     acl = op.create_network_acl(lab, vpc_id=public.vpc_id)
-    op.associate_subnet_with_acl(lab, network_acl_id=acl.network_acl_id,
-                                 subnet_id=public.subnet_id)
+    op.associate_subnet_with_acl(lab, network_acl_id=acl.network_acl_id, subnet_id=public.subnet_id)
 
     result = trace(lab, db.instance_id, "internet", port=443)
 
     blocked = [(e.path, e.direction) for e in result.explanations]
-    assert blocked == [("forward", "ingress"), ("forward", "egress"),
-                       ("return", "ingress"), ("return", "egress")]
+    assert blocked == [
+        ("forward", "ingress"),
+        ("forward", "egress"),
+        ("return", "ingress"),
+        ("return", "egress"),
+    ]
     assert all(e.component.id == acl.network_acl_id for e in result.explanations)

@@ -20,12 +20,17 @@ def vpc_with_instance(lab, cidr: str):
 def peer(lab, a, b, *, accept: bool = True, routes: bool = True):
     pcx = op.create_vpc_peering_connection(lab, vpc_id=a.vpc_id, peer_vpc_id=b.vpc_id)
     if accept:
-        op.accept_vpc_peering_connection(lab, vpc_peering_connection_id=pcx.vpc_peering_connection_id)
+        op.accept_vpc_peering_connection(
+            lab, vpc_peering_connection_id=pcx.vpc_peering_connection_id
+        )
     if routes:
         for here, there in ((a, b), (b, a)):
-            op.create_route(lab, route_table_id=lab.main_route_table(here.vpc_id).route_table_id,
-                            destination_cidr_block=str(there.cidr_block),
-                            vpc_peering_connection_id=pcx.vpc_peering_connection_id)
+            op.create_route(
+                lab,
+                route_table_id=lab.main_route_table(here.vpc_id).route_table_id,
+                destination_cidr_block=str(there.cidr_block),
+                vpc_peering_connection_id=pcx.vpc_peering_connection_id,
+            )
     return pcx
 
 
@@ -55,9 +60,12 @@ def test_without_the_return_route_the_reply_has_no_way_back() -> None:
     a, ia, _ = vpc_with_instance(lab, "10.1.0.0/16")
     b, ib, _ = vpc_with_instance(lab, "10.2.0.0/16")
     pcx = peer(lab, a, b, routes=False)
-    op.create_route(lab, route_table_id=lab.main_route_table(a.vpc_id).route_table_id,
-                    destination_cidr_block="10.2.0.0/16",
-                    vpc_peering_connection_id=pcx.vpc_peering_connection_id)
+    op.create_route(
+        lab,
+        route_table_id=lab.main_route_table(a.vpc_id).route_table_id,
+        destination_cidr_block="10.2.0.0/16",
+        vpc_peering_connection_id=pcx.vpc_peering_connection_id,
+    )
 
     result = trace(lab, ia.instance_id, ib.instance_id)
 
@@ -74,9 +82,12 @@ def test_peering_is_not_transitive() -> None:
     ab = peer(lab, a, b, routes=False)
     peer(lab, b, c)
     # A sends C's traffic into the A-B peering, hoping B passes it on.
-    op.create_route(lab, route_table_id=lab.main_route_table(a.vpc_id).route_table_id,
-                    destination_cidr_block="10.3.0.0/16",
-                    vpc_peering_connection_id=ab.vpc_peering_connection_id)
+    op.create_route(
+        lab,
+        route_table_id=lab.main_route_table(a.vpc_id).route_table_id,
+        destination_cidr_block="10.3.0.0/16",
+        vpc_peering_connection_id=ab.vpc_peering_connection_id,
+    )
 
     result = trace(lab, ia.instance_id, ic.instance_id)
 
@@ -88,14 +99,24 @@ def test_a_security_group_of_the_peer_vpc_can_be_referenced() -> None:
     a, ia, sga = vpc_with_instance(lab, "10.1.0.0/16")
     b, ib, _ = vpc_with_instance(lab, "10.2.0.0/16")
     peer(lab, a, b)
-    only_peer = op.create_security_group(lab, group_name="from-a", description="x",
-                                         vpc_id=b.vpc_id)
-    op.authorize(lab, group_id=only_peer.group_id, egress=False, ip_permissions=[
-        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
-         "UserIdGroupPairs": [{"GroupId": sga.group_id}]}])
+    only_peer = op.create_security_group(lab, group_name="from-a", description="x", vpc_id=b.vpc_id)
+    op.authorize(
+        lab,
+        group_id=only_peer.group_id,
+        egress=False,
+        ip_permissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "UserIdGroupPairs": [{"GroupId": sga.group_id}],
+            }
+        ],
+    )
     eni = lab.primary_eni(ib.instance_id)
-    op.modify_network_interface_attribute(lab, network_interface_id=eni.network_interface_id,
-                                          groups=[only_peer.group_id])
+    op.modify_network_interface_attribute(
+        lab, network_interface_id=eni.network_interface_id, groups=[only_peer.group_id]
+    )
 
     result = trace(lab, ia.instance_id, ib.instance_id)
 

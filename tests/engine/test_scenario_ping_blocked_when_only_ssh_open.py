@@ -27,8 +27,10 @@ def test_the_analysis_goes_on_past_the_block_so_the_learner_sees_the_whole_path(
 
     result = trace(lab, "203.0.113.5", instance.instance_id, protocol="icmp")
 
-    assert steps(result.forward_path)[-2:] == [("network-interface", "forwarded"),
-                                               ("instance", "delivered")]
+    assert steps(result.forward_path)[-2:] == [
+        ("network-interface", "forwarded"),
+        ("instance", "delivered"),
+    ]
     assert result.return_path, "the echo reply is traced too"
     assert result.return_path[0].inbound_header.icmp_type == 0  # echo reply
 

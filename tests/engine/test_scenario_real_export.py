@@ -33,27 +33,43 @@ def test_every_instance_pair_and_the_internet_get_an_answer(region: str) -> None
                     request["destination_port"] = port
                 result = analyze(topology, request)
                 assert result.forward_path, request
-                assert result.reachable == (not result.explanations
-                                            and bool(result.return_path)), request
+                assert result.reachable == (not result.explanations and bool(result.return_path)), (
+                    request
+                )
                 answered += 1
     assert answered == 3 * len(ends) * (len(ends) - 1)
 
 
 def test_routes_to_a_transit_gateway_end_with_unsupported_component() -> None:
     topology = load("us-east-2")
-    result = analyze(topology, {"source": "i-01602d9efaed4409a",
-                                "destination": "i-04cd3db5124a05ee6", "protocol": "tcp",
-                                "destination_port": 22})
+    result = analyze(
+        topology,
+        {
+            "source": "i-01602d9efaed4409a",
+            "destination": "i-04cd3db5124a05ee6",
+            "protocol": "tcp",
+            "destination_port": 22,
+        },
+    )
     assert [e.code for e in result.explanations] == ["UNSUPPORTED_COMPONENT"]
     assert result.explanations[0].component.id == "tgw-06b348adabd13452d"
 
 
 def test_ssh_from_the_internet_to_the_public_instance_is_reachable() -> None:
     topology = load("us-west-2")
-    public = next(i for i, _ in topology.instances.items()
-                  if topology.public_ip_of(topology.primary_eni(i),
-                                           topology.primary_eni(i).primary_ip))
-    result = analyze(topology, {"source": "internet", "source_ip": "198.51.100.7",
-                                "destination": public, "protocol": "tcp",
-                                "destination_port": 22})
+    public = next(
+        i
+        for i, _ in topology.instances.items()
+        if topology.public_ip_of(topology.primary_eni(i), topology.primary_eni(i).primary_ip)
+    )
+    result = analyze(
+        topology,
+        {
+            "source": "internet",
+            "source_ip": "198.51.100.7",
+            "destination": public,
+            "protocol": "tcp",
+            "destination_port": 22,
+        },
+    )
     assert result.reachable, [e.message for e in result.explanations]

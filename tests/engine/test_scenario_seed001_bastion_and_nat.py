@@ -15,8 +15,16 @@ def test_ssh_from_the_web_server_to_the_database_is_allowed_by_the_default_group
     rule = sg_in.details["security_group_rule"]
     assert rule["referenced_group"] == sg_in.component.id  # "default" admits its own members
     assert [t for t, _ in steps(result.forward_path)] == [
-        "instance", "network-interface", "security-group", "network-acl", "route-table",
-        "network-acl", "security-group", "network-interface", "instance"]
+        "instance",
+        "network-interface",
+        "security-group",
+        "network-acl",
+        "route-table",
+        "network-acl",
+        "security-group",
+        "network-interface",
+        "instance",
+    ]
 
 
 def test_the_database_updates_itself_through_the_nat_gateway() -> None:
@@ -34,8 +42,10 @@ def test_the_database_updates_itself_through_the_nat_gateway() -> None:
     assert nat_hop.inbound_header.source_ip == lab.primary_eni(db.instance_id).primary_ip
     assert nat_hop.outbound_header.source_ip == nat.private_ip
     assert 1024 <= nat_hop.outbound_header.source_port <= 65535
-    assert {n["code"] for n in nat_hop.details["notes"]} == {"NGW_SOURCE_ADDRESS_REASSIGN",
-                                                             "REMAP_EPHEMERAL_PORT"}
+    assert {n["code"] for n in nat_hop.details["notes"]} == {
+        "NGW_SOURCE_ADDRESS_REASSIGN",
+        "REMAP_EPHEMERAL_PORT",
+    }
     igw_hop = next(h for h in result.forward_path if h.component.type == "internet-gateway")
     assert igw_hop.outbound_header.source_ip == nat.public_ip
     back_nat = next(h for h in result.return_path if h.component.type == "nat-gateway")
@@ -52,8 +62,10 @@ def test_the_internet_cannot_reach_the_private_database() -> None:
 
     assert not result.reachable
     assert codes(result) == ["IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"]
-    assert result.explanations[0].refs["network_interface"]["id"] == \
-        lab.primary_eni(db.instance_id).network_interface_id
+    assert (
+        result.explanations[0].refs["network_interface"]["id"]
+        == lab.primary_eni(db.instance_id).network_interface_id
+    )
 
 
 def test_the_nat_gateway_refuses_connections_from_outside() -> None:

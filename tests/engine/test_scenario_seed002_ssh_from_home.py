@@ -16,9 +16,12 @@ def test_ssh_from_home_reaches_the_instance_through_its_elastic_ip() -> None:
 
     assert result.reachable, codes(result)
     assert steps(result.forward_path) == [
-        ("internet-gateway", "translated"), ("network-acl", "allowed"),
-        ("security-group", "allowed"), ("network-interface", "forwarded"),
-        ("instance", "delivered")]
+        ("internet-gateway", "translated"),
+        ("network-acl", "allowed"),
+        ("security-group", "allowed"),
+        ("network-interface", "forwarded"),
+        ("instance", "delivered"),
+    ]
     igw = result.forward_path[0]
     assert str(igw.inbound_header.destination_ip) == str(eip.public_ip)
     assert str(igw.outbound_header.destination_ip) == "192.168.1.4"
@@ -34,9 +37,14 @@ def test_the_reply_follows_the_default_route_and_is_translated_back() -> None:
 
     assert result.reachable
     assert steps(result.return_path) == [
-        ("instance", "sent"), ("network-interface", "forwarded"), ("security-group", "allowed"),
-        ("network-acl", "allowed"), ("route-table", "forwarded"),
-        ("internet-gateway", "translated"), ("internet", "delivered")]
+        ("instance", "sent"),
+        ("network-interface", "forwarded"),
+        ("security-group", "allowed"),
+        ("network-acl", "allowed"),
+        ("route-table", "forwarded"),
+        ("internet-gateway", "translated"),
+        ("internet", "delivered"),
+    ]
     sg_hop = result.return_path[2]
     assert sg_hop.details["security_group_rule"]["reply"] is True  # stateful, no rule needed
     route = result.return_path[4].details["route"]
@@ -55,8 +63,11 @@ def test_the_instance_does_not_see_its_elastic_ip() -> None:
     assert "    inet 192.168.1.4/24 brd 192.168.1.255 scope global eth0" in view.ip_addr
     assert view.public_ip is not None
     assert not any(view.public_ip in line for line in view.ip_addr)
-    assert view.ip_route == ["default via 192.168.1.1 dev eth0", "169.254.169.254 dev eth0",
-                             "192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.4"]
+    assert view.ip_route == [
+        "default via 192.168.1.1 dev eth0",
+        "169.254.169.254 dev eth0",
+        "192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.4",
+    ]
     assert view.private_dns_name == "ip-192-168-1-4.ap-northeast-1.compute.internal"
 
 
@@ -85,4 +96,5 @@ def test_without_the_route_to_the_igw_the_request_arrives_but_the_reply_cannot_l
     assert explanation.path == "return"
     igw = lab.internet_gateway_of(instance.vpc_id)
     assert explanation.suggested_fix == (
-        f"Add the route 0.0.0.0/0 → {igw.internet_gateway_id} to {main.route_table_id}.")
+        f"Add the route 0.0.0.0/0 → {igw.internet_gateway_id} to {main.route_table_id}."
+    )

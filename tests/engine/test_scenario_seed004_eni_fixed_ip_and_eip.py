@@ -12,22 +12,27 @@ def build() -> tuple:
     lab = new_lab()
     vpc = op.create_vpc(lab, cidr_block="10.0.0.0/16")
     igw = op.create_internet_gateway(lab)
-    op.attach_internet_gateway(lab, internet_gateway_id=igw.internet_gateway_id,
-                               vpc_id=vpc.vpc_id)
-    subnet = op.create_subnet(lab, vpc_id=vpc.vpc_id, cidr_block="10.0.1.0/24",
-                              availability_zone="ap-northeast-1a")
+    op.attach_internet_gateway(lab, internet_gateway_id=igw.internet_gateway_id, vpc_id=vpc.vpc_id)
+    subnet = op.create_subnet(
+        lab, vpc_id=vpc.vpc_id, cidr_block="10.0.1.0/24", availability_zone="ap-northeast-1a"
+    )
     rtb = op.create_route_table(lab, vpc_id=vpc.vpc_id)
-    op.create_route(lab, route_table_id=rtb.route_table_id, destination_cidr_block="0.0.0.0/0",
-                    gateway_id=igw.internet_gateway_id)
+    op.create_route(
+        lab,
+        route_table_id=rtb.route_table_id,
+        destination_cidr_block="0.0.0.0/0",
+        gateway_id=igw.internet_gateway_id,
+    )
     op.associate_route_table(lab, route_table_id=rtb.route_table_id, subnet_id=subnet.subnet_id)
-    sg = op.create_security_group(lab, group_name="web-sg", description="ssh",
-                                  vpc_id=vpc.vpc_id)
+    sg = op.create_security_group(lab, group_name="web-sg", description="ssh", vpc_id=vpc.vpc_id)
     op.authorize(lab, group_id=sg.group_id, ip_permissions=SSH, egress=False)
-    eni = op.create_network_interface(lab, subnet_id=subnet.subnet_id,
-                                      private_ip_address="10.0.1.11", groups=[sg.group_id])
+    eni = op.create_network_interface(
+        lab, subnet_id=subnet.subnet_id, private_ip_address="10.0.1.11", groups=[sg.group_id]
+    )
     eip = op.allocate_address(lab)
-    op.associate_address(lab, allocation_id=eip.allocation_id,
-                         network_interface_id=eni.network_interface_id)
+    op.associate_address(
+        lab, allocation_id=eip.allocation_id, network_interface_id=eni.network_interface_id
+    )
     instance = op.run_instances(lab, network_interface_id=eni.network_interface_id)
     return lab, eni, eip, instance
 

@@ -70,11 +70,11 @@ def _add_implicit(topology: Topology, new_vpcs: list[str]) -> None:
         ):
             topology.put(default_security_group(vpc, topology.ids))
     for rtb in list(topology.route_tables.values()):
-        vpc = topology.vpcs.get(rtb.vpc_id)
-        if vpc is None:
+        owner = topology.vpcs.get(rtb.vpc_id)
+        if owner is None:
             continue
         have = {r.destination for r in rtb.routes if r.target_type == "local"}
-        missing = tuple(r for r in local_routes(vpc) if r.destination not in have)
+        missing = tuple(r for r in local_routes(owner) if r.destination not in have)
         if missing:
             topology.put(dataclasses.replace(rtb, routes=missing + rtb.routes))
     for nat in list(topology.nat_gateways.values()):

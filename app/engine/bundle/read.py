@@ -59,7 +59,7 @@ class _Reader:
     def fail(self, message: str, code: str = "InvalidParameterValue") -> InvalidBundle:
         return InvalidBundle(code, f"{self.rid}: {message}", resource_id=self.rid)
 
-    def str(self, key: str, default: str | None = None) -> str:
+    def text(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
         if value is None:
             raise self.fail(f"the field {key} is missing.", "MissingParameter")
@@ -67,7 +67,7 @@ class _Reader:
             raise self.fail(f"the field {key} must be a string.")
         return value
 
-    def opt_str(self, key: str) -> str | None:
+    def opt_text(self, key: str) -> str | None:
         value = self.data.get(key)
         if value is None or value == "":
             return None
@@ -75,13 +75,13 @@ class _Reader:
             raise self.fail(f"the field {key} must be a string.")
         return value
 
-    def bool(self, key: str, default: bool) -> bool:
+    def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
             raise self.fail(f"the field {key} must be true or false.")
         return value
 
-    def int(self, key: str, default: int | None = None) -> int | None:
+    def number(self, key: str, default: int | None = None) -> int | None:
         value = self.data.get(key, default)
         if value is None:
             return None
@@ -89,7 +89,7 @@ class _Reader:
             raise self.fail(f"the field {key} must be a whole number.")
         return value
 
-    def list(self, key: str) -> list[Any]:
+    def items(self, key: str) -> list[Any]:
         value = self.data.get(key) or []
         if not isinstance(value, list):
             raise self.fail(f"the field {key} must be a list.")
@@ -123,7 +123,7 @@ class _Reader:
 
     def tags(self, key: str = "Tags") -> Tags:
         pairs = []
-        for tag in self.list(key):
+        for tag in self.items(key):
             if not isinstance(tag, dict) or not isinstance(tag.get("Key"), str):
                 raise self.fail("every tag must be an object with Key and Value.")
             pairs.append((tag["Key"], str(tag.get("Value", ""))))
@@ -145,7 +145,7 @@ def _items(bundle: dict[str, Any], key: str, id_field: str) -> Iterable[_Reader]
 def read_vpc(r: _Reader) -> Vpc:
     blocks: list[IPv4Network] = []
     assoc_ids: list[str] = []
-    for assoc in r.list("CidrBlockAssociationSet"):
+    for assoc in r.items("CidrBlockAssociationSet"):
         if not isinstance(assoc, dict):
             raise r.fail("CidrBlockAssociationSet entries must be objects.")
         state = (assoc.get("CidrBlockState") or {}).get("State", "associated")
@@ -153,7 +153,7 @@ def read_vpc(r: _Reader) -> Vpc:
             continue
         blocks.append(r.network(assoc.get("CidrBlock"), "CIDR block"))
         assoc_ids.append(str(assoc.get("AssociationId") or ""))
-    primary = r.network(r.str("CidrBlock"), "CIDR block")
+    primary = r.network(r.text("CidrBlock"), "CIDR block")
     if primary not in blocks:
         blocks.insert(0, primary)
         assoc_ids.insert(0, "")
@@ -161,15 +161,15 @@ def read_vpc(r: _Reader) -> Vpc:
         i = blocks.index(primary)
         blocks.insert(0, blocks.pop(i))
         assoc_ids.insert(0, assoc_ids.pop(i))
-    is_default = r.bool("IsDefault", False)
+    is_default = r.flag("IsDefault", False)
     return Vpc(
         vpc_id=r.rid,
         cidr_blocks=tuple(blocks),
         cidr_association_ids=tuple(assoc_ids),
         is_default=is_default,
-        enable_dns_support=r.bool("EnableDnsSupport", True),
-        enable_dns_hostnames=r.bool("EnableDnsHostnames", is_default),
-        instance_tenancy=r.str("InstanceTenancy", "default"),
+        enable_dns_support=r.flag("EnableDnsSupport", True),
+        enable_dns_hostnames=r.flag("EnableDnsHostnames", is_default),
+        instance_tenancy=r.text("InstanceTenancy", "default"),
         tags=r.tags(),
     )
 
@@ -177,11 +177,11 @@ def read_vpc(r: _Reader) -> Vpc:
 def read_subnet(r: _Reader) -> Subnet:
     return Subnet(
         subnet_id=r.rid,
-        vpc_id=r.str("VpcId"),
-        cidr_block=r.network(r.str("CidrBlock"), "CIDR block"),
-        availability_zone=r.str("AvailabilityZone"),
-        map_public_ip_on_launch=r.bool("MapPublicIpOnLaunch", False),
-        default_for_az=r.bool("DefaultForAz", False),
+        vpc_id=r.text("VpcId"),
+        cidr_block=r.network(r.text("CidrBlock"), "CIDR block"),
+        availability_zone=r.text("AvailabilityZone"),
+        map_public_ip_on_launch=r.flag("MapPublicIpOnLaunch", False),
+        default_for_az=r.flag("DefaultForAz", False),
         tags=r.tags(),
     )
 
@@ -216,7 +216,7 @@ def _route_target(r: _Reader, route: dict[str, Any]) -> tuple[str, str]:
 
 def read_route_table(r: _Reader) -> RouteTable:
     routes: list[Route] = []
-    for route in r.list("Routes"):
+    for route in r.items("Routes"):
         if not isinstance(route, dict):
             raise r.fail("Routes entries must be objects.")
         if "DestinationCidrBlock" not in route:
@@ -236,7 +236,7 @@ def read_route_table(r: _Reader) -> RouteTable:
             )
         )
     associations: list[RouteTableAssociation] = []
-    for assoc in r.list("Associations"):
+    for assoc in r.items("Associations"):
         if not isinstance(assoc, dict):
             raise r.fail("Associations entries must be objects.")
         state = (assoc.get("AssociationState") or {}).get("State", "associated")
@@ -253,7 +253,7 @@ def read_route_table(r: _Reader) -> RouteTable:
         )
     return RouteTable(
         route_table_id=r.rid,
-        vpc_id=r.str("VpcId"),
+        vpc_id=r.text("VpcId"),
         routes=tuple(routes),
         associations=tuple(associations),
         tags=r.tags(),
@@ -262,7 +262,7 @@ def read_route_table(r: _Reader) -> RouteTable:
 
 def read_internet_gateway(r: _Reader) -> InternetGateway:
     vpc_id = None
-    for attachment in r.list("Attachments"):
+    for attachment in r.items("Attachments"):
         if isinstance(attachment, dict) and attachment.get("State", "available") in (
             "available",
             "attached",
@@ -273,21 +273,21 @@ def read_internet_gateway(r: _Reader) -> InternetGateway:
 
 
 def read_nat_gateway(r: _Reader) -> NatGateway:
-    addresses = [a for a in r.list("NatGatewayAddresses") if isinstance(a, dict)]
+    addresses = [a for a in r.items("NatGatewayAddresses") if isinstance(a, dict)]
     primary = next(
         (a for a in addresses if a.get("IsPrimary", True)), addresses[0] if addresses else {}
     )
     private_ip = primary.get("PrivateIp")
-    state = r.str("State", "available")
+    state = r.text("State", "available")
     return NatGateway(
         nat_gateway_id=r.rid,
-        subnet_id=r.str("SubnetId"),
-        vpc_id=r.str("VpcId"),
+        subnet_id=r.text("SubnetId"),
+        vpc_id=r.text("VpcId"),
         network_interface_id=str(primary.get("NetworkInterfaceId") or ""),
         private_ip=r.address(private_ip, "NAT gateway private IP")
         if private_ip
         else IPv4Address(0),
-        connectivity_type=r.str("ConnectivityType", "public"),
+        connectivity_type=r.text("ConnectivityType", "public"),
         allocation_id=primary.get("AllocationId") or None,
         public_ip=r.address(primary["PublicIp"], "NAT gateway public IP")
         if primary.get("PublicIp")
@@ -299,7 +299,7 @@ def read_nat_gateway(r: _Reader) -> NatGateway:
 
 def _read_permissions(r: _Reader, key: str) -> tuple[SecurityGroupRule, ...]:
     rules: list[SecurityGroupRule] = []
-    for perm in r.list(key):
+    for perm in r.items(key):
         if not isinstance(perm, dict):
             raise r.fail(f"{key} entries must be objects.")
         protocol = str(perm.get("IpProtocol", "-1")).lower()
@@ -342,9 +342,9 @@ def _read_permissions(r: _Reader, key: str) -> tuple[SecurityGroupRule, ...]:
 def read_security_group(r: _Reader) -> SecurityGroup:
     return SecurityGroup(
         group_id=r.rid,
-        group_name=r.str("GroupName", r.rid),
-        vpc_id=r.str("VpcId"),
-        description=r.str("Description", ""),
+        group_name=r.text("GroupName", r.rid),
+        vpc_id=r.text("VpcId"),
+        description=r.text("Description", ""),
         ingress=_read_permissions(r, "IpPermissions"),
         egress=_read_permissions(r, "IpPermissionsEgress"),
         tags=r.tags(),
@@ -353,7 +353,7 @@ def read_security_group(r: _Reader) -> SecurityGroup:
 
 def read_network_acl(r: _Reader) -> NetworkAcl:
     entries: list[NetworkAclEntry] = []
-    for entry in r.list("Entries"):
+    for entry in r.items("Entries"):
         if not isinstance(entry, dict):
             raise r.fail("Entries must be objects.")
         if "CidrBlock" not in entry:
@@ -363,14 +363,14 @@ def read_network_acl(r: _Reader) -> NetworkAcl:
         protocol = PROTOCOL_NUMBERS.get(protocol, protocol)
         port_range = entry.get("PortRange")
         icmp = entry.get("IcmpTypeCode")
-        number = entry_reader.int("RuleNumber")
+        number = entry_reader.number("RuleNumber")
         if number is None:
             raise r.fail("an entry has no RuleNumber.", "MissingParameter")
         entries.append(
             NetworkAclEntry(
                 rule_number=number,
-                egress=entry_reader.bool("Egress", False),
-                rule_action=entry_reader.str("RuleAction", "deny").lower(),
+                egress=entry_reader.flag("Egress", False),
+                rule_action=entry_reader.text("RuleAction", "deny").lower(),
                 protocol=protocol,
                 cidr=r.network(entry.get("CidrBlock"), "CIDR"),
                 port_range=(int(port_range.get("From", 0)), int(port_range.get("To", 65535)))
@@ -386,13 +386,13 @@ def read_network_acl(r: _Reader) -> NetworkAcl:
             association_id=str(a.get("NetworkAclAssociationId") or ""),
             subnet_id=str(a.get("SubnetId")),
         )
-        for a in r.list("Associations")
+        for a in r.items("Associations")
         if isinstance(a, dict) and a.get("SubnetId")
     )
     return NetworkAcl(
         network_acl_id=r.rid,
-        vpc_id=r.str("VpcId"),
-        is_default=r.bool("IsDefault", False),
+        vpc_id=r.text("VpcId"),
+        is_default=r.flag("IsDefault", False),
         entries=tuple(sorted(entries, key=lambda e: (e.egress, e.rule_number))),
         associations=associations,
         tags=r.tags(),
@@ -408,8 +408,8 @@ def read_network_interface(
     vpc_fallback: str | None = None,
 ) -> NetworkInterface:
     private_ips: list[PrivateIpAddress] = []
-    primary_text = r.opt_str("PrivateIpAddress")
-    for entry in r.list("PrivateIpAddresses"):
+    primary_text = r.opt_text("PrivateIpAddress")
+    for entry in r.items("PrivateIpAddresses"):
         if not isinstance(entry, dict):
             raise r.fail("PrivateIpAddresses entries must be objects.")
         address = r.address(entry.get("PrivateIpAddress"), "private IP")
@@ -449,20 +449,20 @@ def read_network_interface(
             status=str(attach.get("Status", "attached")),
             delete_on_termination=bool(attach.get("DeleteOnTermination", True)),
         )
-    groups = tuple(str(g.get("GroupId")) for g in r.list("Groups") if isinstance(g, dict))
+    groups = tuple(str(g.get("GroupId")) for g in r.items("Groups") if isinstance(g, dict))
     return NetworkInterface(
         network_interface_id=r.rid,
-        subnet_id=r.data.get("SubnetId") or subnet_fallback or r.str("SubnetId"),
-        vpc_id=r.data.get("VpcId") or vpc_fallback or r.str("VpcId"),
+        subnet_id=r.data.get("SubnetId") or subnet_fallback or r.text("SubnetId"),
+        vpc_id=r.data.get("VpcId") or vpc_fallback or r.text("VpcId"),
         availability_zone=str(r.data.get("AvailabilityZone") or ""),
         private_ip_addresses=tuple(private_ips),
         groups=groups,
-        source_dest_check=r.bool("SourceDestCheck", True),
+        source_dest_check=r.flag("SourceDestCheck", True),
         attachment=attachment,
-        interface_type=r.str("InterfaceType", "interface"),
-        description=r.str("Description", ""),
-        requester_managed=r.bool("RequesterManaged", False),
-        mac_address=r.str("MacAddress", ""),
+        interface_type=r.text("InterfaceType", "interface"),
+        description=r.text("Description", ""),
+        requester_managed=r.flag("RequesterManaged", False),
+        mac_address=r.text("MacAddress", ""),
         tags=r.tags("TagSet") or r.tags("Tags"),
     )
 
@@ -472,17 +472,17 @@ def read_instance(r: _Reader, reservation_id: str) -> Instance:
     placement = r.obj("Placement") or {}
     return Instance(
         instance_id=r.rid,
-        subnet_id=r.str("SubnetId"),
-        vpc_id=r.str("VpcId"),
+        subnet_id=r.text("SubnetId"),
+        vpc_id=r.text("VpcId"),
         state=str(state),
-        instance_type=r.str("InstanceType", "t3.micro"),
-        image_id=r.str("ImageId", "ami-0abcdef1234567890"),
-        key_name=r.opt_str("KeyName"),
+        instance_type=r.text("InstanceType", "t3.micro"),
+        image_id=r.text("ImageId", "ami-0abcdef1234567890"),
+        key_name=r.opt_text("KeyName"),
         availability_zone=str(placement.get("AvailabilityZone") or ""),
         reservation_id=reservation_id,
         # Not in describe-instances: our export writes it; a real export implies it from an
         # auto-assigned public address.
-        associate_public_ip=r.bool(
+        associate_public_ip=r.flag(
             "AssociatePublicIpAddress", bool(r.data.get("PublicIpAddress")) and not _has_eip(r)
         ),
         tags=r.tags(),
@@ -490,7 +490,7 @@ def read_instance(r: _Reader, reservation_id: str) -> Instance:
 
 
 def _has_eip(r: _Reader) -> bool:
-    for eni in r.list("NetworkInterfaces"):
+    for eni in r.items("NetworkInterfaces"):
         association = (eni.get("Association") or {}) if isinstance(eni, dict) else {}
         if association.get("AllocationId") or association.get("IpOwnerId") not in (None, "amazon"):
             return True
@@ -498,12 +498,12 @@ def _has_eip(r: _Reader) -> bool:
 
 
 def read_address(r: _Reader) -> Address:
-    private = r.opt_str("PrivateIpAddress")
+    private = r.opt_text("PrivateIpAddress")
     return Address(
         allocation_id=r.rid,
-        public_ip=r.address(r.str("PublicIp"), "public IP"),
-        association_id=r.opt_str("AssociationId"),
-        network_interface_id=r.opt_str("NetworkInterfaceId"),
+        public_ip=r.address(r.text("PublicIp"), "public IP"),
+        association_id=r.opt_text("AssociationId"),
+        network_interface_id=r.opt_text("NetworkInterfaceId"),
         private_ip=r.address(private, "private IP") if private else None,
         tags=r.tags(),
     )
