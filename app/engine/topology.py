@@ -89,12 +89,17 @@ class Topology:
     # ---- change ---------------------------------------------------------------------------
     def put(self, resource: Any) -> Any:
         self.resources[KIND_OF[type(resource)]][resource_id(resource)] = resource
-        self._index.clear()
+        self._index = {}
         return resource
 
     def remove(self, kind: str, rid: str) -> None:
         del self.resources[kind][rid]
-        self._index.clear()
+        self._index = {}
+
+    def adopt(self, other: Topology) -> None:
+        """Take every resource of ``other`` (an import's result) as this topology's own."""
+        self.resources = {kind: dict(items) for kind, items in other.resources.items()}
+        self._index = {}
 
     def copy(self) -> Topology:
         """A copy to change tentatively: resources are frozen, so copying the dicts suffices."""
@@ -171,11 +176,13 @@ class Topology:
 
     # ---- indexes --------------------------------------------------------------------------
     def _indexed(self, name: str) -> Any:
-        if not self._index:
-            self._build_index()
-        return self._index[name]
+        index = self._index
+        if not index:
+            index = self._build_index()
+            self._index = index  # one assignment: readers on other threads see all or nothing
+        return index[name]
 
-    def _build_index(self) -> None:
+    def _build_index(self) -> dict[str, Any]:
         main_rtb: dict[str, RouteTable] = {}
         subnet_rtb: dict[str, RouteTable] = {}
         for rtb in self.route_tables.values():
@@ -224,7 +231,7 @@ class Topology:
             if nat.state in ("available", "pending")
         }
         igw_of_vpc = {igw.vpc_id: igw for igw in self.internet_gateways.values() if igw.vpc_id}
-        self._index.update(
+        return dict(
             main_rtb=main_rtb,
             subnet_rtb=subnet_rtb,
             default_acl=default_acl,

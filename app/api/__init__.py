@@ -1,0 +1,22 @@
+"""The JSON API under /api/v1: parse, call the store and the engine, shape the answer."""
+
+from fastapi import APIRouter
+
+from . import actions, analyses, resources, topologies
+from .deps import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+
+
+@router.get("/health", tags=["health"], responses={})
+def health() -> dict[str, str]:
+    """200 once the application can serve requests."""
+    return {"status": "ok"}
+
+
+router.include_router(topologies.router)
+router.include_router(resources.router)
+router.include_router(actions.router)
+router.include_router(analyses.router)
+
+__all__ = ["router"]

@@ -1,0 +1,55 @@
+"""Analyses ("test connection"): run and store, list, read, re-run after edits."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from .deps import StoreDep, TopologyId
+from .schemas import AnalysisRequest
+
+router = APIRouter(tags=["analyses"])
+AnalysisId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Stored analysis id")]
+
+
+@router.post(
+    "/topologies/{topology_id}/analyses",
+    status_code=201,
+    responses={200: {"description": "The result, not stored (store=false)"}},
+)
+def run_analysis(
+    topology_id: TopologyId,
+    body: AnalysisRequest,
+    store: StoreDep,
+    response: Response,
+    keep: Annotated[bool, Query(alias="store")] = True,
+) -> dict[str, Any]:
+    """Can the source reach the destination, hop by hop there and back, and if not, why?"""
+    request = body.model_dump(exclude_none=True)
+    result = store.run_analysis(topology_id, request, keep=keep)
+    if not keep:
+        response.status_code = 200
+    return result
+
+
+@router.get("/topologies/{topology_id}/analyses")
+def list_analyses(topology_id: TopologyId, store: StoreDep) -> dict[str, Any]:
+    """The stored analyses of a topology, with their request and verdict."""
+    return {"analyses": store.list_analyses(topology_id)}
+
+
+@router.get("/topologies/{topology_id}/analyses/{analysis_id}")
+def get_analysis(
+    topology_id: TopologyId, analysis_id: AnalysisId, store: StoreDep
+) -> dict[str, Any]:
+    """One stored analysis with its full result."""
+    return store.get_analysis(topology_id, analysis_id)
+
+
+@router.post("/topologies/{topology_id}/analyses/{analysis_id}/rerun")
+def rerun_analysis(
+    topology_id: TopologyId, analysis_id: AnalysisId, store: StoreDep
+) -> dict[str, Any]:
+    """Run a stored analysis again on the topology as it is now."""
+    return store.rerun_analysis(topology_id, analysis_id)

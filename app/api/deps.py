@@ -1,0 +1,44 @@
+"""Dependencies shared by the JSON routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from pydantic import BaseModel
+
+from app.db.store import Store
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+TopologyId = Annotated[str, Path(min_length=1, max_length=32, description="Topology id")]
+ResourceId = Annotated[str, Path(min_length=1, max_length=64, description="AWS resource id")]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    resource_id: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/5xx answer of the JSON API."""
+
+    error: ErrorDetail
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("Invalid value, range or quota (an AWS error code such as InvalidSubnet.Range)"),
+    404: _error("Unknown id (…NotFound)"),
+    409: _error("Conflicts with existing state (DependencyViolation, …Duplicate, …)"),
+    413: _error("Request body too large"),
+    422: _error("A body that does not match the schema"),
+}

@@ -1,0 +1,363 @@
+"""The store: topologies, their resources and analyses in the database. The only place that commits.
+
+Every change runs an engine operation on a copy of the topology inside one write transaction
+(SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the topology row locked ``FOR UPDATE``), writes only
+the rows that changed, and bumps the revision. Nothing is half-written: an ``AwsError`` rolls the
+whole transaction back. The engine model of a topology is built once per revision and reused.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, delete, func, update
+from sqlmodel import Session, col, select
+
+from app.engine import AwsError, Topology, analyze, import_bundle, write_bundle
+from app.engine.bundle import BUNDLE_KEYS
+from app.engine.bundle.write import reservation_json, resource_json
+from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
+from app.engine.templates import TEMPLATES, apply_template
+from app.engine.topology import KINDS
+
+from . import tables
+from .session import writer
+
+T = TypeVar("T")
+
+
+def topology_not_found(topology_id: str) -> AwsError:
+    return AwsError(
+        "InvalidTopologyID.NotFound",
+        f"The topology '{topology_id}' does not exist.",
+        resource_id=topology_id,
+    )
+
+
+def topology_json(row: tables.Topology) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "region": row.region,
+        "revision": row.revision,
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def _document(topology: Topology, kind: str, resource: Any) -> dict[str, Any]:
+    if kind == "instance":
+        return reservation_json(topology, [resource])
+    return resource_json(topology, kind, resource)
+
+
+def _row_values(topology: Topology, kind: str, resource: Any) -> dict[str, Any]:
+    return {
+        "vpc_id": getattr(resource, "vpc_id", None),
+        "name": resource.name,
+        "document": _document(topology, kind, resource),
+    }
+
+
+class Store:
+    """Topologies persisted in ``engine`` (SQLAlchemy), with an LRU of engine models."""
+
+    def __init__(self, engine: Engine, *, cache_size: int = 32) -> None:
+        self.engine = engine
+        self._writer = writer(engine)
+        self._cache: OrderedDict[str, tuple[int, Topology]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    # ---- sessions ---------------------------------------------------------------------------
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    # ---- topologies -------------------------------------------------------------------------
+    def create_topology(
+        self, *, name: str, region: str = DEFAULT_REGION, template: str = "blank"
+    ) -> dict[str, Any]:
+        name = name.strip()
+        if not name or len(name) > 200:
+            raise AwsError(
+                "InvalidParameterValue", "A topology needs a name of 1 to 200 characters."
+            )
+        if region not in AVAILABILITY_ZONES:
+            raise AwsError(
+                "InvalidParameterValue",
+                f"'{region}' is not a region the lab knows; choose one of "
+                f"{', '.join(sorted(AVAILABILITY_ZONES))}.",
+            )
+        if template not in TEMPLATES:
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Unknown template '{template}'; choose one of {', '.join(TEMPLATES)}.",
+            )
+        model = Topology(region=region)
+        apply_template(model, template)
+        row = tables.Topology(id=secrets.token_hex(6), name=name, region=region, revision=1)
+        with self._write() as session:
+            session.add(row)
+            session.flush()
+            self._insert(session, row.id, model, list(model))
+        self._remember(row.id, row.revision, model)
+        return topology_json(row)
+
+    def list_topologies(self) -> list[dict[str, Any]]:
+        with self._read() as session:
+            rows = session.exec(
+                select(tables.Topology).order_by(
+                    col(tables.Topology.created_at), col(tables.Topology.id)
+                )
+            ).all()
+            return [topology_json(r) for r in rows]
+
+    def get_topology(self, topology_id: str) -> dict[str, Any]:
+        with self._read() as session:
+            return topology_json(self._row(session, topology_id))
+
+    def rename_topology(self, topology_id: str, name: str) -> dict[str, Any]:
+        name = name.strip()
+        if not name or len(name) > 200:
+            raise AwsError(
+                "InvalidParameterValue", "A topology needs a name of 1 to 200 characters."
+            )
+        with self._write() as session:
+            row = self._row(session, topology_id, lock=True)
+            row.name = name
+            row.updated_at = tables.now()
+            session.add(row)
+        return topology_json(row)
+
+    def delete_topology(self, topology_id: str) -> None:
+        with self._write() as session:
+            self._row(session, topology_id, lock=True)
+            for row_type in tables.ROW_OF_KIND.values():
+                session.execute(delete(row_type).where(col(row_type.topology_id) == topology_id))
+            session.execute(
+                delete(tables.Analysis).where(col(tables.Analysis.topology_id) == topology_id)
+            )
+            session.execute(delete(tables.Topology).where(col(tables.Topology.id) == topology_id))
+        with self._lock:
+            self._cache.pop(topology_id, None)
+
+    # ---- the engine model -------------------------------------------------------------------
+    def model(self, topology_id: str) -> tuple[dict[str, Any], Topology]:
+        """The topology's description and its engine model (shared: never change it)."""
+        with self._read() as session:
+            row = self._row(session, topology_id)
+            return topology_json(row), self._model(session, row)
+
+    def _model(self, session: Session, row: tables.Topology) -> Topology:
+        with self._lock:
+            cached = self._cache.get(row.id)
+            if cached is not None and cached[0] == row.revision:
+                self._cache.move_to_end(row.id)
+                return cached[1]
+        bundle: dict[str, list[Any]] = {}
+        for kind, row_type in tables.ROW_OF_KIND.items():
+            documents = session.exec(
+                select(row_type.document).where(row_type.topology_id == row.id)
+            ).all()
+            bundle[BUNDLE_KEYS[kind]] = list(documents)
+        model, _ = import_bundle(Topology(region=row.region), bundle)
+        self._remember(row.id, row.revision, model)
+        return model
+
+    def _remember(self, topology_id: str, revision: int, model: Topology) -> None:
+        with self._lock:
+            self._cache[topology_id] = (revision, model)
+            self._cache.move_to_end(topology_id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def _row(self, session: Session, topology_id: str, *, lock: bool = False) -> tables.Topology:
+        query = select(tables.Topology).where(tables.Topology.id == topology_id)
+        if lock:
+            query = query.with_for_update()
+        row = session.exec(query).first()
+        if row is None:
+            raise topology_not_found(topology_id)
+        return row
+
+    # ---- changes ----------------------------------------------------------------------------
+    def change(self, topology_id: str, action: Callable[[Topology], T]) -> tuple[T, Topology]:
+        """Run an engine operation on a copy; keep it only if it succeeds (all or nothing)."""
+        with self._write() as session:
+            row = self._row(session, topology_id, lock=True)
+            base = self._model(session, row)
+            work = base.copy()
+            result = action(work)
+            self._persist(session, row.id, base, work)
+            row.revision += 1
+            row.updated_at = tables.now()
+            session.add(row)
+        self._remember(row.id, row.revision, work)
+        return result, work
+
+    def _persist(self, session: Session, topology_id: str, base: Topology, work: Topology) -> None:
+        for kind in KINDS:
+            before, after = base.resources[kind], work.resources[kind]
+            row_type = tables.ROW_OF_KIND[kind]
+            gone = [rid for rid in before if rid not in after]
+            if gone:
+                session.execute(
+                    delete(row_type).where(
+                        col(row_type.topology_id) == topology_id,
+                        col(row_type.resource_id).in_(gone),
+                    )
+                )
+            added = [r for rid, r in after.items() if rid not in before]
+            self._insert(session, topology_id, work, added)
+            for rid, resource in after.items():
+                if rid in before and before[rid] is not resource and before[rid] != resource:
+                    session.execute(
+                        update(row_type)
+                        .where(
+                            col(row_type.topology_id) == topology_id,
+                            col(row_type.resource_id) == rid,
+                        )
+                        .values(**_row_values(work, kind, resource))
+                    )
+
+    def _insert(
+        self, session: Session, topology_id: str, model: Topology, resources: list[Any]
+    ) -> None:
+        from app.engine.topology import KIND_OF, resource_id
+
+        for resource in resources:
+            kind = KIND_OF[type(resource)]
+            session.add(
+                tables.ROW_OF_KIND[kind](
+                    topology_id=topology_id,
+                    resource_id=resource_id(resource),
+                    **_row_values(model, kind, resource),
+                )
+            )
+
+    # ---- bundles ----------------------------------------------------------------------------
+    def import_bundle(self, topology_id: str, bundle: Any) -> dict[str, int]:
+        counts: dict[str, int] = {}
+
+        def load(work: Topology) -> None:
+            merged, found = import_bundle(work, bundle)
+            counts.update(found)
+            work.adopt(merged)
+
+        self.change(topology_id, load)
+        return counts
+
+    def export_bundle(self, topology_id: str) -> dict[str, Any]:
+        return write_bundle(self.model(topology_id)[1])
+
+    # ---- analyses ---------------------------------------------------------------------------
+    def run_analysis(
+        self, topology_id: str, request: dict[str, Any], *, keep: bool
+    ) -> dict[str, Any]:
+        with self._read() as session:
+            row = self._row(session, topology_id)
+            model = self._model(session, row)
+            revision = row.revision
+        result = analyze(model, request).to_dict()
+        if not keep:
+            return result
+        with self._write() as session:
+            self._row(session, topology_id)
+            stored = tables.Analysis(
+                topology_id=topology_id,
+                revision=revision,
+                reachable=result["reachable"],
+                request=request,
+                result=result,
+            )
+            session.add(stored)
+            session.flush()
+            return self._analysis_json(stored)
+
+    def list_analyses(self, topology_id: str) -> list[dict[str, Any]]:
+        with self._read() as session:
+            self._row(session, topology_id)
+            rows = session.exec(
+                select(tables.Analysis)
+                .where(col(tables.Analysis.topology_id) == topology_id)
+                .order_by(col(tables.Analysis.id))
+            ).all()
+            return [self._analysis_json(r, full=False) for r in rows]
+
+    def get_analysis(self, topology_id: str, analysis_id: int) -> dict[str, Any]:
+        with self._read() as session:
+            return self._analysis_json(self._analysis(session, topology_id, analysis_id))
+
+    def rerun_analysis(self, topology_id: str, analysis_id: int) -> dict[str, Any]:
+        """Run a stored analysis again on the topology as it is now, and store the new result."""
+        with self._read() as session:
+            stored = self._analysis(session, topology_id, analysis_id)
+            row = self._row(session, topology_id)
+            model = self._model(session, row)
+            revision = row.revision
+        result = analyze(model, stored.request).to_dict()
+        with self._write() as session:
+            stored = self._analysis(session, topology_id, analysis_id)
+            stored.result, stored.reachable, stored.revision = result, result["reachable"], revision
+            stored.created_at = tables.now()
+            session.add(stored)
+            session.flush()
+            return self._analysis_json(stored)
+
+    def _analysis(self, session: Session, topology_id: str, analysis_id: int) -> tables.Analysis:
+        found = session.exec(
+            select(tables.Analysis).where(
+                tables.Analysis.topology_id == topology_id, tables.Analysis.id == analysis_id
+            )
+        ).first()
+        if found is None:
+            self._row(session, topology_id)
+            raise AwsError(
+                "InvalidAnalysisID.NotFound",
+                f"The analysis '{analysis_id}' does not exist in this topology.",
+            )
+        return found
+
+    @staticmethod
+    def _analysis_json(row: tables.Analysis, *, full: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": row.id,
+            "topology_id": row.topology_id,
+            "revision": row.revision,
+            "reachable": row.reachable,
+            "request": row.request,
+            "created_at": row.created_at.isoformat(),
+        }
+        if full:
+            data.update({k: v for k, v in row.result.items() if k not in ("request",)})
+            data["request"] = row.result.get("request", row.request)
+            data["submitted"] = row.request
+        return data
+
+    def count_resources(self, topology_id: str) -> int:
+        with self._read() as session:
+            return sum(
+                session.exec(
+                    select(func.count())
+                    .select_from(row_type)
+                    .where(row_type.topology_id == topology_id)
+                ).one()
+                for row_type in tables.ROW_OF_KIND.values()
+            )

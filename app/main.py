@@ -1,0 +1,50 @@
+"""The application: ``uvicorn app.main:app`` serves the HTML pages at / and the API at /api/v1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from app import api
+from app.api import errors
+from app.api.limits import RequestLimits
+from app.config import Settings, get_settings
+from app.db.migrate import upgrade
+from app.db.session import make_engine
+from app.db.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.store is None:
+            engine = make_engine(
+                settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+            )
+            if settings.auto_migrate:
+                upgrade(engine)
+            app.state.store = Store(engine, cache_size=settings.model_cache_size)
+        yield
+        app.state.store.engine.dispose()
+
+    app = FastAPI(
+        title="VPC Lab",
+        version="1.0.0",
+        summary="Build AWS VPC topologies and see every hop of a packet's way there and back.",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    errors.install(app)
+    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
+    app.include_router(api.router)
+    return app
+
+
+app = create_app()

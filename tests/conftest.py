@@ -1,0 +1,75 @@
+"""Shared fixtures: a fresh, migrated database per test (SQLite, or PostgreSQL when
+``VPCLAB_TEST_DATABASE_URL`` is set) and a test client for the whole application."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from app.config import Settings
+from app.db import tables
+from app.db.migrate import upgrade
+from app.db.session import make_engine
+from app.db.store import Store
+from app.main import create_app
+
+POSTGRES_URL = os.environ.get("VPCLAB_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database to start every test from."""
+    if POSTGRES_URL:
+        engine = make_engine(POSTGRES_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        upgrade(engine)
+        engine.dispose()
+        return POSTGRES_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> str:
+    if POSTGRES_URL:
+        engine = make_engine(POSTGRES_URL)
+        with engine.begin() as conn:
+            names = ", ".join(t.name for t in tables.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return POSTGRES_URL
+    target = tmp_path / "vpclab.db"
+    shutil.copy(migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> Store:
+    return Store(engine)
+
+
+@pytest.fixture
+def client(store: Store, database_url: str) -> Iterator[TestClient]:
+    settings = Settings(
+        database_url=database_url, auto_migrate=False, max_body_bytes=2 * 1024 * 1024
+    )
+    with TestClient(create_app(settings, store=store), raise_server_exceptions=False) as c:
+        yield c
