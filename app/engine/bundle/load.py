@@ -110,7 +110,7 @@ def check_structure(topology: Topology) -> None:
     vpcs = topology.vpcs
     zones = set(availability_zones(topology.region))
     by_vpc: dict[str, list[Subnet]] = {}
-    for subnet in sorted(topology.subnets.values(), key=lambda s: s.subnet_id):
+    for subnet in list(topology.subnets.values()):  # bundle order: blame the later one
         vpc = vpcs.get(subnet.vpc_id)
         if vpc is None:
             raise _fail(
@@ -246,7 +246,7 @@ def _check_associations(topology: Topology) -> None:
 
 def _check_interfaces(topology: Topology) -> None:
     seen: dict[tuple[str, Any], str] = {}
-    for eni in sorted(topology.network_interfaces.values(), key=lambda e: e.network_interface_id):
+    for eni in list(topology.network_interfaces.values()):
         subnet = topology.subnets.get(eni.subnet_id)
         if subnet is None:
             raise _fail(
