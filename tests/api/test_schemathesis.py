@@ -37,7 +37,7 @@ def test_generated_requests_find_no_server_error_and_no_schema_break(client: Tes
             @given(case=strategy)
             def exercise(case: schemathesis.Case) -> None:
                 response = case.call()
-                calls[operation.label] += 1
+                calls[case.operation.label] += 1
                 if response.status_code >= 500:
                     failures.append(
                         f"{case.method} {case.formatted_path}: "

@@ -308,3 +308,11 @@ def test_random_labs_round_trip(actions: list[str], seed: int) -> None:
             op.create_route_table(lab, vpc_id=vpc.vpc_id)
     first, second = roundtrip(lab)
     assert first == second
+
+
+@pytest.mark.parametrize("template", ["default-vpc", "seed-002-ssh", "seed-001-nat"])
+def test_reading_what_was_written_gives_the_same_model(template: str) -> None:
+    """The store persists describe-* documents, so this is what every reload relies on."""
+    lab = new_lab(template)
+    again, _ = import_bundle(Topology(region=lab.region), write_bundle(lab))
+    assert again.deep_equal(lab)

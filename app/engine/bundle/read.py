@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import AwsError
 from ..model import (
+    MODELLED_TARGETS,
     Address,
     Attachment,
     Instance,
@@ -232,7 +233,10 @@ def read_route_table(r: _Reader) -> RouteTable:
                     route.get("Origin")
                     or ("CreateRouteTable" if kind == "local" else "CreateRoute")
                 ),
-                imported_state=str(state) if isinstance(state, str) else None,
+                # Modelled targets derive their state from the topology (routing.route_state).
+                imported_state=str(state)
+                if isinstance(state, str) and kind not in MODELLED_TARGETS
+                else None,
             )
         )
     associations: list[RouteTableAssociation] = []
