@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
-.PHONY: run test lint bench clean
+.PHONY: run migrate test test-postgres lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +14,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/uvicorn app.main:app --host 127.0.0.1 --port 8000
+migrate: $(STAMP)
+	$(BIN)/alembic upgrade head
 
+# Serves the pages at / and the API at /api/v1 (SQLite ./vpclab.db unless VPCLAB_DATABASE_URL).
+run: migrate
+	VPCLAB_AUTO_MIGRATE=false $(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+# The whole suite; on PostgreSQL too when VPCLAB_TEST_DATABASE_URL is set.
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

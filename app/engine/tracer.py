@@ -289,13 +289,14 @@ class Walk:
                 ref,
                 "allowed",
                 header,
-                f"Network ACL {acl.network_acl_id} allows the packet "
-                f"as it {leaves} {subnet.subnet_id}: {label}.",
+                f"Network ACL {acl.network_acl_id} allows the "
+                f"{'reply' if self.reply else 'packet'} as it {leaves} {subnet.subnet_id}: "
+                f"{label}.",
                 acl_rule=rule_json,
                 subnet={"id": subnet.subnet_id},
             )
             return
-        # A reply, or a NAT gateway's translated packet, is addressed to an ephemeral port.
+        # A reply is addressed to the client's ephemeral port (VPC UG: nacl-ephemeral-ports).
         ephemeral = self.reply and header.protocol in ("tcp", "udp")
         rule_words = (
             "no rule allows" if entry.rule_number == 32767 else f"rule {entry.rule_number} denies"
