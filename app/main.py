@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 
 from app import api
 from app.api import errors
@@ -15,6 +17,8 @@ from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.db.store import Store
+from app.web import router as web_router
+from app.web.render import security_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +48,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     errors.install(app)
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
     app.include_router(api.router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+
+    @app.middleware("http")
+    async def add_security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        security_headers(response)
+        return response
+
     return app
 
 

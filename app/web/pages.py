@@ -1,0 +1,197 @@
+"""The HTML pages and htmx fragments. Real forms and links first; htmx swaps blocks on top.
+
+No JSON-API logic here: the same store and engine operations as /api/v1.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from app.db.store import Store
+from app.engine import AwsError
+from app.engine.instance_view import instance_view
+from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
+from app.engine.templates import TEMPLATES
+
+from .actions import ACTIONS, ERROR_FIELDS, FieldError
+from .render import is_htmx, render
+from .workspace import TestForm, workspace_context
+
+router = APIRouter(include_in_schema=False)
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def form_dict(form: FormData) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key in form:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        data[key] = values if len(values) > 1 or key in ("Groups", "SecurityGroupIds") \
+            else (values[0] if values else "")
+    return data
+
+
+def see_other(url: str) -> Response:
+    return RedirectResponse(url, status_code=303)
+
+
+# ---- topologies -----------------------------------------------------------------------------
+def topologies_page(request: Request, store: Store, *, error: AwsError | None = None,
+                    values: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+    return render(request, "topologies.html", {
+        "topologies": store.list_topologies(), "regions": sorted(AVAILABILITY_ZONES),
+        "default_region": DEFAULT_REGION, "templates": TEMPLATES, "error": error,
+        "values": values or {}}, block="content", status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, store: StoreDep) -> HTMLResponse:
+    return topologies_page(request, store)
+
+
+@router.post("/topologies")
+async def create_topology(request: Request, store: StoreDep) -> Response:
+    values = form_dict(await request.form())
+    try:
+        topology = store.create_topology(name=str(values.get("name", "")),
+                                         region=str(values.get("region") or DEFAULT_REGION),
+                                         template=str(values.get("template") or "blank"))
+    except AwsError as error:
+        return topologies_page(request, store, error=error, values=values, status=400)
+    return see_other(f"/topologies/{topology['id']}")
+
+
+@router.post("/topologies/import")
+async def import_topology(request: Request, store: StoreDep,
+                          bundle: Annotated[UploadFile, File()],
+                          name: Annotated[str, Form()] = "",
+                          region: Annotated[str, Form()] = DEFAULT_REGION) -> Response:
+    values = {"import_name": name, "import_region": region}
+    raw = await bundle.read()
+    try:
+        try:
+            data = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise AwsError("MalformedJSON", f"{bundle.filename or 'The file'} is not a JSON "
+                           "bundle: merge the describe-* outputs, e.g. with jq -s add.") from None
+        topology = store.create_topology(name=name or bundle.filename or "Imported account",
+                                         region=region)
+        try:
+            store.import_bundle(topology["id"], data)
+        except AwsError:
+            store.delete_topology(topology["id"])
+            raise
+    except AwsError as error:
+        return topologies_page(request, store, error=error, values=values, status=400)
+    return see_other(f"/topologies/{topology['id']}")
+
+
+@router.post("/topologies/{topology_id}/rename")
+async def rename_topology(topology_id: str, request: Request, store: StoreDep) -> Response:
+    values = form_dict(await request.form())
+    try:
+        store.rename_topology(topology_id, str(values.get("name", "")))
+    except AwsError as error:
+        return topologies_page(request, store, error=error, values=values, status=400)
+    return see_other("/")
+
+
+@router.get("/topologies/{topology_id}/delete", response_class=HTMLResponse)
+def confirm_delete(topology_id: str, request: Request, store: StoreDep) -> HTMLResponse:
+    topology = store.get_topology(topology_id)
+    return render(request, "confirm_delete.html", {"topology": topology,
+                                                   "resources": store.count_resources(
+                                                       topology_id)})
+
+
+@router.post("/topologies/{topology_id}/delete")
+def delete_topology(topology_id: str, store: StoreDep) -> Response:
+    store.delete_topology(topology_id)
+    return see_other("/")
+
+
+@router.get("/topologies/{topology_id}/export.json")
+def export_topology(topology_id: str, store: StoreDep) -> Response:
+    topology = store.get_topology(topology_id)
+    body = json.dumps(store.export_bundle(topology_id), indent=1)
+    filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in topology["name"])
+    return Response(body, media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{filename or "topology"}.json"'})
+
+
+# ---- the workspace --------------------------------------------------------------------------
+def workspace(request: Request, store: Store, topology_id: str, *, status: int = 200,
+              **state: Any) -> HTMLResponse:
+    context = workspace_context(store, topology_id, **state)
+    response = render(request, "workspace.html", context, block="workspace",
+                      status_code=status)
+    if is_htmx(request):
+        response.headers["HX-Push-Url"] = context["url"]
+    return response
+
+
+@router.get("/topologies/{topology_id}", response_class=HTMLResponse)
+def show_workspace(topology_id: str, request: Request, store: StoreDep,
+                   select: str = "", create: str = "", test: int = 0) -> HTMLResponse:
+    return workspace(request, store, topology_id, select=select, create=create,
+                     saved_test=test or None)
+
+
+@router.post("/topologies/{topology_id}/do/{action}")
+async def do_action(topology_id: str, action: str, request: Request, store: StoreDep
+                    ) -> Response:
+    values = form_dict(await request.form())
+    handler = ACTIONS.get(action)
+    try:
+        if handler is None:
+            raise AwsError("InvalidAction", f"The lab has no action '{action}'.")
+        selected, _ = store.change(topology_id, lambda t: handler(t, values))
+    except AwsError as error:
+        field = error.field if isinstance(error, FieldError) else ERROR_FIELDS.get(error.code)
+        return workspace(request, store, topology_id, status=400,
+                         select=str(values.get("_select", "")),
+                         create=str(values.get("_create", "")),
+                         failed={"action": action, "values": values, "error": error,
+                                 "field": field})
+    if is_htmx(request):
+        return workspace(request, store, topology_id, select=selected,
+                         notice=f"Done: {action.replace('-', ' ')}.")
+    query = urlencode({"select": selected}) if selected else ""
+    return see_other(f"/topologies/{topology_id}" + (f"?{query}" if query else ""))
+
+
+@router.post("/topologies/{topology_id}/test")
+async def test_connection(topology_id: str, request: Request, store: StoreDep) -> Response:
+    values = form_dict(await request.form())
+    test = TestForm.from_form(values)
+    return workspace(request, store, topology_id, select=str(values.get("_select", "")),
+                     test=test, save=bool(values.get("save")))
+
+
+@router.post("/topologies/{topology_id}/tests/rerun")
+def rerun_tests(topology_id: str, request: Request, store: StoreDep) -> Response:
+    reruns = [store.rerun_analysis(topology_id, a["id"])
+              for a in store.list_analyses(topology_id)]
+    return workspace(request, store, topology_id, reruns=reruns)
+
+
+# ---- instance view --------------------------------------------------------------------------
+@router.get("/topologies/{topology_id}/instances/{instance_id}", response_class=HTMLResponse)
+def show_instance(topology_id: str, instance_id: str, request: Request,
+                  store: StoreDep) -> HTMLResponse:
+    topology, model = store.model(topology_id)
+    view = instance_view(model, instance_id)
+    instance = model.instances[instance_id]
+    return render(request, "instance.html", {"topology": topology, "view": view,
+                                             "instance": instance})
