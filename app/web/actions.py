@@ -17,19 +17,34 @@ Action = Callable[[Topology, Form], str]  # returns the id of the resource to sh
 
 # Security-group and NACL rule presets, as the console's "Type" list offers them.
 SG_PRESETS: dict[str, tuple[str, int | None, int | None]] = {
-    "ssh": ("tcp", 22, 22), "http": ("tcp", 80, 80), "https": ("tcp", 443, 443),
-    "mysql": ("tcp", 3306, 3306), "postgresql": ("tcp", 5432, 5432),
-    "icmp": ("icmp", -1, -1), "all": ("-1", None, None), "custom-tcp": ("tcp", None, None),
+    "ssh": ("tcp", 22, 22),
+    "http": ("tcp", 80, 80),
+    "https": ("tcp", 443, 443),
+    "mysql": ("tcp", 3306, 3306),
+    "postgresql": ("tcp", 5432, 5432),
+    "icmp": ("icmp", -1, -1),
+    "all": ("-1", None, None),
+    "custom-tcp": ("tcp", None, None),
     "custom-udp": ("udp", None, None),
 }
-PRESET_LABELS = {"ssh": "SSH (TCP 22)", "http": "HTTP (TCP 80)", "https": "HTTPS (TCP 443)",
-                 "mysql": "MySQL/Aurora (TCP 3306)", "postgresql": "PostgreSQL (TCP 5432)",
-                 "icmp": "All ICMP (ping)", "all": "All traffic", "custom-tcp": "Custom TCP",
-                 "custom-udp": "Custom UDP"}
+PRESET_LABELS = {
+    "ssh": "SSH (TCP 22)",
+    "http": "HTTP (TCP 80)",
+    "https": "HTTPS (TCP 443)",
+    "mysql": "MySQL/Aurora (TCP 3306)",
+    "postgresql": "PostgreSQL (TCP 5432)",
+    "icmp": "All ICMP (ping)",
+    "all": "All traffic",
+    "custom-tcp": "Custom TCP",
+    "custom-udp": "Custom UDP",
+}
 NACL_PRESETS = {**SG_PRESETS, "ephemeral": ("tcp", 1024, 65535)}
 NACL_PRESET_LABELS = {**PRESET_LABELS, "ephemeral": "Ephemeral ports (TCP 1024-65535)"}
-AMIS = {"ami-0abcdef1234567890": "Amazon Linux 2023", "ami-0fedcba9876543210": "Ubuntu 24.04 LTS",
-        "ami-0123456789abcdef0": "Windows Server 2022"}
+AMIS = {
+    "ami-0abcdef1234567890": "Amazon Linux 2023",
+    "ami-0fedcba9876543210": "Ubuntu 24.04 LTS",
+    "ami-0123456789abcdef0": "Windows Server 2022",
+}
 INSTANCE_TYPES = ("t3.micro", "t3.small", "t3.medium", "m5.large")
 MY_IP = f"{DEFAULT_INTERNET_SOURCE}/32"
 
@@ -62,8 +77,9 @@ def number(form: Form, name: str, label: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise FieldError("InvalidParameterValue", f"{label} must be a whole number.",
-                         name) from None
+        raise FieldError(
+            "InvalidParameterValue", f"{label} must be a whole number.", name
+        ) from None
 
 
 def many(form: Form, name: str) -> list[str]:
@@ -87,43 +103,54 @@ def ports(form: Form, preset: tuple[str, int | None, int | None]) -> tuple[int |
         try:
             low, high = int(parts[0]), int(parts[-1])
         except ValueError:
-            raise FieldError("InvalidParameterValue",
-                             "Write a port (22) or a range (1024-65535).", "PortRange") from None
+            raise FieldError(
+                "InvalidParameterValue", "Write a port (22) or a range (1024-65535).", "PortRange"
+            ) from None
     return low, high
 
 
 # ---- VPC, subnet ----------------------------------------------------------------------------
 def create_vpc(t: Topology, f: Form) -> str:
-    return op.create_vpc(t, cidr_block=text(f, "CidrBlock", required="The IPv4 CIDR block"),
-                         tags=name_tags(f)).vpc_id
+    return op.create_vpc(
+        t, cidr_block=text(f, "CidrBlock", required="The IPv4 CIDR block"), tags=name_tags(f)
+    ).vpc_id
 
 
 def modify_vpc(t: Topology, f: Form) -> str:
     vpc_id = text(f, "VpcId")
-    op.modify_vpc_attribute(t, vpc_id=vpc_id, enable_dns_support=flag(f, "EnableDnsSupport"),
-                            enable_dns_hostnames=flag(f, "EnableDnsHostnames"))
+    op.modify_vpc_attribute(
+        t,
+        vpc_id=vpc_id,
+        enable_dns_support=flag(f, "EnableDnsSupport"),
+        enable_dns_hostnames=flag(f, "EnableDnsHostnames"),
+    )
     return vpc_id
 
 
 def associate_vpc_cidr(t: Topology, f: Form) -> str:
     vpc_id = text(f, "VpcId")
-    op.associate_vpc_cidr_block(t, vpc_id=vpc_id,
-                                cidr_block=text(f, "CidrBlock", required="The CIDR block"))
+    op.associate_vpc_cidr_block(
+        t, vpc_id=vpc_id, cidr_block=text(f, "CidrBlock", required="The CIDR block")
+    )
     return vpc_id
 
 
 def create_subnet(t: Topology, f: Form) -> str:
     return op.create_subnet(
-        t, vpc_id=text(f, "VpcId", required="The VPC"),
+        t,
+        vpc_id=text(f, "VpcId", required="The VPC"),
         cidr_block=text(f, "CidrBlock", required="The IPv4 CIDR block"),
         availability_zone=optional(f, "AvailabilityZone"),
-        map_public_ip_on_launch=flag(f, "MapPublicIpOnLaunch"), tags=name_tags(f)).subnet_id
+        map_public_ip_on_launch=flag(f, "MapPublicIpOnLaunch"),
+        tags=name_tags(f),
+    ).subnet_id
 
 
 def modify_subnet(t: Topology, f: Form) -> str:
     subnet_id = text(f, "SubnetId")
-    op.modify_subnet_attribute(t, subnet_id=subnet_id,
-                               map_public_ip_on_launch=flag(f, "MapPublicIpOnLaunch"))
+    op.modify_subnet_attribute(
+        t, subnet_id=subnet_id, map_public_ip_on_launch=flag(f, "MapPublicIpOnLaunch")
+    )
     return subnet_id
 
 
@@ -134,8 +161,9 @@ def create_igw(t: Topology, f: Form) -> str:
 
 def attach_igw(t: Topology, f: Form) -> str:
     igw = text(f, "InternetGatewayId")
-    op.attach_internet_gateway(t, internet_gateway_id=igw,
-                               vpc_id=text(f, "VpcId", required="The VPC"))
+    op.attach_internet_gateway(
+        t, internet_gateway_id=igw, vpc_id=text(f, "VpcId", required="The VPC")
+    )
     return igw
 
 
@@ -151,21 +179,29 @@ def create_nat(t: Topology, f: Form) -> str:
     connectivity = text(f, "ConnectivityType") or "public"
     if allocation == "new" and connectivity == "public":
         allocation = op.allocate_address(t).allocation_id
-    return op.create_nat_gateway(t, subnet_id=text(f, "SubnetId", required="The subnet"),
-                                 allocation_id=allocation if connectivity == "public" else None,
-                                 connectivity_type=connectivity,
-                                 tags=name_tags(f)).nat_gateway_id
+    return op.create_nat_gateway(
+        t,
+        subnet_id=text(f, "SubnetId", required="The subnet"),
+        allocation_id=allocation if connectivity == "public" else None,
+        connectivity_type=connectivity,
+        tags=name_tags(f),
+    ).nat_gateway_id
 
 
 # ---- route tables ---------------------------------------------------------------------------
 def create_route_table(t: Topology, f: Form) -> str:
-    return op.create_route_table(t, vpc_id=text(f, "VpcId", required="The VPC"),
-                                 tags=name_tags(f)).route_table_id
+    return op.create_route_table(
+        t, vpc_id=text(f, "VpcId", required="The VPC"), tags=name_tags(f)
+    ).route_table_id
 
 
-TARGET_PARAMETER = {"igw": "gateway_id", "nat": "nat_gateway_id",
-                    "eni": "network_interface_id", "i": "instance_id",
-                    "pcx": "vpc_peering_connection_id"}
+TARGET_PARAMETER = {
+    "igw": "gateway_id",
+    "nat": "nat_gateway_id",
+    "eni": "network_interface_id",
+    "i": "instance_id",
+    "pcx": "vpc_peering_connection_id",
+}
 
 
 def create_route(t: Topology, f: Form) -> str:
@@ -174,10 +210,12 @@ def create_route(t: Topology, f: Form) -> str:
     parameter = TARGET_PARAMETER.get(target.split("-")[0])
     if parameter is None:
         raise FieldError("InvalidParameterValue", f"'{target}' is not a route target.", "Target")
-    op.create_route(t, route_table_id=rtb,
-                    destination_cidr_block=text(f, "DestinationCidrBlock",
-                                                required="The destination"),
-                    **{parameter: target})
+    op.create_route(
+        t,
+        route_table_id=rtb,
+        destination_cidr_block=text(f, "DestinationCidrBlock", required="The destination"),
+        **{parameter: target},
+    )
     return rtb
 
 
@@ -189,8 +227,7 @@ def delete_route(t: Topology, f: Form) -> str:
 
 def associate_route_table(t: Topology, f: Form) -> str:
     rtb = text(f, "RouteTableId")
-    op.associate_subnet(t, route_table_id=rtb, subnet_id=text(f, "SubnetId",
-                                                               required="The subnet"))
+    op.associate_subnet(t, route_table_id=rtb, subnet_id=text(f, "SubnetId", required="The subnet"))
     return rtb
 
 
@@ -209,9 +246,12 @@ def set_main_route_table(t: Topology, f: Form) -> str:
 # ---- security groups ------------------------------------------------------------------------
 def create_sg(t: Topology, f: Form) -> str:
     return op.create_security_group(
-        t, group_name=text(f, "GroupName", required="The security group name"),
+        t,
+        group_name=text(f, "GroupName", required="The security group name"),
         description=text(f, "Description") or text(f, "GroupName"),
-        vpc_id=text(f, "VpcId", required="The VPC"), tags=name_tags(f)).group_id
+        vpc_id=text(f, "VpcId", required="The VPC"),
+        tags=name_tags(f),
+    ).group_id
 
 
 def sg_rule_permission(f: Form) -> dict[str, Any]:
@@ -234,8 +274,12 @@ def sg_rule_permission(f: Form) -> dict[str, Any]:
 
 def authorize_sg(t: Topology, f: Form) -> str:
     group = text(f, "GroupId")
-    op.authorize(t, group_id=group, ip_permissions=[sg_rule_permission(f)],
-                 egress=text(f, "Direction") == "egress")
+    op.authorize(
+        t,
+        group_id=group,
+        ip_permissions=[sg_rule_permission(f)],
+        egress=text(f, "Direction") == "egress",
+    )
     return group
 
 
@@ -261,8 +305,9 @@ def revoke_sg(t: Topology, f: Form) -> str:
 
 # ---- network ACLs ---------------------------------------------------------------------------
 def create_nacl(t: Topology, f: Form) -> str:
-    return op.create_network_acl(t, vpc_id=text(f, "VpcId", required="The VPC"),
-                                 tags=name_tags(f)).network_acl_id
+    return op.create_network_acl(
+        t, vpc_id=text(f, "VpcId", required="The VPC"), tags=name_tags(f)
+    ).network_acl_id
 
 
 def create_nacl_entry(t: Topology, f: Form) -> str:
@@ -273,68 +318,90 @@ def create_nacl_entry(t: Topology, f: Form) -> str:
     low, high = ports(f, preset)
     protocol = preset[0]
     op.create_network_acl_entry(
-        t, network_acl_id=acl, rule_number=number(f, "RuleNumber", "The rule number"),
-        egress=text(f, "Direction") == "egress", rule_action=text(f, "RuleAction") or "allow",
-        protocol=protocol, cidr_block=text(f, "CidrBlock", required="The CIDR block"),
+        t,
+        network_acl_id=acl,
+        rule_number=number(f, "RuleNumber", "The rule number"),
+        egress=text(f, "Direction") == "egress",
+        rule_action=text(f, "RuleAction") or "allow",
+        protocol=protocol,
+        cidr_block=text(f, "CidrBlock", required="The CIDR block"),
         port_range={"From": low, "To": high} if protocol in ("tcp", "udp") else None,
-        icmp_type_code={"Type": -1, "Code": -1} if protocol == "icmp" else None)
+        icmp_type_code={"Type": -1, "Code": -1} if protocol == "icmp" else None,
+    )
     return acl
 
 
 def delete_nacl_entry(t: Topology, f: Form) -> str:
     acl = text(f, "NetworkAclId")
-    op.delete_network_acl_entry(t, network_acl_id=acl,
-                                rule_number=number(f, "RuleNumber", "The rule number"),
-                                egress=text(f, "Direction") == "egress")
+    op.delete_network_acl_entry(
+        t,
+        network_acl_id=acl,
+        rule_number=number(f, "RuleNumber", "The rule number"),
+        egress=text(f, "Direction") == "egress",
+    )
     return acl
 
 
 def associate_nacl(t: Topology, f: Form) -> str:
     acl = text(f, "NetworkAclId")
-    op.associate_subnet_with_acl(t, network_acl_id=acl,
-                                 subnet_id=text(f, "SubnetId", required="The subnet"))
+    op.associate_subnet_with_acl(
+        t, network_acl_id=acl, subnet_id=text(f, "SubnetId", required="The subnet")
+    )
     return acl
 
 
 # ---- ENIs, Elastic IPs, instances -----------------------------------------------------------
 def create_eni(t: Topology, f: Form) -> str:
     return op.create_network_interface(
-        t, subnet_id=text(f, "SubnetId", required="The subnet"),
+        t,
+        subnet_id=text(f, "SubnetId", required="The subnet"),
         private_ip_address=optional(f, "PrivateIpAddress"),
-        groups=many(f, "Groups") or None, description=text(f, "Description"),
-        tags=name_tags(f)).network_interface_id
+        groups=many(f, "Groups") or None,
+        description=text(f, "Description"),
+        tags=name_tags(f),
+    ).network_interface_id
 
 
 def assign_ip(t: Topology, f: Form) -> str:
     eni = text(f, "NetworkInterfaceId")
     address = optional(f, "PrivateIpAddress")
-    op.assign_private_ip_addresses(t, network_interface_id=eni,
-                                   private_ip_addresses=[address] if address else None,
-                                   secondary_private_ip_address_count=0 if address else 1)
+    op.assign_private_ip_addresses(
+        t,
+        network_interface_id=eni,
+        private_ip_addresses=[address] if address else None,
+        secondary_private_ip_address_count=0 if address else 1,
+    )
     return eni
 
 
 def unassign_ip(t: Topology, f: Form) -> str:
     eni = text(f, "NetworkInterfaceId")
-    op.unassign_private_ip_addresses(t, network_interface_id=eni,
-                                     private_ip_addresses=[text(f, "PrivateIpAddress")])
+    op.unassign_private_ip_addresses(
+        t, network_interface_id=eni, private_ip_addresses=[text(f, "PrivateIpAddress")]
+    )
     return eni
 
 
 def modify_eni(t: Topology, f: Form) -> str:
     eni = text(f, "NetworkInterfaceId")
     groups = many(f, "Groups")
-    op.modify_network_interface_attribute(t, network_interface_id=eni,
-                                          source_dest_check=flag(f, "SourceDestCheck"),
-                                          groups=groups or None)
+    op.modify_network_interface_attribute(
+        t,
+        network_interface_id=eni,
+        source_dest_check=flag(f, "SourceDestCheck"),
+        groups=groups or None,
+    )
     return eni
 
 
 def attach_eni(t: Topology, f: Form) -> str:
     eni = text(f, "NetworkInterfaceId")
-    op.attach_network_interface(t, network_interface_id=eni,
-                                instance_id=text(f, "InstanceId", required="The instance"),
-                                device_index=number(f, "DeviceIndex", "The device index"))
+    op.attach_network_interface(
+        t,
+        network_interface_id=eni,
+        instance_id=text(f, "InstanceId", required="The instance"),
+        device_index=number(f, "DeviceIndex", "The device index"),
+    )
     return eni
 
 
@@ -355,8 +422,12 @@ def associate_eip(t: Topology, f: Form) -> str:
         op.associate_address(t, allocation_id=allocation, instance_id=target)
     else:
         eni, _, address = target.partition("@")
-        op.associate_address(t, allocation_id=allocation, network_interface_id=eni,
-                             private_ip_address=address or None)
+        op.associate_address(
+            t,
+            allocation_id=allocation,
+            network_interface_id=eni,
+            private_ip_address=address or None,
+        )
     return allocation
 
 
@@ -370,14 +441,17 @@ def launch_instance(t: Topology, f: Form) -> str:
     public = text(f, "AutoAssignPublicIp")
     existing = optional(f, "NetworkInterfaceId")
     return op.run_instances(
-        t, subnet_id=None if existing else text(f, "SubnetId", required="The subnet"),
+        t,
+        subnet_id=None if existing else text(f, "SubnetId", required="The subnet"),
         image_id=text(f, "ImageId") or "ami-0abcdef1234567890",
         instance_type=text(f, "InstanceType") or "t3.micro",
         key_name=optional(f, "KeyName"),
         security_group_ids=(many(f, "SecurityGroupIds") or None) if not existing else None,
         private_ip_address=optional(f, "PrivateIpAddress") if not existing else None,
         associate_public_ip_address={"enable": True, "disable": False}.get(public),
-        network_interface_id=existing, tags=name_tags(f)).instance_id
+        network_interface_id=existing,
+        tags=name_tags(f),
+    ).instance_id
 
 
 def instance_state(operation: Callable[..., Any]) -> Action:
@@ -392,9 +466,11 @@ def instance_state(operation: Callable[..., Any]) -> Action:
 # ---- peering, names, deletes ----------------------------------------------------------------
 def create_peering(t: Topology, f: Form) -> str:
     return op.create_vpc_peering_connection(
-        t, vpc_id=text(f, "VpcId", required="The requester VPC"),
+        t,
+        vpc_id=text(f, "VpcId", required="The requester VPC"),
         peer_vpc_id=text(f, "PeerVpcId", required="The accepter VPC"),
-        tags=name_tags(f)).vpc_peering_connection_id
+        tags=name_tags(f),
+    ).vpc_peering_connection_id
 
 
 def peering_state(operation: Callable[..., Any]) -> Action:
@@ -413,7 +489,8 @@ def rename(t: Topology, f: Form) -> str:
 
 
 DELETES: dict[str, tuple[Callable[..., Any], str]] = {
-    "vpc": (op.delete_vpc, "vpc_id"), "subnet": (op.delete_subnet, "subnet_id"),
+    "vpc": (op.delete_vpc, "vpc_id"),
+    "subnet": (op.delete_subnet, "subnet_id"),
     "route-table": (op.delete_route_table, "route_table_id"),
     "internet-gateway": (op.delete_internet_gateway, "internet_gateway_id"),
     "nat-gateway": (op.delete_nat_gateway, "nat_gateway_id"),
@@ -436,35 +513,60 @@ def delete(t: Topology, f: Form) -> str:
 
 
 ACTIONS: dict[str, Action] = {
-    "create-vpc": create_vpc, "modify-vpc": modify_vpc, "associate-vpc-cidr": associate_vpc_cidr,
-    "create-subnet": create_subnet, "modify-subnet": modify_subnet,
-    "create-igw": create_igw, "attach-igw": attach_igw, "detach-igw": detach_igw,
-    "create-nat": create_nat, "create-route-table": create_route_table,
-    "create-route": create_route, "delete-route": delete_route,
+    "create-vpc": create_vpc,
+    "modify-vpc": modify_vpc,
+    "associate-vpc-cidr": associate_vpc_cidr,
+    "create-subnet": create_subnet,
+    "modify-subnet": modify_subnet,
+    "create-igw": create_igw,
+    "attach-igw": attach_igw,
+    "detach-igw": detach_igw,
+    "create-nat": create_nat,
+    "create-route-table": create_route_table,
+    "create-route": create_route,
+    "delete-route": delete_route,
     "associate-route-table": associate_route_table,
-    "disassociate-route-table": disassociate_route_table, "set-main": set_main_route_table,
-    "create-sg": create_sg, "authorize-sg": authorize_sg, "revoke-sg": revoke_sg,
-    "create-nacl": create_nacl, "create-nacl-entry": create_nacl_entry,
-    "delete-nacl-entry": delete_nacl_entry, "associate-nacl": associate_nacl,
-    "create-eni": create_eni, "assign-ip": assign_ip, "unassign-ip": unassign_ip,
-    "modify-eni": modify_eni, "attach-eni": attach_eni, "detach-eni": detach_eni,
-    "allocate-eip": allocate_eip, "associate-eip": associate_eip,
-    "disassociate-eip": disassociate_eip, "launch-instance": launch_instance,
+    "disassociate-route-table": disassociate_route_table,
+    "set-main": set_main_route_table,
+    "create-sg": create_sg,
+    "authorize-sg": authorize_sg,
+    "revoke-sg": revoke_sg,
+    "create-nacl": create_nacl,
+    "create-nacl-entry": create_nacl_entry,
+    "delete-nacl-entry": delete_nacl_entry,
+    "associate-nacl": associate_nacl,
+    "create-eni": create_eni,
+    "assign-ip": assign_ip,
+    "unassign-ip": unassign_ip,
+    "modify-eni": modify_eni,
+    "attach-eni": attach_eni,
+    "detach-eni": detach_eni,
+    "allocate-eip": allocate_eip,
+    "associate-eip": associate_eip,
+    "disassociate-eip": disassociate_eip,
+    "launch-instance": launch_instance,
     "start-instance": instance_state(op.start_instances),
     "stop-instance": instance_state(op.stop_instances),
     "terminate-instance": instance_state(op.terminate_instances),
     "create-peering": create_peering,
     "accept-peering": peering_state(op.accept_vpc_peering_connection),
     "reject-peering": peering_state(op.reject_vpc_peering_connection),
-    "rename": rename, "delete": delete,
+    "rename": rename,
+    "delete": delete,
 }
 
 # Which field an AWS error is about, when the form has that field (shown next to it).
 ERROR_FIELDS = {
-    "InvalidVpc.Range": "CidrBlock", "InvalidSubnet.Range": "CidrBlock",
-    "InvalidSubnet.Conflict": "CidrBlock", "InvalidIPAddress.InUse": "PrivateIpAddress",
-    "InsufficientFreeAddressesInSubnet": "SubnetId", "RouteAlreadyExists": "DestinationCidrBlock",
-    "Gateway.NotAttached": "Target", "InvalidGroup.Duplicate": "GroupName",
-    "NetworkAclEntryAlreadyExists": "RuleNumber", "InvalidPermission.Duplicate": "Peer",
-    "VpcLimitExceeded": "CidrBlock", "SubnetLimitExceeded": "CidrBlock",
+    "InvalidVpc.Range": "CidrBlock",
+    "InvalidSubnet.Range": "CidrBlock",
+    "InvalidSubnet.Conflict": "CidrBlock",
+    "InvalidIPAddress.InUse": "PrivateIpAddress",
+    "InsufficientFreeAddressesInSubnet": "SubnetId",
+    "RouteAlreadyExists": "DestinationCidrBlock",
+    "Gateway.NotAttached": "Target",
+    "InvalidGroup.Duplicate": "GroupName",
+    "NetworkAclEntryAlreadyExists": "RuleNumber",
+    "InvalidPermission.Duplicate": "Peer",
+    "VpcLimitExceeded": "CidrBlock",
+    "SubnetLimitExceeded": "CidrBlock",
 }

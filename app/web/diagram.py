@@ -69,18 +69,24 @@ def is_public(topology: Topology, subnet: Subnet) -> bool:
     rtb = topology.route_table_for(subnet.subnet_id)
     if rtb is None:
         return False
-    return any(r.target_type == "internet-gateway" and route_state(topology, r) == "active"
-               for r in rtb.routes)
+    return any(
+        r.target_type == "internet-gateway" and route_state(topology, r) == "active"
+        for r in rtb.routes
+    )
 
 
 def naming_warning(subnet: Subnet, public: bool) -> str:
     name = (subnet.name or "").lower()
     if public and "private" in name:
-        return (f"Named “{subnet.name}”, but its route table sends traffic to an internet "
-                "gateway: it is a public subnet.")
+        return (
+            f"Named “{subnet.name}”, but its route table sends traffic to an internet "
+            "gateway: it is a public subnet."
+        )
     if not public and "public" in name:
-        return (f"Named “{subnet.name}”, but its route table has no route to an internet "
-                "gateway: it is a private subnet.")
+        return (
+            f"Named “{subnet.name}”, but its route table has no route to an internet "
+            "gateway: it is a private subnet."
+        )
     return ""
 
 
@@ -91,26 +97,35 @@ def _label(resource: Any, rid: str) -> str:
 def layout(topology: Topology, highlight: dict[str, list[str]] | None = None) -> Diagram:
     """Positions for every element; ``highlight`` maps forward/return to ordered component ids."""
     zones_order = {z: i for i, z in enumerate(availability_zones(topology.region))}
-    left = 24 + INTERNET_W + 40
-    y = 56
+    left = 24.0 + INTERNET_W + 40
+    y = 56.0
     region = Box(topology.region, "region", f"Region {topology.region}", left - 24, 24, 0, 0)
     diagram = Diagram(0, 0, region)
     width = left
     for vpc in sorted(topology.vpcs.values(), key=lambda v: (v.cidr_block, v.vpc_id)):
-        subnets = sorted(topology.subnets_of(vpc.vpc_id),
-                         key=lambda s: (s.cidr_block, s.subnet_id))
-        zones = sorted({s.availability_zone for s in subnets},
-                       key=lambda z: (zones_order.get(z, 99), z)) or ["(no subnet yet)"]
-        vpc_box = Box(vpc.vpc_id, "vpc", _label(vpc, vpc.vpc_id), left, y, 0, 0,
-                      detail=", ".join(str(b) for b in vpc.cidr_blocks),
-                      css="vpc-default" if vpc.is_default else "")
+        subnets = sorted(topology.subnets_of(vpc.vpc_id), key=lambda s: (s.cidr_block, s.subnet_id))
+        zones = sorted(
+            {s.availability_zone for s in subnets}, key=lambda z: (zones_order.get(z, 99), z)
+        ) or ["(no subnet yet)"]
+        vpc_box = Box(
+            vpc.vpc_id,
+            "vpc",
+            _label(vpc, vpc.vpc_id),
+            left,
+            y,
+            0,
+            0,
+            detail=", ".join(str(b) for b in vpc.cidr_blocks),
+            css="vpc-default" if vpc.is_default else "",
+        )
         diagram.containers.append(vpc_box)
         column_top = y + 44
         column_bottom = column_top
         for index, zone in enumerate(zones):
-            x = left + 20 + index * (COLUMN_W + 16)
-            zone_box = Box(f"az:{vpc.vpc_id}:{zone}", "availability-zone", zone, x, column_top,
-                           COLUMN_W, 0)
+            x = left + 44 + index * (COLUMN_W + 16)
+            zone_box = Box(
+                f"az:{vpc.vpc_id}:{zone}", "availability-zone", zone, x, column_top, COLUMN_W, 0
+            )
             diagram.containers.append(zone_box)
             sy = column_top + 30
             for subnet in (s for s in subnets if s.availability_zone == zone):
@@ -118,34 +133,52 @@ def layout(topology: Topology, highlight: dict[str, list[str]] | None = None) ->
             zone_box.h = max(sy - column_top, 70)
             column_bottom = max(column_bottom, column_top + zone_box.h)
         chips_y = column_bottom + 14
-        cx = left + 20
+        cx: float = left + 20
         for kind, resources in (
             ("route-table", [r for r in topology.route_tables.values() if r.vpc_id == vpc.vpc_id]),
             ("network-acl", [a for a in topology.network_acls.values() if a.vpc_id == vpc.vpc_id]),
-            ("security-group",
-             [g for g in topology.security_groups.values() if g.vpc_id == vpc.vpc_id]),
+            (
+                "security-group",
+                [g for g in topology.security_groups.values() if g.vpc_id == vpc.vpc_id],
+            ),
         ):
             for resource in sorted(resources, key=lambda r: r.name or ""):
-                rid = getattr(resource, {"route-table": "route_table_id",
-                                         "network-acl": "network_acl_id",
-                                         "security-group": "group_id"}[kind])
-                suffix = " (main)" if getattr(resource, "is_main", False) else (
-                    " (default)" if getattr(resource, "is_default", False) else "")
-                label = f"{_label(resource, rid)}{suffix}"
-                w = 24 + 7 * min(len(label), 30)
-                if cx + w > left + 20 + max(len(zones), 1) * (COLUMN_W + 16):
+                rid = getattr(
+                    resource,
+                    {
+                        "route-table": "route_table_id",
+                        "network-acl": "network_acl_id",
+                        "security-group": "group_id",
+                    }[kind],
+                )
+                suffix = (
+                    " (main)"
+                    if getattr(resource, "is_main", False)
+                    else (" (default)" if getattr(resource, "is_default", False) else "")
+                )
+                label = f"{_label(resource, rid)}{suffix}"[:34]
+                w = 40 + 6.4 * len(label)
+                if cx + w > left + 44 + max(len(zones), 1) * (COLUMN_W + 16):
                     cx = left + 20
                     chips_y += 30
-                diagram.chips.append(Box(rid, kind, label[:30], cx, chips_y, w, 24))
+                diagram.chips.append(Box(rid, kind, label, cx, chips_y, w, 24))
                 cx += w + 8
-        vpc_box.w = max(len(zones), 1) * (COLUMN_W + 16) + 24
+        vpc_box.w = max(len(zones), 1) * (COLUMN_W + 16) + 48
         vpc_box.h = chips_y + 40 - y
         igw = topology.internet_gateway_of(vpc.vpc_id)
         if igw is not None:
-            diagram.items.append(Box(igw.internet_gateway_id, "internet-gateway",
-                                     _label(igw, igw.internet_gateway_id), left - 28,
-                                     y + vpc_box.h / 2 - 28, 56, 56,
-                                     detail=igw.internet_gateway_id))
+            diagram.items.append(
+                Box(
+                    igw.internet_gateway_id,
+                    "internet-gateway",
+                    _label(igw, igw.internet_gateway_id),
+                    left - 28,
+                    y + vpc_box.h / 2 - 28,
+                    56,
+                    56,
+                    detail=igw.internet_gateway_id,
+                )
+            )
         width = max(width, left + vpc_box.w)
         y += vpc_box.h + 40
     _peerings(topology, diagram, width)
@@ -153,13 +186,31 @@ def layout(topology: Topology, highlight: dict[str, list[str]] | None = None) ->
     detached = [g for g in topology.internet_gateways.values() if g.vpc_id is None]
     cx = left
     for eip in sorted(loose, key=lambda a: a.public_ip):
-        diagram.chips.append(Box(eip.allocation_id, "address", f"EIP {eip.public_ip}", cx, y,
-                                 150, 24, detail="not associated"))
+        diagram.chips.append(
+            Box(
+                eip.allocation_id,
+                "address",
+                f"EIP {eip.public_ip}",
+                cx,
+                y,
+                150,
+                24,
+                detail="not associated",
+            )
+        )
         cx += 158
     for igw in detached:
-        diagram.chips.append(Box(igw.internet_gateway_id, "internet-gateway",
-                                 f"{_label(igw, igw.internet_gateway_id)} (detached)", cx, y,
-                                 190, 24))
+        diagram.chips.append(
+            Box(
+                igw.internet_gateway_id,
+                "internet-gateway",
+                f"{_label(igw, igw.internet_gateway_id)} (detached)",
+                cx,
+                y,
+                190,
+                24,
+            )
+        )
         cx += 198
     if loose or detached:
         y += 40
@@ -171,8 +222,15 @@ def layout(topology: Topology, highlight: dict[str, list[str]] | None = None) ->
     diagram.items.append(internet)
     for box in diagram.items:
         if box.kind == "internet-gateway":
-            diagram.lines.append({"x1": internet.x + internet.w, "y1": internet.cy,
-                                  "x2": box.x, "y2": box.cy, "css": "link-internet"})
+            diagram.lines.append(
+                {
+                    "x1": internet.x + internet.w,
+                    "y1": internet.cy,
+                    "x2": box.x,
+                    "y2": box.cy,
+                    "css": "link-internet",
+                }
+            )
     if highlight:
         _highlight(topology, diagram, highlight)
     return diagram
@@ -186,8 +244,18 @@ def _subnet(topology: Topology, diagram: Diagram, subnet: Subnet, x: float, y: f
     for eni in enis:
         nat = topology.nat_gateway_of_eni(eni.network_interface_id)
         if nat is not None:
-            items.append(Box(nat.nat_gateway_id, "nat-gateway", _label(nat, nat.nat_gateway_id),
-                             0, 0, ITEM_W, ITEM_H, detail=str(nat.private_ip)))
+            items.append(
+                Box(
+                    nat.nat_gateway_id,
+                    "nat-gateway",
+                    _label(nat, nat.nat_gateway_id),
+                    0,
+                    0,
+                    ITEM_W,
+                    ITEM_H,
+                    detail=str(nat.private_ip),
+                )
+            )
             continue
         instance = topology.instances.get(eni.instance_id or "")
         if instance is not None and eni.attachment and eni.attachment.device_index == 0:
@@ -195,21 +263,48 @@ def _subnet(topology: Topology, diagram: Diagram, subnet: Subnet, x: float, y: f
                 continue
             seen_instances.add(instance.instance_id)
             public_ip = topology.public_ip_of(eni, eni.primary_ip)
-            items.append(Box(instance.instance_id, "instance",
-                             _label(instance, instance.instance_id), 0, 0, ITEM_W, ITEM_H,
-                             detail=f"{eni.primary_ip}" + (f" · {public_ip}" if public_ip else ""),
-                             css=f"state-{instance.state}"))
+            items.append(
+                Box(
+                    instance.instance_id,
+                    "instance",
+                    _label(instance, instance.instance_id),
+                    0,
+                    0,
+                    ITEM_W,
+                    ITEM_H,
+                    detail=f"{eni.primary_ip}" + (f" · {public_ip}" if public_ip else ""),
+                    css=f"state-{instance.state}",
+                )
+            )
         elif eni.interface_type == "interface":
-            items.append(Box(eni.network_interface_id, "network-interface",
-                             _label(eni, eni.network_interface_id), 0, 0, ITEM_W, ITEM_H,
-                             detail=str(eni.primary_ip)))
+            items.append(
+                Box(
+                    eni.network_interface_id,
+                    "network-interface",
+                    _label(eni, eni.network_interface_id),
+                    0,
+                    0,
+                    ITEM_W,
+                    ITEM_H,
+                    detail=str(eni.primary_ip),
+                )
+            )
     per_row = 2
     rows = (len(items) + per_row - 1) // per_row
     height = 44 + rows * (ITEM_H + 8) + (8 if items else 0)
-    box = Box(subnet.subnet_id, "subnet", _label(subnet, subnet.subnet_id), x, y,
-              COLUMN_W - 20, height, detail=f"{subnet.cidr_block} · "
-              f"{'public' if public else 'private'}", colour=PUBLIC if public else PRIVATE,
-              css="public" if public else "private", warning=naming_warning(subnet, public))
+    box = Box(
+        subnet.subnet_id,
+        "subnet",
+        _label(subnet, subnet.subnet_id),
+        x,
+        y,
+        COLUMN_W - 20,
+        height,
+        detail=f"{subnet.cidr_block} · {'public' if public else 'private'}",
+        colour=PUBLIC if public else PRIVATE,
+        css="public" if public else "private",
+        warning=naming_warning(subnet, public),
+    )
     diagram.containers.append(box)
     for i, item in enumerate(items):
         item.x = x + 10 + (i % per_row) * (ITEM_W + 8)
@@ -219,8 +314,9 @@ def _subnet(topology: Topology, diagram: Diagram, subnet: Subnet, x: float, y: f
 
 
 def _peerings(topology: Topology, diagram: Diagram, width: float) -> None:
-    for n, pcx in enumerate(sorted(topology.peerings.values(),
-                                   key=lambda p: p.vpc_peering_connection_id)):
+    for n, pcx in enumerate(
+        sorted(topology.peerings.values(), key=lambda p: p.vpc_peering_connection_id)
+    ):
         if pcx.status in ("deleted", "rejected", "failed"):
             continue
         a = diagram.find(pcx.requester_vpc_id)
@@ -228,15 +324,38 @@ def _peerings(topology: Topology, diagram: Diagram, width: float) -> None:
         if a is None or b is None:
             continue
         x = width + 20 + n * 18
-        diagram.lines.append({"x1": a.x + a.w, "y1": a.cy, "x2": x, "y2": a.cy,
-                              "css": f"peering peering-{pcx.status}"})
-        diagram.lines.append({"x1": x, "y1": a.cy, "x2": x, "y2": b.cy,
-                              "css": f"peering peering-{pcx.status}"})
-        diagram.lines.append({"x1": x, "y1": b.cy, "x2": b.x + b.w, "y2": b.cy,
-                              "css": f"peering peering-{pcx.status}"})
-        diagram.chips.append(Box(pcx.vpc_peering_connection_id, "vpc-peering-connection",
-                                 f"{_label(pcx, pcx.vpc_peering_connection_id)} ({pcx.status})",
-                                 x - 60, (a.cy + b.cy) / 2 - 12, 120, 24))
+        diagram.lines.append(
+            {
+                "x1": a.x + a.w,
+                "y1": a.cy,
+                "x2": x,
+                "y2": a.cy,
+                "css": f"peering peering-{pcx.status}",
+            }
+        )
+        diagram.lines.append(
+            {"x1": x, "y1": a.cy, "x2": x, "y2": b.cy, "css": f"peering peering-{pcx.status}"}
+        )
+        diagram.lines.append(
+            {
+                "x1": x,
+                "y1": b.cy,
+                "x2": b.x + b.w,
+                "y2": b.cy,
+                "css": f"peering peering-{pcx.status}",
+            }
+        )
+        diagram.chips.append(
+            Box(
+                pcx.vpc_peering_connection_id,
+                "vpc-peering-connection",
+                f"{_label(pcx, pcx.vpc_peering_connection_id)} ({pcx.status})",
+                x - 60,
+                (a.cy + b.cy) / 2 - 12,
+                120,
+                24,
+            )
+        )
 
 
 def _highlight(topology: Topology, diagram: Diagram, highlight: dict[str, list[str]]) -> None:
@@ -250,10 +369,19 @@ def _highlight(topology: Topology, diagram: Diagram, highlight: dict[str, list[s
             if box is None:
                 continue
             box.css = f"{box.css} on-{direction}".strip()
-            if box.kind in ("instance", "network-interface", "nat-gateway", "internet-gateway",
-                            "internet") and (not points or points[-1] != (box.cx, box.cy)):
+            if box.kind in (
+                "instance",
+                "network-interface",
+                "nat-gateway",
+                "internet-gateway",
+                "internet",
+            ) and (not points or points[-1] != (box.cx, box.cy)):
                 points.append((box.cx, box.cy))
         if len(points) > 1:
             offset = 0 if direction == "forward" else 6
-            diagram.paths.append({"css": f"trace-{direction}", "points": " ".join(
-                f"{px + offset:.0f},{py + offset:.0f}" for px, py in points)})
+            diagram.paths.append(
+                {
+                    "css": f"trace-{direction}",
+                    "points": " ".join(f"{px + offset:.0f},{py + offset:.0f}" for px, py in points),
+                }
+            )

@@ -37,8 +37,11 @@ def form_dict(form: FormData) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key in form:
         values = [v for v in form.getlist(key) if isinstance(v, str)]
-        data[key] = values if len(values) > 1 or key in ("Groups", "SecurityGroupIds") \
+        data[key] = (
+            values
+            if len(values) > 1 or key in ("Groups", "SecurityGroupIds")
             else (values[0] if values else "")
+        )
     return data
 
 
@@ -47,12 +50,28 @@ def see_other(url: str) -> Response:
 
 
 # ---- topologies -----------------------------------------------------------------------------
-def topologies_page(request: Request, store: Store, *, error: AwsError | None = None,
-                    values: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
-    return render(request, "topologies.html", {
-        "topologies": store.list_topologies(), "regions": sorted(AVAILABILITY_ZONES),
-        "default_region": DEFAULT_REGION, "templates": TEMPLATES, "error": error,
-        "values": values or {}}, block="content", status_code=status)
+def topologies_page(
+    request: Request,
+    store: Store,
+    *,
+    error: AwsError | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "topologies.html",
+        {
+            "topologies": store.list_topologies(),
+            "regions": sorted(AVAILABILITY_ZONES),
+            "default_region": DEFAULT_REGION,
+            "templates": TEMPLATES,
+            "error": error,
+            "values": values or {},
+        },
+        block="content",
+        status_code=status,
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -64,29 +83,38 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
 async def create_topology(request: Request, store: StoreDep) -> Response:
     values = form_dict(await request.form())
     try:
-        topology = store.create_topology(name=str(values.get("name", "")),
-                                         region=str(values.get("region") or DEFAULT_REGION),
-                                         template=str(values.get("template") or "blank"))
+        topology = store.create_topology(
+            name=str(values.get("name", "")),
+            region=str(values.get("region") or DEFAULT_REGION),
+            template=str(values.get("template") or "blank"),
+        )
     except AwsError as error:
         return topologies_page(request, store, error=error, values=values, status=400)
     return see_other(f"/topologies/{topology['id']}")
 
 
 @router.post("/topologies/import")
-async def import_topology(request: Request, store: StoreDep,
-                          bundle: Annotated[UploadFile, File()],
-                          name: Annotated[str, Form()] = "",
-                          region: Annotated[str, Form()] = DEFAULT_REGION) -> Response:
+async def import_topology(
+    request: Request,
+    store: StoreDep,
+    bundle: Annotated[UploadFile, File()],
+    name: Annotated[str, Form()] = "",
+    region: Annotated[str, Form()] = DEFAULT_REGION,
+) -> Response:
     values = {"import_name": name, "import_region": region}
     raw = await bundle.read()
     try:
         try:
             data = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise AwsError("MalformedJSON", f"{bundle.filename or 'The file'} is not a JSON "
-                           "bundle: merge the describe-* outputs, e.g. with jq -s add.") from None
-        topology = store.create_topology(name=name or bundle.filename or "Imported account",
-                                         region=region)
+            raise AwsError(
+                "MalformedJSON",
+                f"{bundle.filename or 'The file'} is not a JSON "
+                "bundle: merge the describe-* outputs, e.g. with jq -s add.",
+            ) from None
+        topology = store.create_topology(
+            name=name or bundle.filename or "Imported account", region=region
+        )
         try:
             store.import_bundle(topology["id"], data)
         except AwsError:
@@ -110,9 +138,11 @@ async def rename_topology(topology_id: str, request: Request, store: StoreDep) -
 @router.get("/topologies/{topology_id}/delete", response_class=HTMLResponse)
 def confirm_delete(topology_id: str, request: Request, store: StoreDep) -> HTMLResponse:
     topology = store.get_topology(topology_id)
-    return render(request, "confirm_delete.html", {"topology": topology,
-                                                   "resources": store.count_resources(
-                                                       topology_id)})
+    return render(
+        request,
+        "confirm_delete.html",
+        {"topology": topology, "resources": store.count_resources(topology_id)},
+    )
 
 
 @router.post("/topologies/{topology_id}/delete")
@@ -126,31 +156,40 @@ def export_topology(topology_id: str, store: StoreDep) -> Response:
     topology = store.get_topology(topology_id)
     body = json.dumps(store.export_bundle(topology_id), indent=1)
     filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in topology["name"])
-    return Response(body, media_type="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{filename or "topology"}.json"'})
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename or "topology"}.json"'},
+    )
 
 
 # ---- the workspace --------------------------------------------------------------------------
-def workspace(request: Request, store: Store, topology_id: str, *, status: int = 200,
-              **state: Any) -> HTMLResponse:
+def workspace(
+    request: Request, store: Store, topology_id: str, *, status: int = 200, **state: Any
+) -> HTMLResponse:
     context = workspace_context(store, topology_id, **state)
-    response = render(request, "workspace.html", context, block="workspace",
-                      status_code=status)
+    response = render(request, "workspace.html", context, block="workspace", status_code=status)
     if is_htmx(request):
         response.headers["HX-Push-Url"] = context["url"]
     return response
 
 
 @router.get("/topologies/{topology_id}", response_class=HTMLResponse)
-def show_workspace(topology_id: str, request: Request, store: StoreDep,
-                   select: str = "", create: str = "", test: int = 0) -> HTMLResponse:
-    return workspace(request, store, topology_id, select=select, create=create,
-                     saved_test=test or None)
+def show_workspace(
+    topology_id: str,
+    request: Request,
+    store: StoreDep,
+    select: str = "",
+    create: str = "",
+    test: int = 0,
+) -> HTMLResponse:
+    return workspace(
+        request, store, topology_id, select=select, create=create, saved_test=test or None
+    )
 
 
 @router.post("/topologies/{topology_id}/do/{action}")
-async def do_action(topology_id: str, action: str, request: Request, store: StoreDep
-                    ) -> Response:
+async def do_action(topology_id: str, action: str, request: Request, store: StoreDep) -> Response:
     values = form_dict(await request.form())
     handler = ACTIONS.get(action)
     try:
@@ -159,14 +198,23 @@ async def do_action(topology_id: str, action: str, request: Request, store: Stor
         selected, _ = store.change(topology_id, lambda t: handler(t, values))
     except AwsError as error:
         field = error.field if isinstance(error, FieldError) else ERROR_FIELDS.get(error.code)
-        return workspace(request, store, topology_id, status=400,
-                         select=str(values.get("_select", "")),
-                         create=str(values.get("_create", "")),
-                         failed={"action": action, "values": values, "error": error,
-                                 "field": field})
+        return workspace(
+            request,
+            store,
+            topology_id,
+            status=400,
+            select=str(values.get("_select", "")),
+            create=str(values.get("_create", "")),
+            failed={"action": action, "values": values, "error": error, "field": field},
+        )
     if is_htmx(request):
-        return workspace(request, store, topology_id, select=selected,
-                         notice=f"Done: {action.replace('-', ' ')}.")
+        return workspace(
+            request,
+            store,
+            topology_id,
+            select=selected,
+            notice=f"Done: {action.replace('-', ' ')}.",
+        )
     query = urlencode({"select": selected}) if selected else ""
     return see_other(f"/topologies/{topology_id}" + (f"?{query}" if query else ""))
 
@@ -175,23 +223,30 @@ async def do_action(topology_id: str, action: str, request: Request, store: Stor
 async def test_connection(topology_id: str, request: Request, store: StoreDep) -> Response:
     values = form_dict(await request.form())
     test = TestForm.from_form(values)
-    return workspace(request, store, topology_id, select=str(values.get("_select", "")),
-                     test=test, save=bool(values.get("save")))
+    return workspace(
+        request,
+        store,
+        topology_id,
+        select=str(values.get("_select", "")),
+        test=test,
+        save=bool(values.get("save")),
+    )
 
 
 @router.post("/topologies/{topology_id}/tests/rerun")
 def rerun_tests(topology_id: str, request: Request, store: StoreDep) -> Response:
-    reruns = [store.rerun_analysis(topology_id, a["id"])
-              for a in store.list_analyses(topology_id)]
+    reruns = [store.rerun_analysis(topology_id, a["id"]) for a in store.list_analyses(topology_id)]
     return workspace(request, store, topology_id, reruns=reruns)
 
 
 # ---- instance view --------------------------------------------------------------------------
 @router.get("/topologies/{topology_id}/instances/{instance_id}", response_class=HTMLResponse)
-def show_instance(topology_id: str, instance_id: str, request: Request,
-                  store: StoreDep) -> HTMLResponse:
+def show_instance(
+    topology_id: str, instance_id: str, request: Request, store: StoreDep
+) -> HTMLResponse:
     topology, model = store.model(topology_id)
     view = instance_view(model, instance_id)
     instance = model.instances[instance_id]
-    return render(request, "instance.html", {"topology": topology, "view": view,
-                                             "instance": instance})
+    return render(
+        request, "instance.html", {"topology": topology, "view": view, "instance": instance}
+    )

@@ -29,8 +29,14 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def render(request: Request, template: str, context: dict[str, Any], *,
-           block: str | None = None, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     """The whole page, or only ``block`` when htmx asked for it."""
     page = env.get_template(template)
     context = {"request": request, **context}
@@ -47,8 +53,10 @@ def render_block(template: str, block: str, context: dict[str, Any]) -> str:
 
 
 # A Content-Security-Policy without 'unsafe-inline' scripts: every script is a file of ours.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def security_headers(response: Any) -> None:

@@ -20,17 +20,33 @@ from .diagram import is_public, layout, naming_warning
 
 # "Test connection" presets: the console's common ports, and ping.
 TEST_PRESETS: dict[str, tuple[str, int | None, str]] = {
-    "ssh": ("tcp", 22, "SSH (TCP 22)"), "http": ("tcp", 80, "HTTP (TCP 80)"),
-    "https": ("tcp", 443, "HTTPS (TCP 443)"), "mysql": ("tcp", 3306, "MySQL (TCP 3306)"),
-    "ping": ("icmp", None, "Ping (ICMP echo)"), "custom-tcp": ("tcp", None, "Custom TCP"),
+    "ssh": ("tcp", 22, "SSH (TCP 22)"),
+    "http": ("tcp", 80, "HTTP (TCP 80)"),
+    "https": ("tcp", 443, "HTTPS (TCP 443)"),
+    "mysql": ("tcp", 3306, "MySQL (TCP 3306)"),
+    "ping": ("icmp", None, "Ping (ICMP echo)"),
+    "custom-tcp": ("tcp", None, "Custom TCP"),
     "custom-udp": ("udp", None, "Custom UDP"),
 }
 KIND_LABELS = {
-    "vpc": "VPC", "subnet": "Subnet", "route-table": "Route table",
-    "internet-gateway": "Internet gateway", "nat-gateway": "NAT gateway",
-    "security-group": "Security group", "network-acl": "Network ACL",
-    "network-interface": "Network interface", "instance": "Instance", "address": "Elastic IP",
+    "vpc": "VPC",
+    "subnet": "Subnet",
+    "route-table": "Route table",
+    "internet-gateway": "Internet gateway",
+    "nat-gateway": "NAT gateway",
+    "security-group": "Security group",
+    "network-acl": "Network ACL",
+    "network-interface": "Network interface",
+    "instance": "Instance",
+    "address": "Elastic IP",
     "vpc-peering-connection": "Peering connection",
+}
+# Component types of a trace, written as the console writes them.
+COMPONENT_LABELS = {
+    **KIND_LABELS,
+    "internet": "Internet",
+    "transit-gateway": "Transit gateway",
+    "gateway": "Gateway",
 }
 
 
@@ -50,21 +66,31 @@ class TestForm:
         def get(name: str) -> str:
             return str(form.get(name, "") or "").strip()[:64]
 
-        return cls(source=get("source") or "internet", source_ip=get("source_ip"),
-                   destination=get("destination"), destination_ip=get("destination_ip"),
-                   preset=get("preset") or "ssh", port=get("port"))
+        return cls(
+            source=get("source") or "internet",
+            source_ip=get("source_ip"),
+            destination=get("destination"),
+            destination_ip=get("destination_ip"),
+            preset=get("preset") or "ssh",
+            port=get("port"),
+        )
 
     @classmethod
     def from_request(cls, request: dict[str, Any]) -> TestForm:
         protocol = request.get("protocol", "tcp")
         port = request.get("destination_port")
-        preset = next((k for k, (p, n, _) in TEST_PRESETS.items() if p == protocol and n == port),
-                      "ping" if protocol == "icmp" else f"custom-{protocol}")
-        return cls(source=str(request.get("source", "")),
-                   source_ip=str(request.get("source_ip", "") or ""),
-                   destination=str(request.get("destination", "")),
-                   destination_ip=str(request.get("destination_ip", "") or ""),
-                   preset=preset, port=str(port or ""))
+        preset = next(
+            (k for k, (p, n, _) in TEST_PRESETS.items() if p == protocol and n == port),
+            "ping" if protocol == "icmp" else f"custom-{protocol}",
+        )
+        return cls(
+            source=str(request.get("source", "")),
+            source_ip=str(request.get("source_ip", "") or ""),
+            destination=str(request.get("destination", "")),
+            destination_ip=str(request.get("destination_ip", "") or ""),
+            preset=preset,
+            port=str(port or ""),
+        )
 
     def request(self) -> dict[str, Any]:
         if not self.destination:
@@ -72,8 +98,11 @@ class TestForm:
         if self.preset not in TEST_PRESETS:
             raise AwsError("InvalidParameterValue", "Choose what to test (SSH, HTTP, ping…).")
         protocol, port, _ = TEST_PRESETS[self.preset]
-        request: dict[str, Any] = {"source": self.source, "destination": self.destination,
-                                   "protocol": protocol}
+        request: dict[str, Any] = {
+            "source": self.source,
+            "destination": self.destination,
+            "protocol": protocol,
+        }
         if protocol != "icmp":
             if port is None:
                 if not self.port.isdigit():
@@ -107,35 +136,59 @@ def options(model: Topology) -> dict[str, Any]:
     instances = sorted(model.instances.values(), key=lambda i: (i.name or "", i.instance_id))
     enis = sorted(model.network_interfaces.values(), key=lambda e: e.primary_ip)
     live = [i for i in instances if i.state != "terminated"]
-    endpoints = [(i.instance_id, f"{_name(i, i.instance_id)} · "
-                  f"{model.primary_eni(i.instance_id).primary_ip}")  # type: ignore[union-attr]
-                 for i in live if model.primary_eni(i.instance_id) is not None]
-    endpoints += [(e.network_interface_id, f"{_name(e, e.network_interface_id)} · {e.primary_ip}")
-                  for e in enis if e.interface_type == "interface" and not e.instance_id]
+    primaries = {i.instance_id: model.primary_eni(i.instance_id) for i in live}
+    endpoints = [
+        (i.instance_id, f"{_name(i, i.instance_id)} · {eni.primary_ip}")
+        for i in live
+        if (eni := primaries[i.instance_id]) is not None
+    ]
+    endpoints += [
+        (e.network_interface_id, f"{_name(e, e.network_interface_id)} · {e.primary_ip}")
+        for e in enis
+        if e.interface_type == "interface" and not e.instance_id
+    ]
     return {
         "vpcs": [(v.vpc_id, f"{_name(v, v.vpc_id)} · {v.cidr_block}") for v in vpcs],
-        "subnets": [(s.subnet_id, f"{_name(s, s.subnet_id)} · {s.cidr_block} · "
-                     f"{s.availability_zone}") for s in subnets],
+        "subnets": [
+            (s.subnet_id, f"{_name(s, s.subnet_id)} · {s.cidr_block} · {s.availability_zone}")
+            for s in subnets
+        ],
         "zones": availability_zones(model.region),
-        "groups": [(g.group_id, f"{g.group_name} ({g.group_id})", g.vpc_id)
-                   for g in sorted(model.security_groups.values(), key=lambda g: g.group_name)],
+        "groups": [
+            (g.group_id, f"{g.group_name} ({g.group_id})", g.vpc_id)
+            for g in sorted(model.security_groups.values(), key=lambda g: g.group_name)
+        ],
         "instances": [(i.instance_id, _name(i, i.instance_id)) for i in live],
-        "free_enis": [(e.network_interface_id, f"{_name(e, e.network_interface_id)} · "
-                       f"{e.primary_ip}") for e in enis
-                      if e.attachment is None and e.interface_type == "interface"],
-        "free_eips": [(a.allocation_id, f"{a.public_ip} ({a.allocation_id})")
-                      for a in model.addresses.values() if not a.association_id],
+        "free_enis": [
+            (e.network_interface_id, f"{_name(e, e.network_interface_id)} · {e.primary_ip}")
+            for e in enis
+            if e.attachment is None and e.interface_type == "interface"
+        ],
+        "free_eips": [
+            (a.allocation_id, f"{a.public_ip} ({a.allocation_id})")
+            for a in model.addresses.values()
+            if not a.association_id
+        ],
         "eip_targets": [(i, label) for i, label in endpoints if i.startswith("i-")]
-        + [(f"{e.network_interface_id}@{ip}", f"{_name(e, e.network_interface_id)} · {ip}")
-           for e in enis if e.interface_type == "interface" for ip in e.addresses],
+        + [
+            (f"{e.network_interface_id}@{ip}", f"{_name(e, e.network_interface_id)} · {ip}")
+            for e in enis
+            if e.interface_type == "interface"
+            for ip in e.addresses
+        ],
         "endpoints": endpoints,
         "zone_choices": [(z, z) for z in availability_zones(model.region)],
         "type_choices": [(t, t) for t in INSTANCE_TYPES],
-        "group_choices": [(g.group_id, f"{g.group_name} ({g.group_id}) · {g.vpc_id}")
-                          for g in sorted(model.security_groups.values(),
-                                          key=lambda g: (g.vpc_id, g.group_name))],
-        "amis": AMIS, "instance_types": INSTANCE_TYPES, "sg_presets": PRESET_LABELS,
-        "nacl_presets": NACL_PRESET_LABELS, "test_presets": TEST_PRESETS, "my_ip": MY_IP,
+        "group_choices": [
+            (g.group_id, f"{g.group_name} ({g.group_id}) · {g.vpc_id}")
+            for g in sorted(model.security_groups.values(), key=lambda g: (g.vpc_id, g.group_name))
+        ],
+        "amis": AMIS,
+        "instance_types": INSTANCE_TYPES,
+        "sg_presets": PRESET_LABELS,
+        "nacl_presets": NACL_PRESET_LABELS,
+        "test_presets": TEST_PRESETS,
+        "my_ip": MY_IP,
         "default_source": str(DEFAULT_INTERNET_SOURCE),
         "default_destination": str(DEFAULT_INTERNET_DESTINATION),
     }
@@ -145,19 +198,34 @@ def route_targets(model: Topology, vpc_id: str) -> list[tuple[str, str]]:
     targets: list[tuple[str, str]] = []
     igw = model.internet_gateway_of(vpc_id)
     if igw is not None:
-        targets.append((igw.internet_gateway_id, f"Internet gateway · "
-                        f"{_name(igw, igw.internet_gateway_id)}"))
-    targets += [(n.nat_gateway_id, f"NAT gateway · {_name(n, n.nat_gateway_id)}")
-                for n in model.nat_gateways.values() if n.vpc_id == vpc_id
-                and n.state == "available"]
-    targets += [(p.vpc_peering_connection_id, f"Peering · {_name(p, p.vpc_peering_connection_id)}")
-                for p in model.peerings.values() if p.peer_of(vpc_id)
-                and p.status in ("active", "pending-acceptance")]
-    targets += [(e.network_interface_id, f"Network interface · "
-                 f"{_name(e, e.network_interface_id)} · {e.primary_ip}")
-                for e in model.network_interfaces.values()
-                if e.vpc_id == vpc_id and e.interface_type == "interface"]
+        targets.append(
+            (igw.internet_gateway_id, f"Internet gateway · {_name(igw, igw.internet_gateway_id)}")
+        )
+    targets += [
+        (n.nat_gateway_id, f"NAT gateway · {_name(n, n.nat_gateway_id)}")
+        for n in model.nat_gateways.values()
+        if n.vpc_id == vpc_id and n.state == "available"
+    ]
+    targets += [
+        (p.vpc_peering_connection_id, f"Peering · {_name(p, p.vpc_peering_connection_id)}")
+        for p in model.peerings.values()
+        if p.peer_of(vpc_id) and p.status in ("active", "pending-acceptance")
+    ]
+    targets += [
+        (
+            e.network_interface_id,
+            f"Network interface · {_name(e, e.network_interface_id)} · {e.primary_ip}",
+        )
+        for e in model.network_interfaces.values()
+        if e.vpc_id == vpc_id and e.interface_type == "interface"
+    ]
     return targets
+
+
+def endpoint_label(model: Topology, value: str) -> str:
+    """``web-server (i-…)`` for an instance or ENI of the topology; the value itself otherwise."""
+    found = find(model, value)
+    return _name(found[1], value) if found else value
 
 
 def trace_ids(result: dict[str, Any], path: str) -> list[str]:
@@ -169,11 +237,19 @@ def trace_ids(result: dict[str, Any], path: str) -> list[str]:
     return ids
 
 
-def workspace_context(store: Store, topology_id: str, *, select: str = "", create: str = "",
-                      saved_test: int | None = None, failed: dict[str, Any] | None = None,
-                      test: TestForm | None = None, save: bool = False,
-                      reruns: list[dict[str, Any]] | None = None,
-                      notice: str | None = None) -> dict[str, Any]:
+def workspace_context(
+    store: Store,
+    topology_id: str,
+    *,
+    select: str = "",
+    create: str = "",
+    saved_test: int | None = None,
+    failed: dict[str, Any] | None = None,
+    test: TestForm | None = None,
+    save: bool = False,
+    reruns: list[dict[str, Any]] | None = None,
+    notice: str | None = None,
+) -> dict[str, Any]:
     topology, model = store.model(topology_id)
     result: dict[str, Any] | None = None
     test_error: AwsError | None = None
@@ -188,22 +264,48 @@ def workspace_context(store: Store, topology_id: str, *, select: str = "", creat
             test = TestForm.from_request(result["submitted"])
         except AwsError as error:
             test_error = error
-    highlight = {"forward": trace_ids(result, "forward_path"),
-                 "return": trace_ids(result, "return_path")} if result else None
+    highlight = (
+        {"forward": trace_ids(result, "forward_path"), "return": trace_ids(result, "return_path")}
+        if result
+        else None
+    )
     found = find(model, select) if select else None
-    query = {k: v for k, v in (("select", select if found else ""), ("create", create),
-                               ("test", result.get("id") if result else "")) if v}
+    query = {
+        k: v
+        for k, v in (
+            ("select", select if found else ""),
+            ("create", create),
+            ("test", result.get("id") if result else ""),
+        )
+        if v
+    }
     return {
-        "topology": topology, "model": model, "diagram": layout(model, highlight),
-        "selected": found, "create": create if create in KIND_LABELS else "",
-        "failed": failed or {}, "test": test or TestForm(), "result": result,
-        "test_error": test_error, "saved": store.list_analyses(topology_id),
-        "reruns": reruns, "notice": notice, "options": options(model),
+        "topology": topology,
+        "model": model,
+        "diagram": layout(model, highlight),
+        "selected": found,
+        "create": create if create in KIND_LABELS else "",
+        "failed": failed or {},
+        "test": test or TestForm(),
+        "result": result,
+        "test_error": test_error,
+        "saved": store.list_analyses(topology_id),
+        "reruns": reruns,
+        "notice": notice,
+        "options": options(model),
         "kind_labels": KIND_LABELS,
+        "component_labels": COMPONENT_LABELS,
         "url": f"/topologies/{topology_id}" + (f"?{urlencode(query)}" if query else ""),
         # helpers for the templates
-        "route_targets": route_targets, "route_state": route_state,
-        "describe_target": describe_target, "nacl_label": nacl_entry_label,
-        "sg_label": sg_rule_label, "is_public": is_public, "naming_warning": naming_warning,
-        "usable_count": usable_count, "name_of": _name, "rid": resource_id,
+        "route_targets": route_targets,
+        "route_state": route_state,
+        "describe_target": describe_target,
+        "nacl_label": nacl_entry_label,
+        "sg_label": sg_rule_label,
+        "is_public": is_public,
+        "naming_warning": naming_warning,
+        "usable_count": usable_count,
+        "name_of": _name,
+        "rid": resource_id,
+        "endpoint": lambda value: endpoint_label(model, str(value)),
     }
