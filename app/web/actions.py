@@ -555,6 +555,21 @@ ACTIONS: dict[str, Action] = {
     "delete": delete,
 }
 
+# The create form each create action comes from (to show it again, with its error).
+CREATE_FORMS = {
+    "create-vpc": "vpc",
+    "create-subnet": "subnet",
+    "create-igw": "internet-gateway",
+    "create-route-table": "route-table",
+    "create-nat": "nat-gateway",
+    "create-sg": "security-group",
+    "create-nacl": "network-acl",
+    "create-eni": "network-interface",
+    "launch-instance": "instance",
+    "allocate-eip": "address",
+    "create-peering": "vpc-peering-connection",
+}
+
 # Which field an AWS error is about, when the form has that field (shown next to it).
 ERROR_FIELDS = {
     "InvalidVpc.Range": "CidrBlock",

@@ -19,7 +19,7 @@ from app.engine.instance_view import instance_view
 from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
 from app.engine.templates import TEMPLATES
 
-from .actions import ACTIONS, ERROR_FIELDS, FieldError
+from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError
 from .render import is_htmx, render
 from .workspace import TestForm, workspace_context
 
@@ -43,6 +43,31 @@ def form_dict(form: FormData) -> dict[str, Any]:
             else (values[0] if values else "")
         )
     return data
+
+
+# The fields that name the resource an action is about, most specific first.
+SUBJECT_FIELDS = (
+    "ResourceId",
+    "InstanceId",
+    "NetworkInterfaceId",
+    "AllocationId",
+    "GroupId",
+    "NetworkAclId",
+    "RouteTableId",
+    "InternetGatewayId",
+    "VpcPeeringConnectionId",
+    "SubnetId",
+    "VpcId",
+)
+
+
+def subject_of(values: dict[str, Any]) -> str:
+    """The resource a refused form was about, so its editor (and the error) is shown."""
+    for name in SUBJECT_FIELDS:
+        value = values.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 def see_other(url: str) -> Response:
@@ -203,8 +228,8 @@ async def do_action(topology_id: str, action: str, request: Request, store: Stor
             store,
             topology_id,
             status=400,
-            select=str(values.get("_select", "")),
-            create=str(values.get("_create", "")),
+            select=str(values.get("_select") or subject_of(values)),
+            create=str(values.get("_create") or CREATE_FORMS.get(action, "")),
             failed={"action": action, "values": values, "error": error, "field": field},
         )
     if is_htmx(request):

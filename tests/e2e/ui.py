@@ -26,7 +26,7 @@ def submit(page: Any, form: str, button: str | None = None) -> None:
     scope = page.locator(f"form[aria-label='{form}']").first
     target = scope.locator(f"button:text-is('{button}')") if button else scope.locator("button")
     swapped(page, target.first.click)
-    errors = page.locator(".field-error, .form-error").all_inner_texts()
+    errors = page.locator("[role=alert]").all_inner_texts()
     assert not errors, f"the lab refused {form!r}: {errors}"
 
 
