@@ -291,7 +291,7 @@ def _subnet(topology: Topology, diagram: Diagram, subnet: Subnet, x: float, y: f
             )
     per_row = 2
     rows = (len(items) + per_row - 1) // per_row
-    height = 44 + rows * (ITEM_H + 8) + (8 if items else 0)
+    height = 46 + rows * (ITEM_H + 8) + (8 if items else 0)
     box = Box(
         subnet.subnet_id,
         "subnet",
@@ -308,7 +308,7 @@ def _subnet(topology: Topology, diagram: Diagram, subnet: Subnet, x: float, y: f
     diagram.containers.append(box)
     for i, item in enumerate(items):
         item.x = x + 10 + (i % per_row) * (ITEM_W + 8)
-        item.y = y + 44 + (i // per_row) * (ITEM_H + 8)
+        item.y = y + 46 + (i // per_row) * (ITEM_H + 8)
         diagram.items.append(item)
     return y + height
 
