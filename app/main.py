@@ -17,6 +17,7 @@ from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.db.store import Store
+from app.jobs import Jobs
 from app.web import router as web_router
 from app.web.render import security_headers
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 upgrade(engine)
             app.state.store = Store(engine, cache_size=settings.model_cache_size)
         yield
+        app.state.jobs.shutdown()
         app.state.store.engine.dispose()
 
     app = FastAPI(
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.jobs = Jobs()
     errors.install(app)
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
     app.include_router(api.router)

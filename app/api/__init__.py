@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from . import actions, analyses, resources, topologies
+from . import actions, analyses, resources, topologies, whole_network
 from .deps import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
@@ -18,5 +18,6 @@ router.include_router(topologies.router)
 router.include_router(resources.router)
 router.include_router(actions.router)
 router.include_router(analyses.router)
+router.include_router(whole_network.router)
 
 __all__ = ["router"]

@@ -12,6 +12,7 @@ analysis (``tracer.analyze``) for every ENI and class of tiers S and M, and a ra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, summarize_address_range
 from typing import Any
@@ -237,11 +238,19 @@ def exposed(
     }
 
 
-def exposure_report(topology: Topology) -> list[ExposedInterface]:
-    """Every ENI the internet can reach, with each protocol/port range, sources and chain."""
+def exposure_report(
+    topology: Topology, progress: Callable[[int, int], None] | None = None
+) -> list[ExposedInterface]:
+    """Every ENI the internet can reach, with each protocol/port range, sources and chain.
+
+    ``progress(done, total)`` is called as interfaces are examined (for long runs).
+    """
     decisions = _Decisions(topology)
     report: list[ExposedInterface] = []
-    for eni in sorted(topology.network_interfaces.values(), key=lambda e: e.network_interface_id):
+    interfaces = sorted(topology.network_interfaces.values(), key=lambda e: e.network_interface_id)
+    for done, eni in enumerate(interfaces):
+        if progress is not None and done % 50 == 0:
+            progress(done, len(interfaces))
         public = is_exposable(topology, eni)
         if public is None:
             continue

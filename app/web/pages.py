@@ -15,13 +15,15 @@ from starlette.datastructures import FormData
 
 from app.db.store import Store
 from app.engine import AwsError
+from app.engine.exposure import exposure_report
 from app.engine.instance_view import instance_view
+from app.engine.matrix import reachability_matrix
 from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
 from app.engine.templates import TEMPLATES
 
 from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError
 from .render import is_htmx, render
-from .workspace import TestForm, workspace_context
+from .workspace import TEST_PRESETS, TestForm, workspace_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -262,6 +264,79 @@ async def test_connection(topology_id: str, request: Request, store: StoreDep) -
 def rerun_tests(topology_id: str, request: Request, store: StoreDep) -> Response:
     reruns = [store.rerun_analysis(topology_id, a["id"]) for a in store.list_analyses(topology_id)]
     return workspace(request, store, topology_id, reruns=reruns)
+
+
+# ---- whole-network analyses ----------------------------------------------------------------
+@router.get("/topologies/{topology_id}/exposure", response_class=HTMLResponse)
+def show_exposure(topology_id: str, request: Request, store: StoreDep) -> HTMLResponse:
+    """The exposure report; computed in the background with progress, cached per revision."""
+    topology, model = store.model(topology_id)
+    job = request.app.state.jobs.start(
+        (topology_id, topology["revision"], "exposure"),
+        lambda progress: exposure_report(model, progress),
+    )
+    return render(request, "exposure.html", {"topology": topology, "job": job}, block="report")
+
+
+@router.get("/topologies/{topology_id}/matrix", response_class=HTMLResponse)
+def show_matrix(
+    topology_id: str,
+    request: Request,
+    store: StoreDep,
+    preset: str = "ssh",
+    port: str = "",
+    source: str = "",
+) -> HTMLResponse:
+    """Instances × instances for one protocol and port, in the background with progress."""
+    topology, model = store.model(topology_id)
+    test = TestForm(preset=preset if preset in TEST_PRESETS else "ssh", port=port[:5])
+    protocol, fixed, _ = TEST_PRESETS[test.preset]
+    chosen = (
+        fixed
+        if fixed is not None or protocol == "icmp"
+        else (int(test.port) if test.port.isdigit() and int(test.port) <= 65535 else 22)
+    )
+    job = request.app.state.jobs.start(
+        (topology_id, topology["revision"], "matrix", protocol, chosen),
+        lambda progress: reachability_matrix(model, protocol, chosen, progress),
+    )
+    names = {i.instance_id: i.name or i.instance_id for i in model.instances.values()}
+    return render(
+        request,
+        "matrix.html",
+        {
+            "topology": topology,
+            "job": job,
+            "test": test,
+            "presets": TEST_PRESETS,
+            "protocol": protocol,
+            "port": chosen,
+            "names": names,
+            "source": source,
+            "query": urlencode({"preset": test.preset, "port": test.port, "source": source}),
+        },
+        block="grid",
+    )
+
+
+@router.get("/topologies/{topology_id}/trace", response_class=HTMLResponse)
+def show_trace(
+    topology_id: str,
+    request: Request,
+    store: StoreDep,
+    source: str,
+    destination: str,
+    preset: str = "ssh",
+    port: str = "",
+) -> HTMLResponse:
+    """The workspace with one test run: where a matrix cell leads."""
+    return workspace(
+        request,
+        store,
+        topology_id,
+        select=source,
+        test=TestForm(source=source, destination=destination, preset=preset, port=port),
+    )
 
 
 # ---- instance view --------------------------------------------------------------------------

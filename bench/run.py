@@ -1,0 +1,452 @@
+"""`make bench`: builds the tiers and measures what issue 5's goals name, as same-run ratios.
+
+(a) a single analysis in the engine on L, against a bare loop over the same rules;
+(b) the analysis over HTTP, against a no-op route of the same app;
+(c) the exposure report on L, against the naive loop of single analyses (extrapolated from a
+    sample of interfaces: the full loop takes minutes);
+(d) importing L through the store, against json.load plus raw sqlite3.executemany of the rows;
+(e) rendering the workspace page of M and L, against json.dumps of the same data;
+(f) 25 concurrent users on loopback (page loads, analyses, one import): p95 loaded vs unloaded.
+Prints a table and writes bench/results.json. `--smoke` runs tier S with few iterations (CI
+runs it so the benchmark keeps working; it asserts no times).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import socket
+import sqlite3
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from app.config import Settings
+from app.db.migrate import upgrade
+from app.db.session import make_engine
+from app.db.store import Store
+from app.engine import Topology, analyze, write_bundle
+from app.engine.exposure import exposure_report, header_classes, is_exposable, representative
+from app.engine.generator import generate
+from app.main import create_app
+
+OUT = Path(__file__).resolve().parent / "results.json"
+
+
+def timings(action: Callable[[], Any], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return {"median_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000, "n": len(ordered)}
+
+
+def requests_for(topology: Topology, count: int, seed: int = 1) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    enis = [
+        e
+        for e in topology.network_interfaces.values()
+        if e.interface_type == "interface" and e.instance_id
+    ]
+    requests = []
+    for _ in range(count):
+        if rng.random() < 0.5:
+            a, b = rng.sample(enis, 2)
+            requests.append(
+                {
+                    "source": a.network_interface_id,
+                    "destination": b.network_interface_id,
+                    "protocol": "tcp",
+                    "destination_port": rng.choice((22, 443, 3306)),
+                }
+            )
+        else:
+            requests.append(
+                {
+                    "source": "internet",
+                    "destination": rng.choice(enis).network_interface_id,
+                    "protocol": "tcp",
+                    "destination_port": rng.choice((22, 80, 443)),
+                }
+            )
+    return requests
+
+
+def bare_rule_loop(topology: Topology, request: dict[str, Any]) -> int:
+    """The floor: visit the rules on the request's path with no objects and no evidence."""
+    port = request["destination_port"]
+    matched = 0
+    dst = topology.network_interfaces[request["destination"]]
+    ends = (
+        [dst]
+        if request["source"] == "internet"
+        else [topology.network_interfaces[request["source"]], dst]
+    )
+    for eni in ends:
+        acl = topology.network_acl_for(eni.subnet_id)
+        rtb = topology.route_table_for(eni.subnet_id)
+        for entry in acl.entries if acl else ():
+            if entry.port_range is None or entry.port_range[0] <= port <= entry.port_range[1]:
+                matched += 1
+                break
+        for route in rtb.routes if rtb else ():
+            matched += route.destination.prefixlen
+        for group_id in eni.groups:
+            for rule in topology.security_groups[group_id].ingress:
+                if rule.from_port is None or rule.from_port <= port <= (rule.to_port or 0):
+                    matched += 1
+    return matched
+
+
+def measure_engine(topology: Topology, repeat: int) -> dict[str, Any]:
+    requests = requests_for(topology, repeat)
+    it = iter(requests)
+    engine = timings(lambda: analyze(topology, next(it)), repeat)
+    it2 = iter(requests)
+    floor = timings(lambda: bare_rule_loop(topology, next(it2)), repeat)
+    e, f = summary(engine), summary(floor)
+    return {"engine": e, "bare_rule_loop": f, "ratio_p95": e["p95_ms"] / f["p95_ms"]}
+
+
+def measure_exposure(topology: Topology, sample: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    report = exposure_report(topology)
+    fast = time.perf_counter() - start
+    rng = random.Random(3)
+    interfaces = [
+        e for e in topology.network_interfaces.values() if e.interface_type == "interface"
+    ]
+    chosen = rng.sample(interfaces, min(sample, len(interfaces)))
+    start = time.perf_counter()
+    for eni in chosen:
+        for protocol, ports, source in header_classes(topology, eni):
+            header = representative(protocol, ports, source, eni.primary_ip)
+            request: dict[str, Any] = {
+                "source": "internet",
+                "source_ip": str(header.source_ip),
+                "destination": eni.network_interface_id,
+                "protocol": protocol,
+            }
+            if header.destination_port is not None:
+                request["destination_port"] = header.destination_port
+            analyze(topology, request)
+    naive = (time.perf_counter() - start) * len(interfaces) / len(chosen)
+    return {
+        "exposure_s": fast,
+        "naive_loop_s_extrapolated": naive,
+        "naive_sample_interfaces": len(chosen),
+        "speedup": naive / fast,
+        "exposed_interfaces": len(report),
+        "exposable_interfaces": sum(1 for e in interfaces if is_exposable(topology, e)),
+    }
+
+
+def measure_matrix(topology: Topology) -> dict[str, Any]:
+    from app.engine.matrix import reachability_matrix
+
+    start = time.perf_counter()
+    matrix = reachability_matrix(topology, "tcp", 22)
+    return {
+        "seconds": time.perf_counter() - start,
+        "instances": len(matrix.instances),
+        "pairs": len(matrix.instances) * (len(matrix.instances) - 1),
+        "tracer_fallbacks": matrix.fallbacks,
+    }
+
+
+def measure_import(bundle: dict[str, Any], region: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/bench.db")
+        upgrade(engine)
+        store = Store(engine)
+        topology = store.create_topology(name="bench", region=region)
+        text = json.dumps(bundle)
+        start = time.perf_counter()
+        store.import_bundle(topology["id"], json.loads(text))
+        ours = time.perf_counter() - start
+        engine.dispose()
+        start = time.perf_counter()
+        data = json.loads(text)
+        connection = sqlite3.connect(f"{folder}/floor.db")
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(
+            "CREATE TABLE r (topology TEXT, id TEXT, kind TEXT, doc TEXT, "
+            "PRIMARY KEY (topology, id))"
+        )
+        rows = [
+            ("t", f"{key}:{index}", key, json.dumps(item))
+            for key, items in data.items()
+            for index, item in enumerate(items)
+        ]
+        connection.executemany("INSERT INTO r VALUES (?, ?, ?, ?)", rows)
+        connection.commit()
+        connection.close()
+        floor = time.perf_counter() - start
+    return {"import_s": ours, "json_plus_sqlite_floor_s": floor, "ratio": ours / floor}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, database_url: str) -> None:
+        engine = make_engine(database_url)
+        upgrade(engine)
+        self.store = Store(engine)
+        self.port = free_port()
+        app = create_app(Settings(database_url=database_url, auto_migrate=False), store=self.store)
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=self.port,
+                log_level="warning",
+                backlog=256,
+                timeout_keep_alive=60,
+            )
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *_: Any) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def measure_http(base: str, topology_id: str, requests: list[dict[str, Any]]) -> dict[str, Any]:
+    url = f"{base}/api/v1/topologies/{topology_id}/analyses?store=false"
+    with httpx.Client(timeout=60) as client:
+        client.post(url, json=requests[0])  # warm the model cache
+        it = iter(requests)
+        analysis = timings(
+            lambda: client.post(url, json=next(it)).raise_for_status(), len(requests)
+        )
+        noop = timings(
+            lambda: client.get(f"{base}/api/v1/health").raise_for_status(), len(requests)
+        )
+    a, n = summary(analysis), summary(noop)
+    return {"analysis": a, "noop_route": n, "ratio_p95": a["p95_ms"] / n["p95_ms"]}
+
+
+def measure_render(
+    base: str, topology_id: str, bundle: dict[str, Any], repeat: int
+) -> dict[str, Any]:
+    with httpx.Client(timeout=120) as client:
+        client.get(f"{base}/topologies/{topology_id}")
+        page = timings(
+            lambda: client.get(f"{base}/topologies/{topology_id}").raise_for_status(), repeat
+        )
+        fragment = timings(
+            lambda: client.get(
+                f"{base}/topologies/{topology_id}?select=x", headers={"HX-Request": "true"}
+            ).raise_for_status(),
+            repeat,
+        )
+    dumps = timings(lambda: json.dumps(bundle), repeat)
+    p, f, d = summary(page), summary(fragment), summary(dumps)
+    return {
+        "page": p,
+        "fragment": f,
+        "json_dumps": d,
+        "ratio_median": p["median_ms"] / d["median_ms"],
+    }
+
+
+def measure_load(
+    base: str,
+    topology_id: str,
+    bundle: dict[str, Any],
+    requests: list[dict[str, Any]],
+    users: int,
+    per_user: int,
+) -> dict[str, Any]:
+    url = f"{base}/api/v1/topologies/{topology_id}/analyses?store=false"
+    with httpx.Client(timeout=60) as client:
+        unloaded = [client.post(url, json=r).elapsed.total_seconds() for r in requests[:50]]
+    errors: list[str] = []
+    loaded: list[float] = []
+    lock = threading.Lock()
+
+    def user(number: int) -> None:
+        rng = random.Random(number)
+        with httpx.Client(timeout=120) as client:
+            if number == 0:  # one user imports a copy of the topology meanwhile
+                created = client.post(f"{base}/api/v1/topologies", json={"name": "copy"})
+                response = client.post(
+                    f"{base}/api/v1/topologies/{created.json()['id']}/import", json=bundle
+                )
+                if response.status_code != 200:
+                    errors.append(f"import {response.status_code}")
+            for _ in range(per_user):
+                try:
+                    if rng.random() < 0.3:
+                        response = client.get(
+                            f"{base}/topologies/{topology_id}?select=x",
+                            headers={"HX-Request": "true"},
+                        )
+                    else:
+                        response = client.post(url, json=rng.choice(requests))
+                        with lock:
+                            loaded.append(response.elapsed.total_seconds())
+                except httpx.TransportError as error:  # an error, counted, not a crash
+                    errors.append(type(error).__name__)
+                    continue
+                if response.status_code >= 400:
+                    errors.append(str(response.status_code))
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(users) as pool:
+        list(pool.map(user, range(users)))
+    u, lo = summary(unloaded), summary(loaded)
+    return {
+        "users": users,
+        "errors": len(errors),
+        "seconds": time.perf_counter() - start,
+        "analysis_unloaded": u,
+        "analysis_loaded": lo,
+        "ratio_p95": lo["p95_ms"] / u["p95_ms"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="tier S, few iterations")
+    args = parser.parse_args()
+    big, medium = ("S", "S") if args.smoke else ("L", "M")
+    repeat = 30 if args.smoke else 500
+    results: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": __import__("os").cpu_count(),
+            "platform": platform.platform(),
+        },
+        "tiers": {"large": big, "medium": medium},
+    }
+    started = time.perf_counter()
+    topologies = {name: generate(name) for name in {big, medium}}
+    bundles = {name: write_bundle(t) for name, t in topologies.items()}
+    results["a_engine_single_analysis"] = measure_engine(topologies[big], repeat)
+    results["c_exposure_report"] = measure_exposure(topologies[big], 10 if args.smoke else 60)
+    results["matrix_one_port"] = measure_matrix(topologies[medium])
+    results["d_import"] = measure_import(bundles[big], topologies[big].region)
+    results["peak_memory_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with tempfile.TemporaryDirectory() as folder, Server(f"sqlite:///{folder}/bench.db") as base:
+        ids = {}
+        with httpx.Client(timeout=300) as client:
+            for name in {big, medium}:
+                created = client.post(
+                    f"{base}/api/v1/topologies",
+                    json={"name": name, "region": topologies[name].region},
+                ).json()
+                client.post(
+                    f"{base}/api/v1/topologies/{created['id']}/import", json=bundles[name]
+                ).raise_for_status()
+                ids[name] = created["id"]
+        requests = requests_for(topologies[big], 100 if args.smoke else 400, seed=2)
+        results["b_http_analysis"] = measure_http(base, ids[big], requests)
+        results["e_render_workspace"] = {
+            name: measure_render(base, ids[name], bundles[name], 3 if args.smoke else 10)
+            for name in sorted({big, medium})
+        }
+        # (f) on the medium tier: a class-sized workload (L's pages are measured in (e)).
+        load_requests = requests_for(topologies[medium], 200, seed=4)
+        results["f_concurrent_users"] = measure_load(
+            base,
+            ids[medium],
+            bundles["S"] if "S" in bundles else bundles[medium],
+            load_requests,
+            25,
+            4 if args.smoke else 20,
+        )
+        results["f_concurrent_users"]["tier"] = medium
+    results["seconds"] = time.perf_counter() - started
+    OUT.write_text(json.dumps(results, indent=2))
+    print_table(results)
+
+
+def print_table(r: dict[str, Any]) -> None:
+    a, b, c, d = (
+        r["a_engine_single_analysis"],
+        r["b_http_analysis"],
+        r["c_exposure_report"],
+        r["d_import"],
+    )
+    f = r["f_concurrent_users"]
+    rows = [
+        (
+            "(a) single analysis, engine, tier " + r["tiers"]["large"],
+            f"median {a['engine']['median_ms']:.2f} ms, p95 {a['engine']['p95_ms']:.2f} ms",
+            f"{a['ratio_p95']:.1f}x bare rule loop (p95)",
+        ),
+        (
+            "(b) single analysis over HTTP",
+            f"median {b['analysis']['median_ms']:.2f} ms, p95 {b['analysis']['p95_ms']:.2f} ms",
+            f"{b['ratio_p95']:.1f}x no-op route (p95)",
+        ),
+        (
+            "(c) exposure report",
+            f"{c['exposure_s']:.2f} s ({c['exposed_interfaces']} exposed)",
+            f"{c['speedup']:.1f}x faster than the naive loop "
+            f"(~{c['naive_loop_s_extrapolated']:.0f} s)",
+        ),
+        ("(d) import", f"{d['import_s']:.2f} s", f"{d['ratio']:.1f}x json + raw sqlite3"),
+    ]
+    for name, e in r["e_render_workspace"].items():
+        rows.append(
+            (
+                f"(e) workspace page, tier {name}",
+                f"page median {e['page']['median_ms']:.0f} ms, fragment "
+                f"{e['fragment']['median_ms']:.0f} ms",
+                f"{e['ratio_median']:.1f}x json.dumps",
+            )
+        )
+    rows.append(
+        (
+            f"(f) 25 concurrent users, tier {f['tier']}",
+            f"errors {f['errors']}, analysis p95 {f['analysis_loaded']['p95_ms']:.1f} ms",
+            f"{f['ratio_p95']:.1f}x unloaded p95",
+        )
+    )
+    m = r["matrix_one_port"]
+    rows.append(
+        (
+            f"reachability matrix, tier {r['tiers']['medium']}, TCP 22",
+            f"{m['seconds']:.2f} s for {m['pairs']} pairs",
+            "",
+        )
+    )
+    rows.append(("peak memory", f"{r['peak_memory_mib']:.0f} MiB", ""))
+    width = max(len(x[0]) for x in rows)
+    for name, value, ratio in rows:
+        print(f"{name:<{width}}  {value:<48}  {ratio}")
+    print(f"written to {OUT} in {r['seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Whole-network analyses over HTTP: the exposure report and the reachability matrix."""
+
+from fastapi.testclient import TestClient
+
+from .lab import Lab, expect_error
+
+
+def test_exposure_report_names_what_the_internet_reaches(client: TestClient) -> None:
+    lab = Lab(client, "seed-001-nat")
+    report = lab.ok("GET", "exposure")
+    assert report["revision"] == lab.revision()
+    [web] = report["interfaces"]
+    assert {(e["protocol"], tuple(e["port_range"])) for e in web["exposures"]} == {
+        ("tcp", (22, 22)),
+        ("tcp", (80, 80)),
+    }
+    chain = web["exposures"][0]["chain"]
+    assert chain["public_ip"] == web["public_ip"] and chain["route"]["target"].startswith("igw-")
+    expect_error(client.get("/api/v1/topologies/nope/exposure"), 404, "InvalidTopologyID.NotFound")
+
+
+def test_the_matrix_answers_every_pair_and_follows_edits(client: TestClient) -> None:
+    lab = Lab(client, "seed-001-nat")
+    matrix = lab.ok("GET", "reachability-matrix", params={"protocol": "tcp", "port": 22})
+    assert matrix["reachable"] == [[None, True], [True, None]]
+    assert matrix["port"] == 22 and len(matrix["instances"]) == 2
+    mysql = lab.ok("GET", "reachability-matrix", params={"protocol": "tcp", "port": 3306})
+    assert mysql["reachable"] == [[None, True], [True, None]]  # the default group admits all
+    for instance in matrix["instances"]:
+        lab.ok("POST", f"instances/{instance}/stop")
+    stopped = lab.ok("GET", "reachability-matrix", params={"protocol": "icmp"})
+    assert stopped["reachable"] == [[None, False], [False, None]]
+    assert stopped["revision"] > matrix["revision"]
+    lab.fails("GET", "reachability-matrix?protocol=gre", None, 422, "InvalidParameterValue")
