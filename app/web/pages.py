@@ -195,7 +195,9 @@ def workspace(
     request: Request, store: Store, topology_id: str, *, status: int = 200, **state: Any
 ) -> HTMLResponse:
     context = workspace_context(store, topology_id, **state)
-    response = render(request, "workspace.html", context, block="workspace", status_code=status)
+    # Selecting something only changes the inspector: htmx then asks for that block alone.
+    block = "editor" if request.headers.get("HX-Target") == "editor" else "workspace"
+    response = render(request, "workspace.html", context, block=block, status_code=status)
     if is_htmx(request):
         response.headers["HX-Push-Url"] = context["url"]
     return response

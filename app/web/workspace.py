@@ -237,6 +237,26 @@ def trace_ids(result: dict[str, Any], path: str) -> list[str]:
     return ids
 
 
+class _Lazy:
+    """A value computed on first attribute access: the diagram of a large topology costs
+    a second, and fragments that do not show it should not pay for it."""
+
+    def __init__(self, compute: Any) -> None:
+        self._compute = compute
+        self._value: Any = None
+
+    def _get(self) -> Any:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._get()[key]
+
+
 def workspace_context(
     store: Store,
     topology_id: str,
@@ -282,7 +302,8 @@ def workspace_context(
     return {
         "topology": topology,
         "model": model,
-        "diagram": layout(model, highlight),
+        # Computed when a template first asks (an editor-only fragment never does).
+        "diagram": _Lazy(lambda: layout(model, highlight)),
         "selected": found,
         "create": create if create in KIND_LABELS else "",
         "failed": failed or {},
@@ -292,7 +313,7 @@ def workspace_context(
         "saved": store.list_analyses(topology_id),
         "reruns": reruns,
         "notice": notice,
-        "options": options(model),
+        "options": _Lazy(lambda: options(model)),
         "kind_labels": KIND_LABELS,
         "component_labels": COMPONENT_LABELS,
         "url": f"/topologies/{topology_id}" + (f"?{urlencode(query)}" if query else ""),
