@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import api
@@ -19,7 +18,7 @@ from app.db.session import make_engine
 from app.db.store import Store
 from app.jobs import Jobs
 from app.web import router as web_router
-from app.web.render import security_headers
+from app.web.render import SECURITY_HEADERS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,16 +48,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store
     app.state.jobs = Jobs()
     errors.install(app)
-    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestLimits, max_body_bytes=settings.max_body_bytes, headers=SECURITY_HEADERS
+    )
     app.include_router(api.router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-
-    @app.middleware("http")
-    async def add_security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        security_headers(response)
-        return response
 
     return app
 

@@ -288,7 +288,10 @@ def measure_load(
     requests: list[dict[str, Any]],
     users: int,
     per_user: int,
+    think: tuple[float, float] = (0.0, 0.0),
 ) -> dict[str, Any]:
+    """``users`` clients, each ``per_user`` times: a page load (30%) or an analysis, waiting
+    ``think`` seconds (uniform) between requests as a person does; user 0 imports a bundle."""
     url = f"{base}/api/v1/topologies/{topology_id}/analyses?store=false"
     with httpx.Client(timeout=60) as client:
         unloaded = [client.post(url, json=r).elapsed.total_seconds() for r in requests[:50]]
@@ -307,6 +310,7 @@ def measure_load(
                 if response.status_code != 200:
                     errors.append(f"import {response.status_code}")
             for _ in range(per_user):
+                time.sleep(rng.uniform(*think))
                 try:
                     if rng.random() < 0.3:
                         response = client.get(
@@ -329,6 +333,7 @@ def measure_load(
     u, lo = summary(unloaded), summary(loaded)
     return {
         "users": users,
+        "think_s": list(think),
         "errors": len(errors),
         "seconds": time.perf_counter() - start,
         "analysis_unloaded": u,
@@ -379,15 +384,17 @@ def main() -> None:
         }
         # (f) on the medium tier: a class-sized workload (L's pages are measured in (e)).
         load_requests = requests_for(topologies[medium], 200, seed=4)
+        imported = bundles["S"] if "S" in bundles else bundles[medium]
+        per_user = 4 if args.smoke else 20
+        # People: 0.5-1.5 s between clicks (as locust's wait_time); and a stress run with
+        # none, so the table shows both.
         results["f_concurrent_users"] = measure_load(
-            base,
-            ids[medium],
-            bundles["S"] if "S" in bundles else bundles[medium],
-            load_requests,
-            25,
-            4 if args.smoke else 20,
+            base, ids[medium], imported, load_requests, 25, per_user, (0.5, 1.5)
         )
         results["f_concurrent_users"]["tier"] = medium
+        results["f_stress_no_think_time"] = measure_load(
+            base, ids[medium], imported, load_requests, 25, per_user
+        )
     results["seconds"] = time.perf_counter() - started
     OUT.write_text(json.dumps(results, indent=2))
     print_table(results)
@@ -431,9 +438,17 @@ def print_table(r: dict[str, Any]) -> None:
         )
     rows.append(
         (
-            f"(f) 25 concurrent users, tier {f['tier']}",
+            f"(f) 25 concurrent users, tier {f['tier']}, 0.5-1.5 s think time",
             f"errors {f['errors']}, analysis p95 {f['analysis_loaded']['p95_ms']:.1f} ms",
             f"{f['ratio_p95']:.1f}x unloaded p95",
+        )
+    )
+    x = r["f_stress_no_think_time"]
+    rows.append(
+        (
+            "(f') the same 25 clients, no think time (stress)",
+            f"errors {x['errors']}, analysis p95 {x['analysis_loaded']['p95_ms']:.1f} ms",
+            f"{x['ratio_p95']:.1f}x unloaded p95",
         )
     )
     m = r["matrix_one_port"]

@@ -37,11 +37,25 @@ async def _answer(send: Send, refusal: _Refused) -> None:
 
 
 class RequestLimits:
-    """ASGI middleware enforcing ``max_body_bytes`` and refusing NUL characters."""
+    """ASGI middleware enforcing ``max_body_bytes``, refusing NUL characters, and adding
+    ``headers`` (the security headers) to every response. Pure ASGI: cheap per request."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, headers: list[tuple[bytes, bytes]] | None = None
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.headers = headers or []
+
+    def _with_headers(self, send: Send) -> Send:
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in self.headers if n not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        return sending
 
     def _too_large(self) -> _Refused:
         return _Refused(
@@ -54,6 +68,8 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.headers:
+            send = self._with_headers(send)
         nul = _Refused(
             400,
             "InvalidParameterValue",
