@@ -145,18 +145,22 @@ class Walk:
                     f"Instance {instance.instance_id} {verb}: {header.describe()}.",
                 )
             else:
-                self.block(
-                    ref,
-                    header,
-                    "BAD_STATE",
-                    f"Instance {instance.instance_id} is {instance.state}; only a running "
-                    "instance sends or receives traffic.",
-                    f"Start instance {instance.instance_id}.",
-                    refs={"instance": {"id": instance.instance_id}},
-                )
+                self.not_running(ref, instance, header)
         self.eni_hop(eni, header, sending=True)
         self.security_groups(eni, header, "egress")
         self.leave_subnet(self.t.subnets[eni.subnet_id], header)
+
+    def not_running(self, ref: Component, instance: Any, header: Header) -> None:
+        """Only a running instance sends or receives (BAD_STATE); the walk goes on."""
+        self.block(
+            ref,
+            header,
+            "BAD_STATE",
+            f"Instance {instance.instance_id} is {instance.state}; only a running "
+            "instance sends or receives traffic.",
+            f"Start instance {instance.instance_id}.",
+            refs={"instance": {"id": instance.instance_id}},
+        )
 
     def eni_hop(self, eni: NetworkInterface, header: Header, *, sending: bool) -> None:
         ref = _ref("network-interface", eni, eni.network_interface_id)
@@ -500,15 +504,7 @@ class Walk:
         if instance is not None:
             ref = _ref("instance", instance, instance.instance_id)
             if instance.state != "running":
-                self.block(
-                    ref,
-                    header,
-                    "BAD_STATE",
-                    f"Instance {instance.instance_id} is {instance.state}; only a running "
-                    "instance sends or receives traffic.",
-                    f"Start instance {instance.instance_id}.",
-                    refs={"instance": {"id": instance.instance_id}},
-                )
+                self.not_running(ref, instance, header)
             else:
                 what = "the reply" if self.reply else "the packet"
                 self.hop(

@@ -66,3 +66,23 @@ def seed_001(client: TestClient) -> Ids:
         web_sg=next(g["GroupId"] for g in groups if g["GroupName"] == "web"),
         default_sg=next(g["GroupId"] for g in groups if g["GroupName"] == "default"),
     )
+
+
+ID_FIELDS = (
+    ("Vpcs", "VpcId"),
+    ("Subnets", "SubnetId"),
+    ("RouteTables", "RouteTableId"),
+    ("InternetGateways", "InternetGatewayId"),
+    ("NatGateways", "NatGatewayId"),
+    ("SecurityGroups", "GroupId"),
+    ("NetworkAcls", "NetworkAclId"),
+    ("NetworkInterfaces", "NetworkInterfaceId"),
+    ("Addresses", "AllocationId"),
+    ("VpcPeeringConnections", "VpcPeeringConnectionId"),
+)
+
+
+def every_resource_id(export: dict[str, Any]) -> list[str]:
+    """Every resource id of an exported bundle, instances included."""
+    ids = [item[field] for key, field in ID_FIELDS for item in export.get(key, [])]
+    return ids + [i["InstanceId"] for r in export.get("Reservations", []) for i in r["Instances"]]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from .lab import HX, Ids, seed_001
+from .lab import HX, Ids, every_resource_id, seed_001
 
 Form = Callable[[Ids], dict[str, Any]]
 
@@ -308,22 +308,7 @@ def test_every_create_form_renders_with_labelled_fields(
 def test_every_resource_editor_renders(client: TestClient, ids: Ids) -> None:
     client.post(f"/api/v1/topologies/{ids.topology}/vpcs", json={"CidrBlock": "10.5.0.0/16"})
     export = client.get(f"/api/v1/topologies/{ids.topology}/export").json()
-    resource_ids = [
-        r[k]
-        for key, k in (
-            ("Vpcs", "VpcId"),
-            ("Subnets", "SubnetId"),
-            ("RouteTables", "RouteTableId"),
-            ("InternetGateways", "InternetGatewayId"),
-            ("NatGateways", "NatGatewayId"),
-            ("SecurityGroups", "GroupId"),
-            ("NetworkAcls", "NetworkAclId"),
-            ("NetworkInterfaces", "NetworkInterfaceId"),
-            ("Addresses", "AllocationId"),
-        )
-        for r in export[key]
-    ]
-    resource_ids += [i["InstanceId"] for r in export["Reservations"] for i in r["Instances"]]
+    resource_ids = every_resource_id(export)
     for rid in resource_ids:
         response = client.get(f"/topologies/{ids.topology}?select={rid}", headers=HX)
         assert response.status_code == 200

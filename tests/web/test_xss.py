@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from .lab import HX, seed_001
+from .lab import HX, every_resource_id, seed_001
 
 SCRIPT = "<script>alert('x')</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
@@ -71,25 +71,10 @@ def test_hostile_names_everywhere_render_as_text(client: TestClient) -> None:
     )
 
     export = client.get(f"{api}/export").json()
-    everything = [
-        r[k]
-        for key, k in (
-            ("Vpcs", "VpcId"),
-            ("Subnets", "SubnetId"),
-            ("RouteTables", "RouteTableId"),
-            ("InternetGateways", "InternetGatewayId"),
-            ("NatGateways", "NatGatewayId"),
-            ("SecurityGroups", "GroupId"),
-            ("NetworkAcls", "NetworkAclId"),
-            ("NetworkInterfaces", "NetworkInterfaceId"),
-            ("Addresses", "AllocationId"),
-            ("VpcPeeringConnections", "VpcPeeringConnectionId"),
-        )
-        for r in export[key]
-    ]
     instances = [i["InstanceId"] for r in export["Reservations"] for i in r["Instances"]]
+    everything = every_resource_id(export)
     pages = ["/", f"/topologies/{t}", f"/topologies/{t}/delete", f"/topologies/{t}?test=1"]
-    pages += [f"/topologies/{t}?select={rid}" for rid in everything + instances]
+    pages += [f"/topologies/{t}?select={rid}" for rid in everything]
     pages += [f"/topologies/{t}/instances/{i}" for i in instances]
     pages += [
         f"/topologies/{t}?create={k}"
