@@ -33,13 +33,9 @@ CONFLICT_CODES = frozenset(
 def status_for(error: AwsError) -> int:
     """400 invalid value or quota, 404 unknown id, 409 conflict with existing state."""
     code = error.code
-    if (
-        code in CONFLICT_CODES
-        or code.endswith((".Duplicate", "AlreadyExists"))
-        or "AlreadyExists" in code
-    ):
+    if code in CONFLICT_CODES or code.endswith(".Duplicate") or "AlreadyExists" in code:
         return 409
-    if code.endswith(("NotFound", ".NotFound")) and not isinstance(error, InvalidBundle):
+    if code.endswith("NotFound") and not isinstance(error, InvalidBundle):
         return 404
     return 400
 

@@ -120,12 +120,6 @@ class Topology:
         except KeyError:
             raise not_found(kind, rid) from None
 
-    def find(self, kind: str, rid: str | None) -> Any:
-        return self.resources[kind].get(rid) if rid else None
-
-    def all(self, kind: str) -> list[Any]:
-        return list(self.resources[kind].values())
-
     def __iter__(self) -> Iterator[Any]:
         for kind in KINDS:
             yield from self.resources[kind].values()

@@ -47,11 +47,6 @@ def render(
     return HTMLResponse(html, status_code=status_code, headers={"Vary": "HX-Request"})
 
 
-def render_block(template: str, block: str, context: dict[str, Any]) -> str:
-    page = env.get_template(template)
-    return "".join(page.blocks[block](page.new_context(context)))
-
-
 # A Content-Security-Policy without 'unsafe-inline' scripts: every script is a file of ours.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
