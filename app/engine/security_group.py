@@ -60,18 +60,11 @@ def peer_matches(
     if rule.group_id is not None:
         for eni in topology.enis_in_group(rule.group_id):
             if peer in eni.addresses and (
-                eni.vpc_id == vpc_id or _peered(topology, eni.vpc_id, vpc_id)
+                eni.vpc_id == vpc_id or topology.peered(eni.vpc_id, vpc_id)
             ):
                 return True
         return False
     return False  # prefix lists are kept but not resolved (later scope)
-
-
-def _peered(topology: Topology, a: str, b: str) -> bool:
-    return any(
-        p.status == "active" and {p.requester_vpc_id, p.accepter_vpc_id} == {a, b}
-        for p in topology.peerings.values()
-    )
 
 
 def evaluate_security_groups(

@@ -275,12 +275,9 @@ class Topology:
 
     def public_ip_of(self, eni: NetworkInterface, private_ip: IPv4Address) -> IPv4Address | None:
         """The public IP mapped to ``private_ip``: an associated EIP, else the auto-assigned one."""
-        for eip in self.addresses.values():
-            if (
-                eip.network_interface_id == eni.network_interface_id
-                and eip.private_ip == private_ip
-            ):
-                return eip.public_ip
+        eip = self.eip_for(eni.network_interface_id, private_ip)
+        if eip is not None:
+            return eip.public_ip
         for ip in eni.private_ip_addresses:
             if ip.address == private_ip:
                 return ip.public_ip
@@ -308,6 +305,13 @@ class Topology:
 
     def internet_gateway_of(self, vpc_id: str) -> InternetGateway | None:
         return self._indexed("igw_of_vpc").get(vpc_id)  # type: ignore[no-any-return]
+
+    def peered(self, a: str, b: str) -> bool:
+        """Are VPCs ``a`` and ``b`` joined by an active peering connection?"""
+        return any(
+            p.status == "active" and {p.requester_vpc_id, p.accepter_vpc_id} == {a, b}
+            for p in self.peerings.values()
+        )
 
     def nat_gateway_of_eni(self, eni_id: str) -> NatGateway | None:
         return self._indexed("nat_of_eni").get(eni_id)  # type: ignore[no-any-return]

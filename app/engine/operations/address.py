@@ -50,6 +50,32 @@ def set_auto_public_ip(
     )
 
 
+def without_public_ips(eni: NetworkInterface) -> NetworkInterface:
+    """The ENI with its auto-assigned public IPs released (stop, terminate)."""
+    return dataclasses.replace(
+        eni,
+        private_ip_addresses=tuple(
+            dataclasses.replace(ip, public_ip=None) for ip in eni.private_ip_addresses
+        ),
+    )
+
+
+def disassociated(eip: Address) -> Address:
+    return dataclasses.replace(eip, association_id=None, network_interface_id=None, private_ip=None)
+
+
+def free_addresses(
+    topology: Topology, network_interface_id: str, private_ips: set[IPv4Address] | None = None
+) -> None:
+    """Disassociate the Elastic IPs of an ENI (only those on ``private_ips`` if given): what
+    AWS does when the addresses they map to go away."""
+    for eip in list(topology.addresses.values()):
+        if eip.network_interface_id == network_interface_id and (
+            private_ips is None or eip.private_ip in private_ips
+        ):
+            topology.put(disassociated(eip))
+
+
 def allocate_address(topology: Topology, *, tags: Any = None) -> Address:
     """An Elastic IP for the account (VPC UG: vpc-eips); five per region by default."""
     require(
@@ -142,9 +168,7 @@ def _release_association(topology: Topology, eip: Address) -> None:
     """Disassociate; the primary IP of a single-ENI instance launched with a public IP gets a
     new auto-assigned one (EC2 UG: using-instance-addressing)."""
     eni = topology.network_interfaces.get(eip.network_interface_id or "")
-    topology.put(
-        dataclasses.replace(eip, association_id=None, network_interface_id=None, private_ip=None)
-    )
+    topology.put(disassociated(eip))
     if eni is None or eip.private_ip != eni.primary_ip or eni.instance_id is None:
         return
     instance = topology.instances.get(eni.instance_id)

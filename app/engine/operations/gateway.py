@@ -15,6 +15,7 @@ from ..model import (
 )
 from ..topology import Topology
 from ._rules import QUOTAS, parse_tags, refuse, require
+from .address import disassociated
 
 
 def create_internet_gateway(topology: Topology, *, tags: Any = None) -> InternetGateway:
@@ -185,12 +186,7 @@ def delete_nat_gateway(topology: Topology, *, nat_gateway_id: str) -> NatGateway
     if nat.state == "deleted":
         return nat
     if nat.allocation_id and nat.allocation_id in topology.addresses:
-        eip = topology.addresses[nat.allocation_id]
-        topology.put(
-            dataclasses.replace(
-                eip, association_id=None, network_interface_id=None, private_ip=None
-            )
-        )
+        topology.put(disassociated(topology.addresses[nat.allocation_id]))
     if nat.network_interface_id in topology.network_interfaces:
         topology.remove("network-interface", nat.network_interface_id)
     return topology.put(dataclasses.replace(nat, state="deleted"))  # type: ignore[no-any-return]

@@ -13,7 +13,7 @@ from typing import Any
 from ..model import Attachment, Instance, NetworkInterface
 from ..topology import Topology
 from ._rules import parse_tags, refuse, require
-from .address import new_public_ip, set_auto_public_ip
+from .address import free_addresses, new_public_ip, set_auto_public_ip, without_public_ips
 from .network_interface import create_network_interface
 
 
@@ -127,14 +127,7 @@ def stop_instances(topology: Topology, *, instance_id: str) -> Instance:
     """Stopped: private IPs and EIPs stay; the auto-assigned public IP is released."""
     instance = _state(topology, instance_id, ("running", "stopped", "pending"), "stopped")
     for eni in topology.enis_of_instance(instance_id):
-        topology.put(
-            dataclasses.replace(
-                eni,
-                private_ip_addresses=tuple(
-                    dataclasses.replace(ip, public_ip=None) for ip in eni.private_ip_addresses
-                ),
-            )
-        )
+        topology.put(without_public_ips(eni))
     return topology.put(dataclasses.replace(instance, state="stopped"))  # type: ignore
 
 
@@ -162,23 +155,9 @@ def terminate_instances(topology: Topology, *, instance_id: str) -> Instance:
     if instance.state == "terminated":
         return instance
     for eni in topology.enis_of_instance(instance_id):
-        for eip in list(topology.addresses.values()):
-            if eip.network_interface_id == eni.network_interface_id:
-                topology.put(
-                    dataclasses.replace(
-                        eip, association_id=None, network_interface_id=None, private_ip=None
-                    )
-                )
+        free_addresses(topology, eni.network_interface_id)
         if eni.attachment is not None and eni.attachment.delete_on_termination:
             topology.remove("network-interface", eni.network_interface_id)
         else:
-            topology.put(
-                dataclasses.replace(
-                    eni,
-                    attachment=None,
-                    private_ip_addresses=tuple(
-                        dataclasses.replace(ip, public_ip=None) for ip in eni.private_ip_addresses
-                    ),
-                )
-            )
+            topology.put(dataclasses.replace(without_public_ips(eni), attachment=None))
     return topology.put(dataclasses.replace(instance, state="terminated"))  # type: ignore

@@ -10,6 +10,7 @@ from ..addressing import check_requested_address, lowest_free, parse_address
 from ..model import Attachment, NetworkInterface, PrivateIpAddress, Subnet
 from ..topology import Topology
 from ._rules import QUOTAS, parse_tags, refuse, require
+from .address import free_addresses
 
 
 def mac_for(eni_id: str) -> str:
@@ -124,13 +125,7 @@ def delete_network_interface(topology: Topology, *, network_interface_id: str) -
             f"{network_interface_id} is attached to "
             f"{eni.instance_id or 'an AWS service'}; detach it first.",
         )
-    for eip in list(topology.addresses.values()):
-        if eip.network_interface_id == network_interface_id:
-            topology.put(
-                dataclasses.replace(
-                    eip, association_id=None, network_interface_id=None, private_ip=None
-                )
-            )
+    free_addresses(topology, network_interface_id)
     topology.remove("network-interface", network_interface_id)
 
 
@@ -183,13 +178,7 @@ def unassign_private_ip_addresses(
             f"{address} is the primary private IP of {network_interface_id}; it stays for "
             "the interface's life.",
         )
-    for eip in list(topology.addresses.values()):
-        if eip.network_interface_id == network_interface_id and eip.private_ip in gone:
-            topology.put(
-                dataclasses.replace(
-                    eip, association_id=None, network_interface_id=None, private_ip=None
-                )
-            )
+    free_addresses(topology, network_interface_id, gone)
     return topology.put(
         dataclasses.replace(  # type: ignore[no-any-return]
             eni,

@@ -149,7 +149,7 @@ def parse_permissions(
             )
             other = topology.get("security-group", str(pair.get("GroupId")))
             require(
-                other.vpc_id == sg.vpc_id or _peered(topology, other.vpc_id, sg.vpc_id),
+                other.vpc_id == sg.vpc_id or topology.peered(other.vpc_id, sg.vpc_id),
                 "InvalidGroup.NotFound",
                 f"{other.group_id} is in {other.vpc_id}; a rule can only name a group of "
                 "the same VPC or of a peered VPC.",
@@ -164,13 +164,6 @@ def parse_permissions(
         for peer in peers:
             rules.append(SecurityGroupRule(protocol=protocol, from_port=low, to_port=high, **peer))
     return rules
-
-
-def _peered(topology: Topology, a: str, b: str) -> bool:
-    return any(
-        p.status == "active" and {p.requester_vpc_id, p.accepter_vpc_id} == {a, b}
-        for p in topology.peerings.values()
-    )
 
 
 def _same(a: SecurityGroupRule, b: SecurityGroupRule) -> bool:
