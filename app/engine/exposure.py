@@ -18,13 +18,11 @@ from ipaddress import IPv4Address, IPv4Network, summarize_address_range
 from typing import Any
 
 from .addressing import RFC1918, SHARED_ADDRESS_SPACE
+from .decisions import Decisions
 from .labels import nacl_entry_label, sg_rule_label
-from .model import NetworkAcl, NetworkInterface, RouteTable
-from .nacl import evaluate_nacl
+from .model import NetworkInterface
 from .packet import ICMP_ECHO_REQUEST, Header
 from .request import DEFAULT_SOURCE_PORT
-from .routing import longest_prefix_match
-from .security_group import evaluate_security_groups
 from .topology import Topology
 
 ALL = (0, 2**32 - 1)
@@ -137,49 +135,6 @@ def representative(
     return Header(src, destination, protocol, DEFAULT_SOURCE_PORT, ports[0])
 
 
-class _Decisions:
-    """Per-component decisions, cached by id and the header fields each one looks at, so ENIs
-    sharing a NACL, a security group or a route table reuse them."""
-
-    def __init__(self, topology: Topology) -> None:
-        self.t = topology
-        self._nacl: dict[tuple[Any, ...], Any] = {}
-        self._group: dict[tuple[Any, ...], Any] = {}
-        self._route: dict[tuple[str, int], Any] = {}
-
-    @staticmethod
-    def _traffic(header: Header) -> tuple[Any, ...]:
-        return (header.protocol, header.destination_port, header.icmp_type, header.icmp_code)
-
-    def nacl(self, acl: NetworkAcl, egress: bool, header: Header) -> Any:
-        peer = header.destination_ip if egress else header.source_ip
-        key = (acl.network_acl_id, egress, int(peer), *self._traffic(header))
-        found = self._nacl.get(key)
-        if found is None:
-            found = self._nacl[key] = evaluate_nacl(acl, header, egress=egress)
-        return found
-
-    def groups(self, group_ids: tuple[str, ...], header: Header, vpc_id: str) -> Any:
-        """The first group (in the ENI's order) whose rules admit the header, as the tracer."""
-        for group_id in group_ids:
-            key = (group_id, vpc_id, int(header.source_ip), *self._traffic(header))
-            found = self._group.get(key)
-            if found is None:
-                found = self._group[key] = evaluate_security_groups(
-                    self.t, (group_id,), header, "ingress", vpc_id
-                )
-            if found.allowed:
-                return found
-        return None
-
-    def route(self, rtb: RouteTable, destination: IPv4Address) -> Any:
-        key = (rtb.route_table_id, int(destination))
-        found = self._route.get(key)
-        if found is None:
-            found = self._route[key] = longest_prefix_match(self.t, rtb, destination)
-        return found
-
-
 def is_exposable(topology: Topology, eni: NetworkInterface) -> IPv4Address | None:
     """The public IP the internet can address ``eni`` by, if anything can reach it at all."""
     if eni.attachment is None or eni.interface_type != "interface":
@@ -194,24 +149,25 @@ def is_exposable(topology: Topology, eni: NetworkInterface) -> IPv4Address | Non
 
 
 def exposed(
-    topology: Topology, eni: NetworkInterface, header: Header, decisions: _Decisions | None = None
+    topology: Topology, eni: NetworkInterface, header: Header, decisions: Decisions | None = None
 ) -> dict[str, Any] | None:
     """The chain admitting ``header`` (already translated by the IGW) to ``eni``, or None.
 
     The same checks as the tracer's internet-to-ENI path and its reply: NACL in, SGs in,
     NACL out for the reply to the client's ephemeral port, and the reply's route to the IGW.
     """
-    d = decisions or _Decisions(topology)
-    acl = topology.network_acl_for(eni.subnet_id)
-    rtb = topology.route_table_for(eni.subnet_id)
+    d = decisions or Decisions(topology)
+    acl = d.network_acl_for(eni.subnet_id)
+    rtb = d.route_table_for(eni.subnet_id)
     if acl is None or rtb is None:
         return None
     inbound = d.nacl(acl, False, header)
     if not inbound.allowed:
         return None
-    sg = d.groups(eni.groups, header, eni.vpc_id)
+    sg = d.first_group(eni.groups, "ingress", header, eni.vpc_id)
     if sg is None:
         return None
+    assert sg.group is not None and sg.rule is not None  # allowed by a rule
     reply = header.reply()
     outbound = d.nacl(acl, True, reply)
     if not outbound.allowed:
@@ -245,7 +201,7 @@ def exposure_report(
 
     ``progress(done, total)`` is called as interfaces are examined (for long runs).
     """
-    decisions = _Decisions(topology)
+    decisions = Decisions(topology)
     report: list[ExposedInterface] = []
     interfaces = sorted(topology.network_interfaces.values(), key=lambda e: e.network_interface_id)
     for done, eni in enumerate(interfaces):

@@ -16,12 +16,10 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from .addressing import is_private
+from .decisions import Decisions
 from .model import NetworkInterface, Subnet
-from .nacl import evaluate_nacl
 from .packet import ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, Header
 from .request import DEFAULT_SOURCE_PORT
-from .routing import longest_prefix_match
-from .security_group import evaluate_security_groups
 from .topology import Topology
 from .tracer import analyze
 
@@ -48,10 +46,7 @@ class _Pairs:
         self.t = topology
         self.protocol = protocol
         self.port = port
-        self._cache: dict[tuple[Any, ...], bool] = {}
-        self._routes: dict[tuple[Any, ...], Any] = {}
-        self._acls: dict[str, Any] = {}
-        self._tables: dict[str, Any] = {}
+        self.d = Decisions(topology)
         self.fallbacks = 0
 
     def header(self, src: IPv4Address, dst: IPv4Address, *, reply: bool = False) -> Header:
@@ -69,58 +64,11 @@ class _Pairs:
         return Header(src, dst, self.protocol, DEFAULT_SOURCE_PORT, self.port)
 
     def _groups(self, eni: NetworkInterface, header: Header, direction: str) -> bool:
-        peer = header.source_ip if direction == "ingress" else header.destination_ip
-        for group_id in eni.groups:
-            key = (
-                "sg",
-                group_id,
-                direction,
-                int(peer),
-                eni.vpc_id,
-                header.protocol,
-                header.destination_port,
-                header.icmp_type,
-            )
-            allowed = self._cache.get(key)
-            if allowed is None:
-                allowed = self._cache[key] = evaluate_security_groups(
-                    self.t, (group_id,), header, direction, eni.vpc_id
-                ).allowed
-            if allowed:
-                return True
-        return False
-
-    def _acl(self, subnet_id: str) -> Any:
-        acl = self._acls.get(subnet_id, False)
-        if acl is False:
-            acl = self._acls[subnet_id] = self.t.network_acl_for(subnet_id)
-        return acl
+        return self.d.first_group(eni.groups, direction, header, eni.vpc_id) is not None
 
     def _nacl(self, subnet: Subnet, header: Header, egress: bool) -> bool:
-        acl = self._acl(subnet.subnet_id)
-        if acl is None:
-            return True
-        peer = header.destination_ip if egress else header.source_ip
-        key = (
-            "acl",
-            acl.network_acl_id,
-            egress,
-            int(peer),
-            header.protocol,
-            header.destination_port,
-            header.icmp_type,
-        )
-        allowed = self._cache.get(key)
-        if allowed is None:
-            allowed = self._cache[key] = evaluate_nacl(acl, header, egress=egress).allowed
-        return allowed
-
-    def _route(self, rtb: Any, destination: IPv4Address) -> Any:
-        key = ("route", rtb.route_table_id, int(destination))
-        found = self._routes.get(key)
-        if found is None:
-            found = self._routes[key] = longest_prefix_match(self.t, rtb, destination)
-        return found
+        acl = self.d.network_acl_for(subnet.subnet_id)
+        return acl is None or self.d.nacl(acl, egress, header).allowed
 
     def _crossing(
         self, here: NetworkInterface, there: NetworkInterface, header: Header
@@ -133,12 +81,10 @@ class _Pairs:
         if owner is not None and owner.subnet_id == here.subnet_id:
             return owner is there or None  # inside one subnet: no NACL, no route
         out_ok = self._nacl(src_subnet, header, True)
-        rtb = self._tables.get(here.subnet_id, False)
-        if rtb is False:
-            rtb = self._tables[here.subnet_id] = self.t.route_table_for(here.subnet_id)
+        rtb = self.d.route_table_for(here.subnet_id)
         if rtb is None:
             return None
-        decision = self._route(rtb, header.destination_ip)
+        decision = self.d.route(rtb, header.destination_ip)
         route = decision.route
         if route is None or decision.state != "active":
             return None
@@ -166,8 +112,8 @@ class _Pairs:
             # Through a NAT gateway, the packet goes on from the NAT's subnet: if that table
             # has no usable route, or sends it to the internet gateway, the path ends there.
             nat = self.t.nat_gateways[route.target_id]
-            nat_rtb = self.t.route_table_for(nat.subnet_id)
-            onward = self._route(nat_rtb, header.destination_ip) if nat_rtb else None
+            nat_rtb = self.d.route_table_for(nat.subnet_id)
+            onward = self.d.route(nat_rtb, header.destination_ip) if nat_rtb else None
             if (
                 onward is None
                 or onward.route is None
