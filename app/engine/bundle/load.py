@@ -52,9 +52,24 @@ def import_bundle(topology: Topology, bundle: Any) -> tuple[Topology, dict[str, 
             )
         result.put(resource)
         counts[BUNDLE_KEYS[kind]] += 1
+    _tidy_interfaces(result)
     _add_implicit(result, new_vpcs=[r.vpc_id for r in resources if KIND_OF[type(r)] == "vpc"])
     check_structure(result)
     return result, {key: counts.get(key, 0) for key in BUNDLE_KEYS.values()}
+
+
+def _tidy_interfaces(topology: Topology) -> None:
+    """Real exports are untidy: an ENI may name an instance the bundle does not include (keep
+    the ENI, forget the dangling attachment) or omit its AZ (it is its subnet's)."""
+    for eni in list(topology.network_interfaces.values()):
+        tidy = eni
+        if eni.instance_id and eni.instance_id not in topology.instances:
+            tidy = dataclasses.replace(tidy, attachment=None)
+        subnet = topology.subnets.get(eni.subnet_id)
+        if not eni.availability_zone and subnet is not None:
+            tidy = dataclasses.replace(tidy, availability_zone=subnet.availability_zone)
+        if tidy is not eni:
+            topology.put(tidy)
 
 
 def _add_implicit(topology: Topology, new_vpcs: list[str]) -> None:
@@ -274,18 +289,3 @@ def _check_interfaces(topology: Topology) -> None:
                     "InvalidIPAddress.InUse",
                 )
             seen[key] = eni.network_interface_id
-        if (
-            eni.attachment
-            and eni.attachment.instance_id
-            and eni.attachment.instance_id not in topology.instances
-        ):
-            # A real export may list the ENI of an instance it does not include: keep the ENI,
-            # forget the dangling attachment.
-            topology.put(dataclasses.replace(eni, attachment=None))
-        if not eni.availability_zone:
-            topology.put(
-                dataclasses.replace(
-                    topology.network_interfaces[eni.network_interface_id],
-                    availability_zone=subnet.availability_zone,
-                )
-            )
