@@ -1,34 +1,53 @@
 """The exposure report: every ENI reachable from the internet, on which protocols, ports and
 from which sources, with the chain that makes it so — exhaustively, not a sample.
 
-Technique: the header space (protocol × destination port × internet source address) is split
-on the boundaries of every rule and route that can decide it (the ENI's security groups, its
-subnet's NACL and route table), so each class is decided once, on a representative header, by
-the same evaluators the tracer uses (``evaluate_nacl``, ``evaluate_security_groups``,
-``longest_prefix_match``). Decisions are cached per component, so ENIs that share a NACL,
-groups or route table cost almost nothing. A test checks the report against the single-path
-analysis (``tracer.analyze``) for every ENI and class of tiers S and M, and a random sample of L.
+Technique. The question for one ENI is a conjunction of four decisions over the header space
+(protocol × destination port × internet source address): its subnet's NACL lets the request in,
+one of its security groups allows it, the NACL lets the reply out, and the subnet's route table
+sends the reply to the internet gateway. Each decision belongs to one component (a NACL, a
+group, a route table), so it is *painted* once per component as intervals over the public
+address space: the address space is cut at every boundary the component looks at (its CIDRs,
+the addresses of the members of a group it references), and the tracer's own evaluator
+(``evaluate_nacl``, ``evaluate_security_groups``, ``longest_prefix_match``) is asked once per
+piece, at its lowest address — exact, because inside a piece no rule or route can tell two
+addresses apart. Ports are cut the same way, at the component's own port boundaries. An ENI
+then costs, per port class, the intersection of three short sorted interval lists.
+
+A test checks the report against the single-path analysis (``tracer.analyze``) for every ENI
+and header class of tiers S (both ends of every interval) and M, and a random sample of L.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, summarize_address_range
 from typing import Any
 
 from .addressing import RFC1918, SHARED_ADDRESS_SPACE
-from .decisions import Decisions
 from .labels import nacl_entry_label, sg_rule_label
-from .model import NetworkInterface
+from .model import NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, SecurityGroupRule
+from .nacl import NaclDecision, evaluate_nacl
 from .packet import ICMP_ECHO_REQUEST, Header
 from .request import DEFAULT_SOURCE_PORT
+from .routing import RouteDecision, longest_prefix_match
+from .security_group import SgDecision, first_matching_rule, protocol_matches
 from .topology import Topology
 
 ALL = (0, 2**32 - 1)
 PRIVATE_RANGES = [
     (int(n.network_address), int(n.broadcast_address)) for n in (*RFC1918, SHARED_ADDRESS_SPACE)
 ]
+PRIVATE_CUTS = {point for low, high in PRIVATE_RANGES for point in (low, high + 1)}
+PROTOCOLS = (("tcp", "6"), ("udp", "17"), ("icmp", "1"))
+# Inbound NACL entries and security-group rules look at the source only: the destination of the
+# request (the ENI's address after the IGW's translation) does not enter their decisions, so one
+# painting serves every ENI behind the component.
+ANY_DESTINATION = IPv4Address(0)
+
+Piece = tuple[int, int, Any]  # lowest address, highest address, the decision there
 
 
 @dataclass
@@ -69,9 +88,13 @@ class ExposedInterface:
         }
 
 
-def _split(points: set[int], low: int, high: int) -> list[tuple[int, int]]:
+# ---------------------------------------------------------------------------------------------
+# Cutting the header space
+
+
+def _split(points: Iterable[int], low: int, high: int) -> list[tuple[int, int]]:
     """Intervals of [low, high] cut at every point (a point starts a new interval)."""
-    cuts = sorted(p for p in points if low < p <= high)
+    cuts = sorted({p for p in points if low < p <= high})
     intervals, start = [], low
     for cut in cuts:
         intervals.append((start, cut - 1))
@@ -80,18 +103,53 @@ def _split(points: set[int], low: int, high: int) -> list[tuple[int, int]]:
     return intervals
 
 
-def _cidr_cuts(networks: list[IPv4Network]) -> set[int]:
-    points: set[int] = set()
-    for network in networks:
-        points.add(int(network.network_address))
-        points.add(int(network.broadcast_address) + 1)
-    for low, high in PRIVATE_RANGES:
-        points.update((low, high + 1))
-    return points
+# The internet's addresses: everything but the private ranges (the IGW drops those sources).
+PUBLIC_RANGES = [
+    (low, high)
+    for low, high in _split(PRIVATE_CUTS, *ALL)
+    if not any(p_low <= low and high <= p_high for p_low, p_high in PRIVATE_RANGES)
+]
+
+
+def _network_cuts(network: IPv4Network) -> tuple[int, int]:
+    return int(network.network_address), int(network.broadcast_address) + 1
 
 
 def _public(interval: tuple[int, int]) -> bool:
     return not any(low <= interval[0] and interval[1] <= high for low, high in PRIVATE_RANGES)
+
+
+def _group_port_cuts(group: SecurityGroup, protocol: str) -> set[int]:
+    """Where the group's inbound rules for ``protocol`` start or stop covering a port."""
+    cuts: set[int] = set()
+    for rule in group.ingress:
+        if rule.protocol in (protocol, "-1") and rule.from_port is not None:
+            cuts.update((rule.from_port, (rule.to_port or 65535) + 1))
+    return cuts
+
+
+def _acl_port_cuts(acl: NetworkAcl | None, protocol: str) -> set[int]:
+    """Where the NACL's inbound entries for ``protocol`` start or stop covering a port."""
+    number = dict(PROTOCOLS)[protocol]
+    cuts: set[int] = set()
+    for entry in acl.entries if acl else ():
+        if not entry.egress and entry.protocol in (number, "-1") and entry.port_range:
+            cuts.update((entry.port_range[0], entry.port_range[1] + 1))
+    return cuts
+
+
+def _port_classes(
+    groups: list[SecurityGroup], acl: NetworkAcl | None, protocol: str
+) -> list[tuple[int, int]]:
+    """The ports of ``protocol`` that the ENI's groups and NACL can tell apart."""
+    cuts = _acl_port_cuts(acl, protocol)
+    for group in groups:
+        cuts |= _group_port_cuts(group, protocol)
+    return _split(cuts, 0, 65535)
+
+
+def _groups_of(topology: Topology, eni: NetworkInterface) -> list[SecurityGroup]:
+    return [topology.security_groups[g] for g in eni.groups if g in topology.security_groups]
 
 
 def header_classes(
@@ -99,26 +157,20 @@ def header_classes(
 ) -> list[tuple[str, tuple[int, int] | None, tuple[int, int]]]:
     """Every (protocol, port class, source class) that can be decided differently for ``eni``.
 
-    Sources are internet addresses only: the internet gateway drops private sources.
+    Sources are internet addresses only: the internet gateway drops private sources. (The
+    report does not walk these classes; the tests and the benchmark's naive loop do.)
     """
     acl = topology.network_acl_for(eni.subnet_id)
     rtb = topology.route_table_for(eni.subnet_id)
-    groups = [topology.security_groups[g] for g in eni.groups if g in topology.security_groups]
+    groups = _groups_of(topology, eni)
     networks: list[IPv4Network] = [r.cidr for g in groups for r in g.ingress if r.cidr]
     networks += [e.cidr for e in (acl.entries if acl else ())]
     networks += [r.destination for r in (rtb.routes if rtb else ())]
-    sources = [s for s in _split(_cidr_cuts(networks), *ALL) if _public(s)]
+    points = {p for n in networks for p in _network_cuts(n)} | PRIVATE_CUTS
+    sources = [s for s in _split(points, *ALL) if _public(s)]
     classes: list[tuple[str, tuple[int, int] | None, tuple[int, int]]] = []
-    for protocol, number in (("tcp", "6"), ("udp", "17")):
-        cuts: set[int] = set()
-        for group in groups:
-            for rule in group.ingress:
-                if rule.protocol in (protocol, "-1") and rule.from_port is not None:
-                    cuts.update((rule.from_port, (rule.to_port or 65535) + 1))
-        for entry in acl.entries if acl else ():
-            if not entry.egress and entry.protocol in (number, "-1") and entry.port_range:
-                cuts.update((entry.port_range[0], entry.port_range[1] + 1))
-        for ports in _split(cuts, 0, 65535):
+    for protocol in ("tcp", "udp"):
+        for ports in _port_classes(groups, acl, protocol):
             classes += [(protocol, ports, source) for source in sources]
     classes += [("icmp", None, source) for source in sources]
     return classes
@@ -135,6 +187,238 @@ def representative(
     return Header(src, destination, protocol, DEFAULT_SOURCE_PORT, ports[0])
 
 
+# ---------------------------------------------------------------------------------------------
+# Interval lists: sorted, disjoint pieces of the public address space where a decision allows
+
+
+def _paint(cuts: set[int], decide: Callable[[int], Any]) -> list[Piece]:
+    """The pieces of the public address space where ``decide(address)`` returns evidence.
+
+    ``cuts`` holds every boundary the decision depends on, so inside one piece the evaluator
+    answers the same for every address and asking it once, at the lowest, is exact.
+    """
+    pieces: list[Piece] = []
+    for low, high in (piece for public in PUBLIC_RANGES for piece in _split(cuts, *public)):
+        value = decide(low)
+        if value is None:
+            continue
+        if pieces and pieces[-1][1] + 1 == low and pieces[-1][2] == value:
+            pieces[-1] = (pieces[-1][0], high, value)
+        else:
+            pieces.append((low, high, value))
+    return pieces
+
+
+def _intersect(a: list[Piece], b: list[Piece]) -> list[Piece]:
+    """Where both allow, with both pieces of evidence."""
+    out: list[Piece] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        low, high = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if low <= high:
+            out.append((low, high, (a[i][2], b[j][2])))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _overlay(top: list[Piece], bottom: list[Piece]) -> list[Piece]:
+    """``top`` where it allows, else ``bottom``: the first group that allows wins."""
+    gaps: list[Piece] = []
+    start = ALL[0]
+    for low, high, _ in top:
+        if start < low:
+            gaps.append((start, low - 1, None))
+        start = high + 1
+    if start <= ALL[1]:
+        gaps.append((start, ALL[1], None))
+    below = [(low, high, value[1]) for low, high, value in _intersect(gaps, bottom)]
+    return sorted(top + below, key=lambda piece: piece[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Each component's decision, painted once
+
+
+class _Painter:
+    """The components' decisions as interval lists, computed once per component and class."""
+
+    def __init__(self, topology: Topology) -> None:
+        self.t = topology
+        self._cuts: dict[tuple[str, str], list[int]] = {}
+        self._pieces: dict[tuple[Any, ...], list[Piece]] = {}
+        self._members: dict[str, set[int]] = {}
+        self._tables: dict[
+            tuple[str, str], tuple[list[int], list[tuple[SecurityGroupRule, ...]]]
+        ] = {}
+
+    def _port_class(
+        self,
+        kind: str,
+        component_id: str,
+        protocol: str,
+        port: int | None,
+        cuts: Callable[[], set[int]],
+    ) -> int:
+        key = (kind + component_id, protocol)
+        known = self._cuts.get(key)
+        if known is None:
+            known = self._cuts[key] = sorted(cuts())
+        return -1 if port is None else bisect_right(known, port)
+
+    def _public_members(self, group_id: str) -> set[int]:
+        """Cuts around the members' addresses that could be an internet source. A group
+        reference matches its members' private addresses (VPC UG: security-group-rules,
+        "Security group referencing"): only those that are public addresses ever matter here."""
+        found = self._members.get(group_id)
+        if found is None:
+            found = self._members[group_id] = {
+                point
+                for member in self.t.enis_in_group(group_id)
+                for address in member.addresses
+                if _public((int(address), int(address)))
+                for point in (int(address), int(address) + 1)
+            }
+        return found
+
+    def _cached(self, key: tuple[Any, ...], paint: Callable[[], list[Piece]]) -> list[Piece]:
+        found = self._pieces.get(key)
+        if found is None:
+            found = self._pieces[key] = paint()
+        return found
+
+    def nacl_in(self, acl: NetworkAcl, protocol: str, port: int | None) -> list[Piece]:
+        """Sources the NACL lets in (``NaclDecision`` evidence) for ``protocol``/``port``."""
+        cls = self._port_class(
+            "acl", acl.network_acl_id, protocol, port, lambda: _acl_port_cuts(acl, protocol)
+        )
+
+        def paint() -> list[Piece]:
+            cuts = {p for e in acl.entries if not e.egress for p in _network_cuts(e.cidr)}
+
+            def decide(address: int) -> NaclDecision | None:
+                header = _request(protocol, port, address)
+                decision = evaluate_nacl(acl, header, egress=False)
+                return decision if decision.allowed else None
+
+            return _paint(cuts, decide)
+
+        return self._cached(("acl-in", acl.network_acl_id, protocol, cls), paint)
+
+    def group(
+        self, group: SecurityGroup, protocol: str, port: int | None, vpc_id: str
+    ) -> list[Piece]:
+        """Sources one group's inbound rules allow (``SgDecision`` evidence)."""
+        cuts, table = self._rule_table(group, protocol)
+        rules = table[0 if port is None else bisect_right(cuts, port)]
+        if not rules:
+            return []  # the group allows this traffic from no internet address
+
+        def paint() -> list[Piece]:
+            cuts: set[int] = set()
+            for rule in rules:
+                if rule.cidr is not None:
+                    cuts.update(_network_cuts(rule.cidr))
+                elif rule.group_id is not None:
+                    cuts |= self._public_members(rule.group_id)
+
+            def decide(address: int) -> SgDecision | None:
+                header = _request(protocol, port, address)
+                rule = first_matching_rule(self.t, rules, header, "ingress", vpc_id)
+                if rule is None:
+                    return None
+                return SgDecision(True, "ingress", (group,), "rule", group, rule)
+
+            return _paint(cuts, decide)
+
+        # Port classes of the group that keep the same rules are painted once.
+        return self._cached(("sg", group.group_id, protocol, vpc_id, *map(id, rules)), paint)
+
+    def _rule_table(
+        self, group: SecurityGroup, protocol: str
+    ) -> tuple[list[int], list[tuple[SecurityGroupRule, ...]]]:
+        """The group's own port classes for ``protocol`` and, for each, the rules that can
+        match that traffic from some internet address. The others match at no address of a
+        painting, so leaving them out keeps the first matching rule the same."""
+        key = (group.group_id, protocol)
+        found = self._tables.get(key)
+        if found is None:
+            cuts = sorted(_group_port_cuts(group, protocol)) if protocol != "icmp" else []
+            table = []
+            for low in [0, *cuts] if protocol != "icmp" else [None]:
+                probe = _request(protocol, low, 0)
+                table.append(
+                    tuple(
+                        rule
+                        for rule in group.ingress
+                        if protocol_matches(rule, probe) and self._reaches_internet(rule)
+                    )
+                )
+            found = self._tables[key] = (cuts, table)
+        return found
+
+    def _reaches_internet(self, rule: SecurityGroupRule) -> bool:
+        """Can the rule's source be an internet address at all?"""
+        if rule.cidr is not None:
+            return _cidr_reaches_internet(rule.cidr)
+        if rule.group_id is not None:
+            return bool(self._public_members(rule.group_id))
+        return False  # prefix lists are kept but never match (security_group.peer_matches)
+
+    def groups(
+        self, groups: list[SecurityGroup], protocol: str, port: int | None, vpc_id: str
+    ) -> list[Piece]:
+        """Sources the ENI's groups allow: the first group (in the ENI's order) that allows
+        decides, as ``evaluate_security_groups`` does over all of them."""
+        result: list[Piece] = []
+        for index, group in enumerate(groups):
+            pieces = self.group(group, protocol, port, vpc_id)
+            result = pieces if index == 0 else _overlay(result, pieces)
+        return result
+
+    def reply_path(
+        self, acl: NetworkAcl, rtb: RouteTable, protocol: str, igw_id: str
+    ) -> list[Piece]:
+        """Sources the reply can get back to: the NACL lets it out (to the client's ephemeral
+        port) and the route table sends it to the internet gateway; both decisions as evidence.
+        """
+
+        def paint() -> list[Piece]:
+            cuts = {p for e in acl.entries if e.egress for p in _network_cuts(e.cidr)}
+            cuts |= {p for r in rtb.routes for p in _network_cuts(r.destination)}
+
+            def decide(address: int) -> tuple[NaclDecision, RouteDecision] | None:
+                reply = _request(protocol, 0, address).reply()
+                outbound = evaluate_nacl(acl, reply, egress=True)
+                if not outbound.allowed:
+                    return None
+                route = longest_prefix_match(self.t, rtb, reply.destination_ip)
+                if (
+                    route.route is None
+                    or route.state != "active"
+                    or route.route.target_id != igw_id
+                ):
+                    return None
+                return outbound, route
+
+            return _paint(cuts, decide)
+
+        key = ("reply", acl.network_acl_id, rtb.route_table_id, protocol, igw_id)
+        return self._cached(key, paint)
+
+
+def _request(protocol: str, port: int | None, source: int) -> Header:
+    """The internet's request from ``source`` as the ENI's subnet sees it (after the IGW)."""
+    ports = None if protocol == "icmp" else (port or 0, port or 0)
+    return representative(protocol, ports, (source, source), ANY_DESTINATION)
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+
 def is_exposable(topology: Topology, eni: NetworkInterface) -> IPv4Address | None:
     """The public IP the internet can address ``eni`` by, if anything can reach it at all."""
     if eni.attachment is None or eni.interface_type != "interface":
@@ -148,39 +432,9 @@ def is_exposable(topology: Topology, eni: NetworkInterface) -> IPv4Address | Non
     return public
 
 
-def exposed(
-    topology: Topology, eni: NetworkInterface, header: Header, decisions: Decisions | None = None
-) -> dict[str, Any] | None:
-    """The chain admitting ``header`` (already translated by the IGW) to ``eni``, or None.
-
-    The same checks as the tracer's internet-to-ENI path and its reply: NACL in, SGs in,
-    NACL out for the reply to the client's ephemeral port, and the reply's route to the IGW.
-    """
-    d = decisions or Decisions(topology)
-    acl = d.network_acl_for(eni.subnet_id)
-    rtb = d.route_table_for(eni.subnet_id)
-    if acl is None or rtb is None:
-        return None
-    inbound = d.nacl(acl, False, header)
-    if not inbound.allowed:
-        return None
-    sg = d.first_group(eni.groups, "ingress", header, eni.vpc_id)
-    if sg is None:
-        return None
-    assert sg.group is not None and sg.rule is not None  # allowed by a rule
-    reply = header.reply()
-    outbound = d.nacl(acl, True, reply)
-    if not outbound.allowed:
-        return None
-    route = d.route(rtb, header.source_ip)
-    igw = topology.internet_gateway_of(eni.vpc_id)
-    if (
-        route.route is None
-        or route.state != "active"
-        or igw is None
-        or route.route.target_id != igw.internet_gateway_id
-    ):
-        return None
+def _chain(rtb: RouteTable, acl: NetworkAcl, evidence: Any) -> dict[str, Any]:
+    """The chain admitting a source: route back, NACL both ways, the group's rule."""
+    (group, inbound), (outbound, route) = evidence
     return {
         "route": {
             "route_table": rtb.route_table_id,
@@ -189,9 +443,39 @@ def exposed(
         },
         "acl_inbound": nacl_entry_label(inbound.entry),
         "acl_outbound": nacl_entry_label(outbound.entry),
-        "security_group": {"id": sg.group.group_id, "rule": sg_rule_label(sg.rule)},
+        "security_group": {"id": group.group.group_id, "rule": sg_rule_label(group.rule)},
         "network_acl": acl.network_acl_id,
     }
+
+
+def _exposures(painter: _Painter, eni: NetworkInterface, public: IPv4Address) -> list[Exposure]:
+    t = painter.t
+    acl = t.network_acl_for(eni.subnet_id)
+    rtb = t.route_table_for(eni.subnet_id)
+    igw = t.internet_gateway_of(eni.vpc_id)
+    if acl is None or rtb is None or igw is None:
+        return []
+    groups = _groups_of(t, eni)
+    exposures: list[Exposure] = []
+    for protocol, _ in PROTOCOLS:
+        back = painter.reply_path(acl, rtb, protocol, igw.internet_gateway_id)
+        if not back:
+            continue
+        classes: list[tuple[int, int] | None] = (
+            [None] if protocol == "icmp" else list(_port_classes(groups, acl, protocol))
+        )
+        for ports in classes:
+            port = ports[0] if ports else None
+            allowed = painter.groups(groups, protocol, port, eni.vpc_id)
+            if not allowed:
+                continue
+            hits = _intersect(_intersect(allowed, painter.nacl_in(acl, protocol, port)), back)
+            if not hits:
+                continue
+            cidrs = list(_cidrs(tuple(_merge([(low, high) for low, high, _ in hits]))))
+            chain = {"public_ip": str(public), **_chain(rtb, acl, hits[0][2])}
+            exposures.append(Exposure(protocol, ports, cidrs, chain))
+    return exposures
 
 
 def exposure_report(
@@ -199,9 +483,10 @@ def exposure_report(
 ) -> list[ExposedInterface]:
     """Every ENI the internet can reach, with each protocol/port range, sources and chain.
 
+    The chain shown for a port range is the one admitting its lowest source address.
     ``progress(done, total)`` is called as interfaces are examined (for long runs).
     """
-    decisions = Decisions(topology)
+    painter = _Painter(topology)
     report: list[ExposedInterface] = []
     interfaces = sorted(topology.network_interfaces.values(), key=lambda e: e.network_interface_id)
     for done, eni in enumerate(interfaces):
@@ -210,36 +495,35 @@ def exposure_report(
         public = is_exposable(topology, eni)
         if public is None:
             continue
-        found: dict[
-            tuple[str, tuple[int, int] | None], tuple[list[tuple[int, int]], dict[str, Any]]
-        ] = {}
-        for protocol, ports, source in header_classes(topology, eni):
-            chain = exposed(
-                topology, eni, representative(protocol, ports, source, eni.primary_ip), decisions
+        exposures = _exposures(painter, eni, public)
+        if exposures:
+            report.append(
+                ExposedInterface(
+                    eni.network_interface_id,
+                    eni.instance_id,
+                    str(eni.primary_ip),
+                    str(public),
+                    eni.subnet_id,
+                    exposures,
+                )
             )
-            if chain is not None:
-                sources, _ = found.setdefault((protocol, ports), ([], chain))
-                sources.append(source)
-        if not found:
-            continue
-        item = ExposedInterface(
-            eni.network_interface_id,
-            eni.instance_id,
-            str(eni.primary_ip),
-            str(public),
-            eni.subnet_id,
-        )
-        for (protocol, ports), (sources, chain) in found.items():
-            cidrs = [
-                str(n)
-                for low, high in _merge(sources)
-                for n in summarize_address_range(IPv4Address(low), IPv4Address(high))
-            ]
-            item.exposures.append(
-                Exposure(protocol, ports, cidrs, {"public_ip": str(public), **chain})
-            )
-        report.append(item)
     return report
+
+
+@lru_cache(maxsize=65536)
+def _cidr_reaches_internet(cidr: IPv4Network) -> bool:
+    low, high = _network_cuts(cidr)
+    return any(low < p_high + 1 and p_low < high for p_low, p_high in PUBLIC_RANGES)
+
+
+@lru_cache(maxsize=4096)
+def _cidrs(intervals: tuple[tuple[int, int], ...]) -> tuple[str, ...]:
+    """The fewest CIDR blocks covering the intervals (many ENIs share one set of sources)."""
+    return tuple(
+        str(n)
+        for low, high in intervals
+        for n in summarize_address_range(IPv4Address(low), IPv4Address(high))
+    )
 
 
 def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:

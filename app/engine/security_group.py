@@ -8,6 +8,7 @@ traffic hairpinned through an IGW is not matched by such a rule.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
@@ -76,15 +77,30 @@ def evaluate_security_groups(
 ) -> SgDecision:
     """Evaluate a new connection against every group of an ENI (``ingress`` or ``egress``)."""
     groups = tuple(topology.security_groups[g] for g in group_ids if g in topology.security_groups)
-    peer = header.source_ip if direction == "ingress" else header.destination_ip
     any_rule = False
     for group in groups:
         rules = group.ingress if direction == "ingress" else group.egress
-        for rule in rules:
-            any_rule = True
-            if protocol_matches(rule, header) and peer_matches(topology, rule, peer, vpc_id):
-                return SgDecision(True, direction, groups, "rule", group, rule)
+        any_rule = any_rule or bool(rules)
+        rule = first_matching_rule(topology, rules, header, direction, vpc_id)
+        if rule is not None:
+            return SgDecision(True, direction, groups, "rule", group, rule)
     return SgDecision(False, direction, groups, "no-rule" if any_rule else "no-rules")
+
+
+def first_matching_rule(
+    topology: Topology,
+    rules: Iterable[SecurityGroupRule],
+    header: Header,
+    direction: str,
+    vpc_id: str,
+) -> SecurityGroupRule | None:
+    """The first of ``rules`` (in the group's order) covering the header's protocol, port and
+    peer: the one the console shows as the reason a group allows a connection."""
+    peer = header.source_ip if direction == "ingress" else header.destination_ip
+    for rule in rules:
+        if protocol_matches(rule, header) and peer_matches(topology, rule, peer, vpc_id):
+            return rule
+    return None
 
 
 def reply_decision(topology: Topology, group_ids: tuple[str, ...], direction: str) -> SgDecision:

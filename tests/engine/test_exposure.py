@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from app.engine import Topology, analyze
+from app.engine import operations as op
 from app.engine.addressing import is_private
 from app.engine.exposure import exposure_report, header_classes
 from app.engine.generator import generate
 
-from .lab import new_lab
+from .lab import launch_public, new_lab, public_vpc
 
 
 def claimed(
@@ -72,6 +73,13 @@ def test_every_interface_and_header_class_agrees_with_the_single_path_analysis(t
     ]
     assert not disagreements, disagreements[:5]
     assert len(cases) > 1000
+    wrong_chains = [
+        (eni_id, exposure)
+        for eni_id, item in report.items()
+        for exposure in item.exposures
+        if not chain_agrees(topology, eni_id, exposure)
+    ]
+    assert not wrong_chains, wrong_chains[:3]
 
 
 def test_a_random_sample_of_l_agrees_with_the_single_path_analysis() -> None:
@@ -147,3 +155,89 @@ def test_the_seed_lab_web_server_is_reported_with_its_chain() -> None:
     assert ssh.chain["security_group"]["rule"] == "SSH TCP 22 0.0.0.0/0"
     assert ssh.chain["acl_inbound"] == "100 ALL ALL 0.0.0.0/0 ALLOW"
     assert ssh.chain["route"]["destination"] == "0.0.0.0/0"
+
+
+def test_a_vpc_in_public_address_space_with_group_references_agrees_on_every_class() -> None:
+    """Public member addresses are the one place a group reference could meet an internet
+    source; the reply to an address of the VPC's own CIDR stays inside (the local route)."""
+    lab = new_lab()
+    parts = public_vpc(lab, cidr="52.95.0.0/16")
+    vpc_id = parts["vpc"].vpc_id
+    clients = op.create_security_group(lab, group_name="clients", description="c", vpc_id=vpc_id)
+    web = op.create_security_group(lab, group_name="web", description="w", vpc_id=vpc_id)
+    op.authorize(
+        lab,
+        group_id=web.group_id,
+        ip_permissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "UserIdGroupPairs": [{"GroupId": clients.group_id}],
+            },
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 0,
+                "ToPort": 1023,
+                "IpRanges": [{"CidrIp": "52.0.0.0/8"}],
+            },
+            {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "198.51.100.0/24"}]},
+            # Also allowed by the first group ("ssh"): the chain must name that one.
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            },
+        ],
+        egress=False,
+    )
+    server = launch_public(lab, parts)
+    op.modify_network_interface_attribute(
+        lab,
+        network_interface_id=lab.primary_eni(server.instance_id).network_interface_id,
+        groups=[parts["sg"].group_id, web.group_id],
+    )
+    op.run_instances(
+        lab, subnet_id=parts["subnet"].subnet_id, security_group_ids=[clients.group_id]
+    )
+    report = {i.network_interface_id: i for i in exposure_report(lab)}
+    cases = every_class(lab, both_ends=True)
+    disagreements = [case for case in cases if claimed(report, *case) != single_path(lab, *case)]
+    assert not disagreements, disagreements[:5]
+    eni = lab.primary_eni(server.instance_id).network_interface_id
+    assert claimed(report, eni, "tcp", 22, IPv4Address("52.94.0.1"))
+    assert not claimed(report, eni, "tcp", 22, IPv4Address("52.95.1.5"))  # the VPC's own
+    assert claimed(report, eni, "udp", 53, IPv4Address("198.51.100.7"))
+    for exposure in report[eni].exposures:
+        assert chain_agrees(lab, eni, exposure), exposure
+    ssh = next(e for e in report[eni].exposures if e.port_range == (22, 22))
+    assert ssh.chain["security_group"]["id"] == parts["sg"].group_id
+
+
+def chain_agrees(topology: Topology, eni_id: str, exposure: Any) -> bool:
+    """The chain shown for an exposure is the tracer's evidence for its lowest source and port:
+    the same group, NACL entries and route."""
+    source = IPv4Network(exposure.sources[0]).network_address
+    port = exposure.port_range[0] if exposure.port_range else None
+    request: dict[str, Any] = {
+        "source": "internet",
+        "source_ip": str(source),
+        "destination": eni_id,
+        "protocol": exposure.protocol,
+    }
+    if port is not None:
+        request["destination_port"] = port
+    analysis = analyze(topology, request)
+    hops = [h.to_dict(n) for n, h in enumerate(analysis.forward_path + analysis.return_path)]
+    groups = [h["component"]["id"] for h in hops if h["component"]["type"] == "security-group"]
+    acl_rules = [h["acl_rule"]["rule_number"] for h in hops if "acl_rule" in h]
+    routes = [h["route"]["destination"] for h in hops if "route" in h]
+    chain = exposure.chain
+    return (
+        analysis.reachable
+        and groups[0] == chain["security_group"]["id"]
+        and [str(n) for n in acl_rules[:2]]
+        == [chain["acl_inbound"].split()[0], chain["acl_outbound"].split()[0]]
+        and chain["route"]["destination"] in routes
+    )
