@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
+
+from markupsafe import Markup
 
 from app.db.store import Store
 from app.engine import AwsError, Topology
@@ -17,6 +22,7 @@ from app.engine.topology import KINDS, resource_id
 
 from .actions import AMIS, INSTANCE_TYPES, MY_IP, NACL_PRESET_LABELS, PRESET_LABELS
 from .diagram import is_public, layout, naming_warning
+from .render import env
 
 # "Test connection" presets: the console's common ports, and ping.
 TEST_PRESETS: dict[str, tuple[str, int | None, str]] = {
@@ -237,6 +243,51 @@ def trace_ids(result: dict[str, Any], path: str) -> list[str]:
     return ids
 
 
+class DiagramCache:
+    """Rendered diagrams, kept per topology revision and highlighted path.
+
+    The SVG of a large topology takes most of a workspace page's time (tier L: ~0.5 s of
+    autoescaped coordinates) and changes only when the topology does (a new revision, a rename)
+    or another path is drawn on it; every other page view reuses it.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._rendered: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def html(
+        self, topology: dict[str, Any], model: Topology, highlight: dict[str, list[str]] | None
+    ) -> Markup:
+        paths = tuple(sorted((k, tuple(v)) for k, v in (highlight or {}).items()))
+        key = (topology["id"], topology["revision"], topology["name"], topology["region"], paths)
+        with self._lock:
+            found = self._rendered.get(key)
+            if found is not None:
+                self._rendered.move_to_end(key)
+                return found
+        context = {"diagram": layout(model, highlight), "topology": topology, "model": model}
+        html = Markup(env.get_template("_diagram.html").render(context))
+        with self._lock:
+            self._rendered[key] = html
+            while len(self._rendered) > self._size:
+                self._rendered.popitem(last=False)
+        return html
+
+
+DIAGRAMS = DiagramCache()
+
+
+class _LazyHtml:
+    """Markup computed when a template first prints it."""
+
+    def __init__(self, compute: Callable[[], Markup]) -> None:
+        self._compute = compute
+
+    def __html__(self) -> str:
+        return str(self._compute())
+
+
 class _Lazy:
     """A value computed on first attribute access: the diagram of a large topology costs
     a second, and fragments that do not show it should not pay for it."""
@@ -303,7 +354,7 @@ def workspace_context(
         "topology": topology,
         "model": model,
         # Computed when a template first asks (an editor-only fragment never does).
-        "diagram": _Lazy(lambda: layout(model, highlight)),
+        "diagram": _LazyHtml(lambda: DIAGRAMS.html(topology, model, highlight)),
         "selected": found,
         "create": create if create in KIND_LABELS else "",
         "failed": failed or {},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.engine import operations as op
 from app.web.diagram import PRIVATE, PUBLIC, layout
 from tests.engine.lab import named, new_lab
+from tests.web.lab import seed_001
 
 
 def positions(topology) -> dict[str, tuple[float, float, float, float]]:  # type: ignore
@@ -91,3 +92,35 @@ def test_a_traced_path_is_highlighted_in_two_styles() -> None:
     assert [p["css"] for p in d.paths] == ["trace-forward", "trace-return"]
     assert "on-forward" in d.find(named(lab, "nat-gateway", "lab-nat").nat_gateway_id).css
     assert "on-return" in d.find(db).css
+
+
+def test_the_diagram_on_the_page_follows_every_change_and_the_traced_path(client) -> None:  # type: ignore[no-untyped-def]
+    """Rendered diagrams are kept per revision (DiagramCache): never a stale one."""
+    ids = seed_001(client)
+    page = f"/topologies/{ids.topology}"
+
+    def svg(url: str) -> str:
+        html = client.get(url).text
+        return html[html.index('<svg class="diagram"') : html.index("</svg>")]
+
+    before = svg(page)
+    assert svg(page) == before
+    created = client.post(
+        f"/api/v1/topologies/{ids.topology}/subnets",
+        json={"VpcId": ids.vpc, "CidrBlock": "172.30.9.0/24"},
+    ).json()
+    after = svg(page)
+    assert created["SubnetId"] not in before and created["SubnetId"] in after
+    client.patch(f"/api/v1/topologies/{ids.topology}", json={"name": "renamed lab"})
+    assert "Architecture of renamed lab" in svg(page)
+    analysis = client.post(
+        f"/api/v1/topologies/{ids.topology}/analyses",
+        json={
+            "source": "internet",
+            "destination": ids.web,
+            "protocol": "tcp",
+            "destination_port": 80,
+        },
+    ).json()
+    assert "trace-forward" in svg(f"{page}?test={analysis['id']}")
+    assert "trace-forward" not in svg(page)
