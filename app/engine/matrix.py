@@ -42,12 +42,26 @@ class Matrix:
 
 
 class _Pairs:
+    """Pairs decided from parts shared by many pairs.
+
+    A crossing from one subnet to an ENI splits into the *leg* (the owner of the destination
+    address, the source subnet's NACL out, its route and what the route's target does with
+    the packet: all functions of the source subnet and the destination ENI, not of which ENI
+    of that subnet sends) and the destination subnet's NACL in (a function of that subnet and
+    the source address). A group's decision is a function of the group and the peer address.
+    Each part is decided once, by the tracer's evaluators, and a pair costs a few lookups.
+    """
+
     def __init__(self, topology: Topology, protocol: str, port: int | None) -> None:
         self.t = topology
         self.protocol = protocol
         self.port = port
         self.d = Decisions(topology)
         self.fallbacks = 0
+        self._legs: dict[tuple[str, str, bool], tuple[str, bool]] = {}
+        self._nacl_in: dict[tuple[str, str, bool], bool] = {}
+        self._group: dict[tuple[str, str, str, str], bool] = {}
+        self._in_own_vpc: dict[str, bool] = {}
 
     def header(self, src: IPv4Address, dst: IPv4Address, *, reply: bool = False) -> Header:
         """The request (or, with ``reply``, its answer: as ``Header.reply`` makes it)."""
@@ -63,52 +77,82 @@ class _Pairs:
             return Header(src, dst, self.protocol, self.port, DEFAULT_SOURCE_PORT)
         return Header(src, dst, self.protocol, DEFAULT_SOURCE_PORT, self.port)
 
-    def _groups(self, eni: NetworkInterface, header: Header, direction: str) -> bool:
-        return self.d.first_group(eni.groups, direction, header, eni.vpc_id) is not None
+    def _groups(
+        self, eni: NetworkInterface, other: NetworkInterface, direction: str, reply: bool
+    ) -> bool:
+        """Does one of ``eni``'s groups allow the connection with ``other`` that way?"""
+        for group_id in eni.groups:
+            key = (group_id, direction, eni.vpc_id, other.network_interface_id)
+            found = self._group.get(key)
+            if found is None:
+                if direction == "egress":
+                    header = self.header(eni.primary_ip, other.primary_ip, reply=reply)
+                else:
+                    header = self.header(other.primary_ip, eni.primary_ip, reply=reply)
+                found = self._group[key] = (
+                    self.d.first_group((group_id,), direction, header, eni.vpc_id) is not None
+                )
+            if found:
+                return True
+        return False
 
     def _nacl(self, subnet: Subnet, header: Header, egress: bool) -> bool:
         acl = self.d.network_acl_for(subnet.subnet_id)
         return acl is None or self.d.nacl(acl, egress, header).allowed
 
-    def _crossing(
-        self, here: NetworkInterface, there: NetworkInterface, header: Header
-    ) -> bool | None:
-        """Can ``header`` cross from ``here``'s subnet to ``there``'s, or None (not modelled
-        here: ask the tracer)? NACL out, the route, NACL in — as the tracer does."""
+    def _leg(
+        self, here: NetworkInterface, there: NetworkInterface, reply: bool
+    ) -> tuple[str, bool]:
+        """From ``here``'s subnet towards ``there``: (what happens, does the NACL let it out).
+
+        ``same`` (one subnet: no NACL, no route), ``cross`` or ``peered`` (on to ``there``'s
+        subnet; ``peered`` also asks that the source be an address of its own VPC), ``blocked``,
+        or ``unknown`` (not modelled here: ask the tracer). The tracer's order and rules.
+        """
+        key = (here.subnet_id, there.network_interface_id, reply)
+        found = self._legs.get(key)
+        if found is None:
+            found = self._legs[key] = self._decide_leg(here, there, reply)
+        return found
+
+    def _decide_leg(
+        self, here: NetworkInterface, there: NetworkInterface, reply: bool
+    ) -> tuple[str, bool]:
+        # The source address does not enter these decisions (NACL out and the route look at
+        # the destination): any ENI of ``here``'s subnet would do.
+        header = self.header(here.primary_ip, there.primary_ip, reply=reply)
         src_subnet = self.t.subnets[here.subnet_id]
-        dst_subnet = self.t.subnets[there.subnet_id]
         owner = self.t.eni_with_private_ip(here.vpc_id, header.destination_ip)
         if owner is not None and owner.subnet_id == here.subnet_id:
-            return owner is there or None  # inside one subnet: no NACL, no route
+            return ("same" if owner is there else "unknown"), True  # no NACL, no route
         out_ok = self._nacl(src_subnet, header, True)
         rtb = self.d.route_table_for(here.subnet_id)
         if rtb is None:
-            return None
+            return "unknown", out_ok
         decision = self.d.route(rtb, header.destination_ip)
         route = decision.route
         if route is None or decision.state != "active":
-            return None
+            return "unknown", out_ok
         if route.target_type == "local":
-            if owner is not there:
-                return None
-        elif route.target_type == "vpc-peering-connection":
+            return ("cross" if owner is there else "unknown"), out_ok
+        if route.target_type == "vpc-peering-connection":
             pcx = self.t.peerings.get(route.target_id)
-            local, peer = self.t.vpcs[here.vpc_id], self.t.vpcs.get(there.vpc_id)
+            peer = self.t.vpcs.get(there.vpc_id)
             if (
                 pcx is None
                 or pcx.status != "active"
                 or peer is None
                 or pcx.peer_of(here.vpc_id) != there.vpc_id
                 or not peer.contains(header.destination_ip)
-                or not local.contains(header.source_ip)
                 or self.t.eni_with_private_ip(there.vpc_id, header.destination_ip) is not there
             ):
-                return None
-        elif route.target_type == "internet-gateway" and is_private(header.destination_ip):
+                return "unknown", out_ok
+            return "peered", out_ok
+        if route.target_type == "internet-gateway" and is_private(header.destination_ip):
             # The internet gateway never sends to a private address; the tracer stops there
             # (IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS).
-            return False
-        elif route.target_type == "nat-gateway" and is_private(header.destination_ip):
+            return "blocked", out_ok
+        if route.target_type == "nat-gateway" and is_private(header.destination_ip):
             # Through a NAT gateway, the packet goes on from the NAT's subnet: if that table
             # has no usable route, or sends it to the internet gateway, the path ends there.
             nat = self.t.nat_gateways[route.target_id]
@@ -120,16 +164,45 @@ class _Pairs:
                 or onward.state != "active"
                 or onward.route.target_type == "internet-gateway"
             ):
-                return False
-            return None
-        else:
-            return None
-        return out_ok and self._nacl(dst_subnet, header, False)
+                return "blocked", out_ok
+        return "unknown", out_ok
 
-    def pair(self, src_id: str, dst_id: str) -> bool:
-        src_eni = self.t.primary_eni(src_id)
-        dst_eni = self.t.primary_eni(dst_id)
-        assert src_eni is not None and dst_eni is not None
+    def _crossing(
+        self, here: NetworkInterface, there: NetworkInterface, reply: bool
+    ) -> bool | None:
+        """Can the packet cross from ``here`` to ``there``, or None (ask the tracer)?
+        NACL out, the route, NACL in — as the tracer does."""
+        kind, out_ok = self._leg(here, there, reply)
+        if kind == "same":
+            return True
+        if kind == "blocked":
+            return False
+        if kind == "unknown":
+            return None
+        if kind == "peered" and not self._source_in_own_vpc(here):
+            return None
+        return out_ok and self._nacl_in_of(there, here, reply)
+
+    def _nacl_in_of(self, there: NetworkInterface, here: NetworkInterface, reply: bool) -> bool:
+        """``there``'s subnet's NACL for the packet from ``here`` (it looks at the source)."""
+        key = (there.subnet_id, here.network_interface_id, reply)
+        found = self._nacl_in.get(key)
+        if found is None:
+            header = self.header(here.primary_ip, there.primary_ip, reply=reply)
+            found = self._nacl_in[key] = self._nacl(self.t.subnets[there.subnet_id], header, False)
+        return found
+
+    def _source_in_own_vpc(self, eni: NetworkInterface) -> bool:
+        found = self._in_own_vpc.get(eni.network_interface_id)
+        if found is None:
+            found = self._in_own_vpc[eni.network_interface_id] = self.t.vpcs[eni.vpc_id].contains(
+                eni.primary_ip
+            )
+        return found
+
+    def pair(
+        self, src_id: str, dst_id: str, src_eni: NetworkInterface, dst_eni: NetworkInterface
+    ) -> bool:
         fast = self._fast(src_id, dst_id, src_eni, dst_eni)
         if fast is not None:
             return fast
@@ -148,23 +221,18 @@ class _Pairs:
     ) -> bool | None:
         if src.network_interface_id == dst.network_interface_id:
             return None
-        running = (
-            self.t.instances[src_id].state == "running"
-            and self.t.instances[dst_id].state == "running"
-        )
-        header = self.header(src.primary_ip, dst.primary_ip)
-        there = self._crossing(src, dst, header)
+        there = self._crossing(src, dst, False)
         if there is None:
             return None
-        reply = self.header(dst.primary_ip, src.primary_ip, reply=True)
-        back = self._crossing(dst, src, reply)
+        back = self._crossing(dst, src, True)
         if back is None:
             return None
         return (
-            running
-            and self._groups(src, header, "egress")
+            self.t.instances[src_id].state == "running"
+            and self.t.instances[dst_id].state == "running"
+            and self._groups(src, dst, "egress", False)
             and there
-            and self._groups(dst, header, "ingress")
+            and self._groups(dst, src, "ingress", False)
             and back
         )
 
@@ -182,9 +250,17 @@ def reachability_matrix(
         if topology.primary_eni(i.instance_id) is not None
     )
     pairs = _Pairs(topology, protocol, port)
+    enis = {i: topology.primary_eni(i) for i in instances}
     rows: list[list[bool | None]] = []
     for n, src in enumerate(instances):
         if progress is not None and n % 20 == 0:
             progress(n, len(instances))
-        rows.append([None if src == dst else pairs.pair(src, dst) for dst in instances])
+        src_eni = enis[src]
+        assert src_eni is not None
+        rows.append(
+            [
+                None if src == dst else pairs.pair(src, dst, src_eni, enis[dst])  # type: ignore[arg-type]
+                for dst in instances
+            ]
+        )
     return Matrix(instances, rows, protocol, port, pairs.fallbacks)
