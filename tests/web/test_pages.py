@@ -181,3 +181,28 @@ def test_a_subnet_named_private_but_routed_public_is_flagged(client: TestClient)
     )
     page = client.get(f"/topologies/{ids.topology}?select={ids.public}").text
     assert "it is a public subnet" in page
+
+
+def test_the_test_form_offers_what_the_topology_has_now(client: TestClient) -> None:
+    """The select boxes are built once per revision (OptionsCache): never stale."""
+    ids = seed_001(client)
+    page = f"/topologies/{ids.topology}"
+
+    def chosen(html: str, name: str) -> list[str]:
+        select = html[html.index(f'name="{name}"') :]
+        select = select[: select.index("</select>")]
+        return re.findall(r'<option value="([^"]*)" selected>', select)
+
+    before = client.get(page).text
+    launched = client.post(
+        f"/api/v1/topologies/{ids.topology}/instances",
+        json={"SubnetId": ids.private, "ImageId": "ami-0abcdef1234567890"},
+    ).json()
+    instance = launched["InstanceId"]
+    after = client.get(page).text
+    assert f'value="{instance}"' not in before
+    assert after.count(f'<option value="{instance}"') == 2  # in "From" and in "To"
+    tested = client.post(
+        f"{page}/test", data={"source": instance, "destination": ids.db, "preset": "ssh"}
+    ).text
+    assert chosen(tested, "source") == [instance] and chosen(tested, "destination") == [ids.db]
