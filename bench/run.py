@@ -341,7 +341,10 @@ def measure_load(
     ``think`` seconds (uniform) between requests as a person does; user 0 imports a bundle."""
     url = f"{base}/api/v1/topologies/{topology_id}/analyses?store=false"
     with httpx.Client(timeout=60) as client:
-        unloaded = [client.post(url, json=r).elapsed.total_seconds() for r in requests[:50]]
+        unloaded = [
+            client.post(url, json=requests[n % len(requests)]).elapsed.total_seconds()
+            for n in range(200)
+        ]
     errors: list[str] = []
     loaded: list[float] = []
     lock = threading.Lock()

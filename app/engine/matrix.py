@@ -10,8 +10,8 @@ single-path analysis; a test checks every pair of tiers S and M.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import Any
 
@@ -23,21 +23,37 @@ from .request import DEFAULT_SOURCE_PORT
 from .topology import Topology
 from .tracer import analyze
 
+Grid = list[list[bool | None]]  # rows are sources, columns destinations; None on the diagonal
+
 
 @dataclass
 class Matrix:
+    """Every instance to every instance. With several ports, ``reachable`` is true where
+    every port passes and ``by_port`` holds each port's own grid."""
+
     instances: list[str]
-    reachable: list[list[bool | None]]  # None on the diagonal
+    reachable: Grid
     protocol: str
     port: int | None
     fallbacks: int
+    by_port: dict[int, Grid] = field(default_factory=dict)
+
+    @property
+    def ports(self) -> list[int]:
+        return list(self.by_port)
+
+    def ports_passing(self, row: int, column: int) -> list[int]:
+        """The ports on which the pair is reachable."""
+        return [port for port, grid in self.by_port.items() if grid[row][column]]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "instances": self.instances,
             "protocol": self.protocol,
             "port": self.port,
+            "ports": self.ports,
             "reachable": self.reachable,
+            "by_port": {str(port): grid for port, grid in self.by_port.items()},
         }
 
 
@@ -240,27 +256,46 @@ class _Pairs:
 def reachability_matrix(
     topology: Topology,
     protocol: str = "tcp",
-    port: int | None = 22,
+    port: int | Sequence[int] | None = 22,
     progress: Callable[[int, int], None] | None = None,
 ) -> Matrix:
-    """Every running-or-stopped instance (terminated ones have no interface) to every other."""
+    """Every running-or-stopped instance (terminated ones have no interface) to every other,
+    for one port or several (``port=[22, 443]``); ICMP has none."""
     instances = sorted(
         i.instance_id
         for i in topology.instances.values()
         if topology.primary_eni(i.instance_id) is not None
     )
-    pairs = _Pairs(topology, protocol, port)
+    ports: list[int | None]
+    if protocol == "icmp" or port is None:
+        ports = [None]
+    elif isinstance(port, int):
+        ports = [port]
+    else:
+        ports = list(dict.fromkeys(port)) or [22]
     enis = {i: topology.primary_eni(i) for i in instances}
-    rows: list[list[bool | None]] = []
-    for n, src in enumerate(instances):
-        if progress is not None and n % 20 == 0:
-            progress(n, len(instances))
-        src_eni = enis[src]
-        assert src_eni is not None
-        rows.append(
-            [
-                None if src == dst else pairs.pair(src, dst, src_eni, enis[dst])  # type: ignore[arg-type]
-                for dst in instances
-            ]
-        )
-    return Matrix(instances, rows, protocol, port, pairs.fallbacks)
+    grids: list[Grid] = []
+    fallbacks = 0
+    total = len(instances) * len(ports)
+    for step, chosen in enumerate(ports):
+        pairs = _Pairs(topology, protocol, chosen)
+        rows: Grid = []
+        for n, src in enumerate(instances):
+            if progress is not None and n % 20 == 0:
+                progress(step * len(instances) + n, total)
+            src_eni = enis[src]
+            assert src_eni is not None
+            rows.append(
+                [
+                    None if src == dst else pairs.pair(src, dst, src_eni, enis[dst])  # type: ignore[arg-type]
+                    for dst in instances
+                ]
+            )
+        grids.append(rows)
+        fallbacks += pairs.fallbacks
+    every = [
+        [None if cells[0] is None else all(cells) for cells in zip(*rows, strict=True)]
+        for rows in zip(*grids, strict=True)
+    ]
+    by_port = {p: grid for p, grid in zip(ports, grids, strict=True) if p is not None}
+    return Matrix(instances, every, protocol, ports[0], fallbacks, by_port)

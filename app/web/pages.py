@@ -280,6 +280,29 @@ def show_exposure(topology_id: str, request: Request, store: StoreDep) -> HTMLRe
     return render(request, "exposure.html", {"topology": topology, "job": job}, block="report")
 
 
+MAX_MATRIX_PORTS = 16
+
+
+def parse_ports(text: str) -> list[int]:
+    """``"22, 80,443"`` → ``[22, 80, 443]``: one port or several, each 0-65535."""
+    words = [w for w in text.replace(",", " ").split() if w]
+    if not words:
+        raise AwsError("MissingParameter", "Give a port, or several separated by commas.")
+    if len(words) > MAX_MATRIX_PORTS:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"At most {MAX_MATRIX_PORTS} ports at once ({len(words)} given).",
+        )
+    ports = []
+    for word in words:
+        if not word.isdigit() or int(word) > 65535:
+            raise AwsError(
+                "InvalidParameterValue", f"'{word}' is not a port: a whole number from 0 to 65535."
+            )
+        ports.append(int(word))
+    return list(dict.fromkeys(ports))
+
+
 @router.get("/topologies/{topology_id}/matrix", response_class=HTMLResponse)
 def show_matrix(
     topology_id: str,
@@ -289,19 +312,28 @@ def show_matrix(
     port: str = "",
     source: str = "",
 ) -> HTMLResponse:
-    """Instances × instances for one protocol and port, in the background with progress."""
+    """Instances × instances for a protocol and one port or several, in the background with
+    progress."""
     topology, model = store.model(topology_id)
-    test = TestForm(preset=preset if preset in TEST_PRESETS else "ssh", port=port[:5])
+    test = TestForm(preset=preset if preset in TEST_PRESETS else "ssh", port=port[:200])
     protocol, fixed, _ = TEST_PRESETS[test.preset]
-    chosen = (
-        fixed
-        if fixed is not None or protocol == "icmp"
-        else (int(test.port) if test.port.isdigit() and int(test.port) <= 65535 else 22)
-    )
-    job = request.app.state.jobs.start(
-        (topology_id, topology["revision"], "matrix", protocol, chosen),
-        lambda progress: reachability_matrix(model, protocol, chosen, progress),
-    )
+    job, error = None, None
+    try:
+        ports = (
+            ()
+            if protocol == "icmp"
+            else (fixed,)
+            if fixed is not None
+            else tuple(parse_ports(test.port))
+        )
+    except AwsError as refused:
+        error = refused
+    else:
+        # The same key as the JSON API's: one job answers both.
+        job = request.app.state.jobs.start(
+            (topology_id, topology["revision"], "matrix", protocol, ports),
+            lambda progress: reachability_matrix(model, protocol, list(ports), progress),
+        )
     names = {i.instance_id: i.name or i.instance_id for i in model.instances.values()}
     return render(
         request,
@@ -309,10 +341,10 @@ def show_matrix(
         {
             "topology": topology,
             "job": job,
+            "error": error,
             "test": test,
             "presets": TEST_PRESETS,
             "protocol": protocol,
-            "port": chosen,
             "names": names,
             "source": source,
             "query": urlencode({"preset": test.preset, "port": test.port, "source": source}),

@@ -32,3 +32,34 @@ def test_the_matrix_answers_every_pair_and_follows_edits(client: TestClient) -> 
     assert stopped["reachable"] == [[None, False], [False, None]]
     assert stopped["revision"] > matrix["revision"]
     lab.fails("GET", "reachability-matrix?protocol=gre", None, 422, "InvalidParameterValue")
+
+
+def test_the_matrix_takes_a_set_of_ports(client: TestClient) -> None:
+    lab = Lab(client, "seed-001-nat")
+    by_name = {t["Value"]: i for i in lab.instances() for t in i["Tags"] if t["Key"] == "Name"}
+    web, db = by_name["web-server"], by_name["db-server"]
+    groups = lab.items("security-groups", "SecurityGroups")
+    web_sg = next(g["GroupId"] for g in groups if g["GroupName"] == "web")
+    # The web server keeps only its "web" group: SSH and HTTP from anywhere, nothing else.
+    web_eni = web["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    lab.ok("POST", f"network-interfaces/{web_eni}/modify-attribute", {"Groups": [web_sg]})
+    ports = [22, 80, 8080]
+    matrix = lab.ok(
+        "GET", "reachability-matrix", params=[("protocol", "tcp"), *(("port", p) for p in ports)]
+    )
+    assert matrix["ports"] == ports and matrix["port"] == 22
+    w, d = matrix["instances"].index(web["InstanceId"]), matrix["instances"].index(db["InstanceId"])
+    assert [matrix["by_port"][str(p)][d][w] for p in ports] == [True, True, False]
+    assert matrix["reachable"][d][w] is False  # not on every port
+    for port in ports:  # each grid is the one-port matrix
+        single = lab.ok("GET", "reachability-matrix", params={"protocol": "tcp", "port": port})
+        assert single["reachable"] == matrix["by_port"][str(port)]
+    too_many = [("port", p) for p in range(17)]
+    expect_error(
+        client.get(lab.url("reachability-matrix"), params=too_many), 422, "InvalidParameterValue"
+    )
+    expect_error(
+        client.get(lab.url("reachability-matrix"), params={"port": 70000}),
+        422,
+        "InvalidParameterValue",
+    )

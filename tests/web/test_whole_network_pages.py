@@ -34,3 +34,25 @@ def test_the_matrix_page_shows_a_grid_whose_cells_open_the_trace(client: TestCli
     link = page.split('href="/topologies/')[1].split('"')[0].replace("&amp;", "&")
     trace = client.get(f"/topologies/{link}").text
     assert "✔ Reachable" in trace and "MySQL" in trace
+
+
+def test_a_matrix_of_several_ports_marks_pairs_open_on_some_of_them(client: TestClient) -> None:
+    ids = seed_001(client)
+    # The web server keeps only its "web" group: SSH and HTTP from anywhere, nothing else.
+    client.post(
+        f"/api/v1/topologies/{ids.topology}/network-interfaces/{ids.web_eni}/modify-attribute",
+        json={"Groups": [ids.web_sg]},
+    )
+    url = f"/topologies/{ids.topology}/matrix?preset=custom-tcp&port=22,80,8080"
+    page = wait_for(client, url, "pairs reachable")
+    assert "TCP 22, 80, 8080" in page and "0 of 2 pairs reachable on every port" in page
+    assert page.count('class="partial"') == 1  # db-server to web-server
+    assert 'aria-label="db-server to web-server: reachable on 22, 80; not on 8080"' in page
+    partial = page.split('class="partial"><a href="/topologies/')[1].split('"')[0]
+    trace = client.get(f"/topologies/{partial.replace('&amp;', '&')}").text
+    assert "port=8080" in partial and "✘ Not reachable" in trace
+    refused = client.get(
+        f"/topologies/{ids.topology}/matrix?preset=custom-tcp&port=22,http", headers=HX
+    ).text
+    assert "InvalidParameterValue" in refused and "&#39;http&#39; is not a port" in refused
+    assert "progress" not in refused
