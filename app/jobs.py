@@ -73,11 +73,9 @@ class Jobs:
         self._pool.submit(run)
         return job
 
-    def run_now(
-        self, key: tuple[Any, ...], work: Callable[[Callable[[int, int], None]], Any]
-    ) -> Any:
-        """Wait for the job's result (the JSON API answers synchronously)."""
-        job = self.start(key, work)
+    @staticmethod
+    def wait(job: Job) -> Any:
+        """The job's result, once it has one (the JSON API answers synchronously)."""
         while job.status == "running":
             time.sleep(0.02)
         if job.status == "failed":

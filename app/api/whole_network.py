@@ -1,4 +1,5 @@
-"""Whole-network analyses: the exposure report (what the internet can reach, exhaustively)."""
+"""Whole-network analyses: the exposure report (what the internet can reach, exhaustively) and
+the reachability matrix."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
-from app.engine.exposure import exposure_report
-from app.engine.matrix import reachability_matrix
+from app.jobs import Jobs
+from app.whole_network import exposure_job, matrix_job
 
 from .deps import StoreDep, TopologyId
 
@@ -19,11 +20,12 @@ router = APIRouter(tags=["whole-network analyses"])
 def exposure(topology_id: TopologyId, store: StoreDep, request: Request) -> dict[str, Any]:
     """Every ENI reachable from the internet: protocols, ports, sources and the chain."""
     topology, model = store.model(topology_id)
-    key = (topology_id, topology["revision"], "exposure")
-    interfaces = request.app.state.jobs.run_now(
-        key, lambda progress: [i.to_dict() for i in exposure_report(model, progress)]
-    )
-    return {"topology_id": topology_id, "revision": topology["revision"], "interfaces": interfaces}
+    report = Jobs.wait(exposure_job(request.app.state.jobs, topology, model))
+    return {
+        "topology_id": topology_id,
+        "revision": topology["revision"],
+        "interfaces": [i.to_dict() for i in report],
+    }
 
 
 MAX_MATRIX_PORTS = 16
@@ -42,16 +44,19 @@ def matrix(
             description="One port, or several (`?port=22&port=443`); ignored for ICMP.",
         ),
     ] = None,
+    source: Annotated[
+        list[str] | None,
+        Query(
+            max_length=100,
+            description="Only these instances' rows (`?source=i-…`); every instance if absent.",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
-    """Every instance to every instance for a protocol and one port or a set of ports:
-    true, false, or null on the diagonal — exactly what the single-path analysis answers for
-    each pair. ``reachable`` is true where every port asked passes; ``by_port`` has each
-    port's grid."""
+    """Instances to every instance for a protocol and one port or a set of ports: true,
+    false, or null on the diagonal — exactly what the single-path analysis answers for each
+    pair. ``reachable`` is true where every port asked passes; ``by_port`` has each port's
+    grid; rows follow ``sources``."""
     topology, model = store.model(topology_id)
-    chosen: tuple[int, ...] = () if protocol == "icmp" else tuple(dict.fromkeys(port or [22]))
-    key = (topology_id, topology["revision"], "matrix", protocol, chosen)
-    result = request.app.state.jobs.run_now(
-        key,
-        lambda progress: reachability_matrix(model, protocol, list(chosen), progress).to_dict(),
-    )
+    job = matrix_job(request.app.state.jobs, topology, model, protocol, port or [22], source)
+    result = Jobs.wait(job).to_dict()
     return {"topology_id": topology_id, "revision": topology["revision"], **result}

@@ -17,6 +17,7 @@ from typing import Any
 
 from .addressing import is_private
 from .decisions import Decisions
+from .errors import AwsError
 from .model import NetworkInterface, Subnet
 from .packet import ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, Header
 from .request import DEFAULT_SOURCE_PORT
@@ -28,8 +29,9 @@ Grid = list[list[bool | None]]  # rows are sources, columns destinations; None o
 
 @dataclass
 class Matrix:
-    """Every instance to every instance. With several ports, ``reachable`` is true where
-    every port passes and ``by_port`` holds each port's own grid."""
+    """Instances (rows: ``sources``, all of them unless some were chosen) to every instance
+    (columns: ``instances``). With several ports, ``reachable`` is true where every port
+    passes and ``by_port`` holds each port's own grid."""
 
     instances: list[str]
     reachable: Grid
@@ -37,6 +39,7 @@ class Matrix:
     port: int | None
     fallbacks: int
     by_port: dict[int, Grid] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
 
     @property
     def ports(self) -> list[int]:
@@ -49,6 +52,7 @@ class Matrix:
     def to_dict(self) -> dict[str, Any]:
         return {
             "instances": self.instances,
+            "sources": self.sources,
             "protocol": self.protocol,
             "port": self.port,
             "ports": self.ports,
@@ -253,19 +257,42 @@ class _Pairs:
         )
 
 
+def matrix_instances(topology: Topology) -> list[str]:
+    """The instances a matrix is about: every one with an interface (terminated ones have
+    none), running or stopped, sorted by id."""
+    return sorted(
+        i.instance_id
+        for i in topology.instances.values()
+        if topology.primary_eni(i.instance_id) is not None
+    )
+
+
+def matrix_sources(topology: Topology, sources: Sequence[str]) -> list[str]:
+    """The chosen rows, each an instance with an interface, or the AWS error saying why not."""
+    rows = list(dict.fromkeys(sources))
+    for source in rows:
+        topology.get("instance", source)  # InvalidInstanceID.NotFound
+        if topology.primary_eni(source) is None:
+            raise AwsError(
+                "IncorrectInstanceState",
+                f"Instance {source} has no network interface (it is terminated).",
+            )
+    return rows
+
+
 def reachability_matrix(
     topology: Topology,
     protocol: str = "tcp",
     port: int | Sequence[int] | None = 22,
     progress: Callable[[int, int], None] | None = None,
+    sources: Sequence[str] | None = None,
 ) -> Matrix:
-    """Every running-or-stopped instance (terminated ones have no interface) to every other,
-    for one port or several (``port=[22, 443]``); ICMP has none."""
-    instances = sorted(
-        i.instance_id
-        for i in topology.instances.values()
-        if topology.primary_eni(i.instance_id) is not None
-    )
+    """Every instance to every other, for one port or several (``port=[22, 443]``; ICMP has
+    none); only the rows of ``sources`` when given (one row of tier L is 4,500 pairs, the whole
+    matrix 20 million)."""
+    instances = matrix_instances(topology)
+    enis = {i: topology.primary_eni(i) for i in instances}
+    rows_of = instances if sources is None else matrix_sources(topology, sources)
     ports: list[int | None]
     if protocol == "icmp" or port is None:
         ports = [None]
@@ -273,16 +300,15 @@ def reachability_matrix(
         ports = [port]
     else:
         ports = list(dict.fromkeys(port)) or [22]
-    enis = {i: topology.primary_eni(i) for i in instances}
     grids: list[Grid] = []
     fallbacks = 0
-    total = len(instances) * len(ports)
+    total = len(rows_of) * len(ports)
     for step, chosen in enumerate(ports):
         pairs = _Pairs(topology, protocol, chosen)
         rows: Grid = []
-        for n, src in enumerate(instances):
+        for n, src in enumerate(rows_of):
             if progress is not None and n % 20 == 0:
-                progress(step * len(instances) + n, total)
+                progress(step * len(rows_of) + n, total)
             src_eni = enis[src]
             assert src_eni is not None
             rows.append(
@@ -298,4 +324,4 @@ def reachability_matrix(
         for rows in zip(*grids, strict=True)
     ]
     by_port = {p: grid for p, grid in zip(ports, grids, strict=True) if p is not None}
-    return Matrix(instances, every, protocol, ports[0], fallbacks, by_port)
+    return Matrix(instances, every, protocol, ports[0], fallbacks, by_port, rows_of)

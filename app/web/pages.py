@@ -15,11 +15,11 @@ from starlette.datastructures import FormData
 
 from app.db.store import Store
 from app.engine import AwsError
-from app.engine.exposure import exposure_report
 from app.engine.instance_view import instance_view
-from app.engine.matrix import reachability_matrix
+from app.engine.matrix import matrix_instances
 from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
 from app.engine.templates import TEMPLATES
+from app.whole_network import exposure_job, matrix_job
 
 from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError
 from .render import is_htmx, render
@@ -273,14 +273,14 @@ def rerun_tests(topology_id: str, request: Request, store: StoreDep) -> Response
 def show_exposure(topology_id: str, request: Request, store: StoreDep) -> HTMLResponse:
     """The exposure report; computed in the background with progress, cached per revision."""
     topology, model = store.model(topology_id)
-    job = request.app.state.jobs.start(
-        (topology_id, topology["revision"], "exposure"),
-        lambda progress: exposure_report(model, progress),
-    )
+    job = exposure_job(request.app.state.jobs, topology, model)
     return render(request, "exposure.html", {"topology": topology, "job": job}, block="report")
 
 
 MAX_MATRIX_PORTS = 16
+# Up to this many instances the page draws the whole grid; above, one source's row at a time
+# (and only that row is computed: the whole matrix of tier L is 20 million pairs).
+GRID_LIMIT = 60
 
 
 def parse_ports(text: str) -> list[int]:
@@ -317,6 +317,8 @@ def show_matrix(
     topology, model = store.model(topology_id)
     test = TestForm(preset=preset if preset in TEST_PRESETS else "ssh", port=port[:200])
     protocol, fixed, _ = TEST_PRESETS[test.preset]
+    instances = matrix_instances(model)
+    per_source = len(instances) > GRID_LIMIT
     job, error = None, None
     try:
         ports = (
@@ -326,14 +328,12 @@ def show_matrix(
             if fixed is not None
             else tuple(parse_ports(test.port))
         )
+        if not per_source:
+            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports)
+        elif source:
+            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports, [source])
     except AwsError as refused:
         error = refused
-    else:
-        # The same key as the JSON API's: one job answers both.
-        job = request.app.state.jobs.start(
-            (topology_id, topology["revision"], "matrix", protocol, ports),
-            lambda progress: reachability_matrix(model, protocol, list(ports), progress),
-        )
     names = {i.instance_id: i.name or i.instance_id for i in model.instances.values()}
     return render(
         request,
@@ -345,6 +345,8 @@ def show_matrix(
             "test": test,
             "presets": TEST_PRESETS,
             "protocol": protocol,
+            "instances": instances,
+            "per_source": per_source,
             "names": names,
             "source": source,
             "query": urlencode({"preset": test.preset, "port": test.port, "source": source}),

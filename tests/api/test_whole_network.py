@@ -63,3 +63,18 @@ def test_the_matrix_takes_a_set_of_ports(client: TestClient) -> None:
         422,
         "InvalidParameterValue",
     )
+
+
+def test_the_matrix_computes_only_the_rows_asked_for(client: TestClient) -> None:
+    lab = Lab(client, "seed-001-nat")
+    whole = lab.ok("GET", "reachability-matrix", params={"protocol": "tcp", "port": 22})
+    source = whole["instances"][1]
+    row = lab.ok("GET", "reachability-matrix", params={"port": 22, "source": source})
+    assert row["sources"] == [source] and row["instances"] == whole["instances"]
+    assert row["reachable"] == [whole["reachable"][1]]
+    assert whole["sources"] == whole["instances"]
+    expect_error(
+        client.get(lab.url("reachability-matrix"), params={"source": "i-0123456789abcdef0"}),
+        404,
+        "InvalidInstanceID.NotFound",
+    )

@@ -2,7 +2,10 @@
 
 import time
 
+import pytest
 from fastapi.testclient import TestClient
+
+from app.web import pages
 
 from .lab import HX, seed_001
 
@@ -56,3 +59,18 @@ def test_a_matrix_of_several_ports_marks_pairs_open_on_some_of_them(client: Test
     ).text
     assert "InvalidParameterValue" in refused and "&#39;http&#39; is not a port" in refused
     assert "progress" not in refused
+
+
+def test_past_the_grid_limit_the_page_computes_one_source_row(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "GRID_LIMIT", 1)  # seed 001's two instances count as many
+    ids = seed_001(client)
+    url = f"/topologies/{ids.topology}/matrix?preset=ssh"
+    picker = client.get(url, headers=HX).text
+    assert "choose a source" in picker and "progress" not in picker and "<table" not in picker
+    page = wait_for(client, f"{url}&source={ids.web}", "pairs reachable")
+    assert "from web-server to 1 instances" in page and "1 of 1 pairs reachable" in page
+    assert f'<option value="{ids.web}" selected>' in page and "<table" not in page
+    link = page.split('class="pass"><a href="/topologies/')[1].split('"')[0].replace("&amp;", "&")
+    assert f"source={ids.web}" in link and f"destination={ids.db}" in link
