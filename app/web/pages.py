@@ -274,7 +274,14 @@ def show_exposure(topology_id: str, request: Request, store: StoreDep) -> HTMLRe
     """The exposure report; computed in the background with progress, cached per revision."""
     topology, model = store.model(topology_id)
     job = exposure_job(request.app.state.jobs, topology, model)
-    return render(request, "exposure.html", {"topology": topology, "job": job}, block="report")
+    names = {r.instance_id: r.name for r in model.instances.values() if r.name}
+    names |= {r.network_interface_id: r.name for r in model.network_interfaces.values() if r.name}
+    return render(
+        request,
+        "exposure.html",
+        {"topology": topology, "job": job, "names": names},
+        block="report",
+    )
 
 
 MAX_MATRIX_PORTS = 16
