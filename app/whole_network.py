@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from app.engine import Topology
+from app.engine import AwsError, Topology
 from app.engine.exposure import exposure_report
-from app.engine.matrix import matrix_sources, reachability_matrix
+from app.engine.matrix import matrix_instances, matrix_sources, reachability_matrix
 from app.jobs import Job, Jobs
 
 
@@ -20,6 +20,12 @@ def exposure_job(jobs: Jobs, topology: dict[str, Any], model: Topology) -> Job:
         (topology["id"], topology["revision"], "exposure"),
         lambda progress: exposure_report(model, progress),
     )
+
+
+# The most pairs (every port counted) one matrix request decides: tier M's whole matrix is
+# ~200,000 per port; tier L's is 20 million, minutes of work and an answer of ~100 MB, which a
+# script should ask for a few rows at a time (``sources``).
+MAX_MATRIX_PAIRS = 4_000_000
 
 
 def matrix_job(
@@ -34,6 +40,17 @@ def matrix_job(
     given."""
     ports = () if protocol == "icmp" else tuple(dict.fromkeys(ports))
     rows = tuple(matrix_sources(model, sources)) if sources else None  # refused here, not later
+    columns = len(matrix_instances(model))
+    pairs = len(rows or ()) if rows else columns
+    pairs *= max(columns - 1, 0) * max(len(ports), 1)
+    if pairs > MAX_MATRIX_PAIRS:
+        raise AwsError(
+            "InvalidParameterCombination",
+            f"That matrix is {pairs:,} pairs ({columns:,} instances"
+            + (f", {len(ports)} ports" if len(ports) > 1 else "")
+            + f"); one request decides at most {MAX_MATRIX_PAIRS:,}. Ask for some sources' rows"
+            f" (source=i-…): one row here is {max(columns - 1, 0) * max(len(ports), 1):,} pairs.",
+        )
     return jobs.start(
         (topology["id"], topology["revision"], "matrix", protocol, ports, rows),
         lambda progress: reachability_matrix(model, protocol, list(ports), progress, rows),

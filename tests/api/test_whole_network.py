@@ -1,6 +1,9 @@
 """Whole-network analyses over HTTP: the exposure report and the reachability matrix."""
 
+import pytest
 from fastapi.testclient import TestClient
+
+from app import whole_network
 
 from .lab import Lab, expect_error
 
@@ -78,3 +81,22 @@ def test_the_matrix_computes_only_the_rows_asked_for(client: TestClient) -> None
         404,
         "InvalidInstanceID.NotFound",
     )
+
+
+def test_a_matrix_too_large_for_one_request_is_refused_with_the_way_to_ask(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(whole_network, "MAX_MATRIX_PAIRS", 3)  # seed 001: 2 pairs a port
+    lab = Lab(client, "seed-001-nat")
+    lab.ok("GET", "reachability-matrix", params={"port": 22})
+    refused = expect_error(
+        client.get(lab.url("reachability-matrix"), params=[("port", 22), ("port", 80)]),
+        400,
+        "InvalidParameterCombination",
+    )
+    assert "4 pairs" in refused["message"] and "source=" in refused["message"]
+    source = lab.instances()[0]["InstanceId"]
+    row = lab.ok(
+        "GET", "reachability-matrix", params=[("port", 22), ("port", 80), ("source", source)]
+    )
+    assert row["sources"] == [source] and len(row["by_port"]) == 2
