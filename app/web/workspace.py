@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +19,7 @@ from app.engine.routing import describe_target, route_state
 from app.engine.topology import KINDS, resource_id
 
 from .actions import AMIS, INSTANCE_TYPES, MY_IP, NACL_PRESET_LABELS, PRESET_LABELS
+from .cache import Lru
 from .diagram import is_public, layout, naming_warning
 from .render import env
 
@@ -159,31 +158,9 @@ class Choices:
         )
 
 
-class OptionsCache:
-    """``options(model)`` per topology revision: sorting and labelling thousands of resources
-    for the select boxes is the same work for every view of one revision."""
-
-    def __init__(self, size: int = 16) -> None:
-        self._size = size
-        self._options: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, topology: dict[str, Any], model: Topology) -> dict[str, Any]:
-        key = (topology["id"], topology["revision"])
-        with self._lock:
-            found = self._options.get(key)
-            if found is not None:
-                self._options.move_to_end(key)
-                return found
-        found = options(model)
-        with self._lock:
-            self._options[key] = found
-            while len(self._options) > self._size:
-                self._options.popitem(last=False)
-        return found
-
-
-OPTIONS = OptionsCache()
+# ``options(model)`` per topology revision: sorting and labelling thousands of resources for the
+# select boxes is the same work for every view of one revision.
+OPTIONS: Lru[dict[str, Any]] = Lru(16)
 
 
 def options(model: Topology) -> dict[str, Any]:
@@ -294,39 +271,23 @@ def trace_ids(result: dict[str, Any], path: str) -> list[str]:
     return ids
 
 
-class DiagramCache:
-    """Rendered diagrams, kept per topology revision and highlighted path.
+# Rendered diagrams. The SVG of a large topology takes most of a workspace page's time (tier L:
+# ~0.5 s of autoescaped coordinates) and changes only when the topology does (a new revision, a
+# rename) or another path is drawn on it; every other view reuses it.
+DIAGRAMS: Lru[Markup] = Lru(8)
 
-    The SVG of a large topology takes most of a workspace page's time (tier L: ~0.5 s of
-    autoescaped coordinates) and changes only when the topology does (a new revision, a rename)
-    or another path is drawn on it; every other page view reuses it.
-    """
 
-    def __init__(self, size: int = 8) -> None:
-        self._size = size
-        self._rendered: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
-        self._lock = threading.Lock()
+def diagram_html(
+    topology: dict[str, Any], model: Topology, highlight: dict[str, list[str]] | None
+) -> Markup:
+    paths = tuple(sorted((k, tuple(v)) for k, v in (highlight or {}).items()))
+    key = (topology["id"], topology["revision"], topology["name"], topology["region"], paths)
 
-    def html(
-        self, topology: dict[str, Any], model: Topology, highlight: dict[str, list[str]] | None
-    ) -> Markup:
-        paths = tuple(sorted((k, tuple(v)) for k, v in (highlight or {}).items()))
-        key = (topology["id"], topology["revision"], topology["name"], topology["region"], paths)
-        with self._lock:
-            found = self._rendered.get(key)
-            if found is not None:
-                self._rendered.move_to_end(key)
-                return found
+    def draw() -> Markup:
         context = {"diagram": layout(model, highlight), "topology": topology, "model": model}
-        html = Markup(env.get_template("_diagram.html").render(context))
-        with self._lock:
-            self._rendered[key] = html
-            while len(self._rendered) > self._size:
-                self._rendered.popitem(last=False)
-        return html
+        return Markup(env.get_template("_diagram.html").render(context))
 
-
-DIAGRAMS = DiagramCache()
+    return DIAGRAMS.get(key, draw)
 
 
 class _LazyHtml:
@@ -405,7 +366,7 @@ def workspace_context(
         "topology": topology,
         "model": model,
         # Computed when a template first asks (an editor-only fragment never does).
-        "diagram": _LazyHtml(lambda: DIAGRAMS.html(topology, model, highlight)),
+        "diagram": _LazyHtml(lambda: diagram_html(topology, model, highlight)),
         "selected": found,
         "create": create if create in KIND_LABELS else "",
         "failed": failed or {},
@@ -415,7 +376,9 @@ def workspace_context(
         "saved": store.list_analyses(topology_id),
         "reruns": reruns,
         "notice": notice,
-        "options": _Lazy(lambda: OPTIONS.get(topology, model)),
+        "options": _Lazy(
+            lambda: OPTIONS.get((topology["id"], topology["revision"]), lambda: options(model))
+        ),
         "kind_labels": KIND_LABELS,
         "component_labels": COMPONENT_LABELS,
         "url": f"/topologies/{topology_id}" + (f"?{urlencode(query)}" if query else ""),

@@ -95,7 +95,7 @@ def test_a_traced_path_is_highlighted_in_two_styles() -> None:
 
 
 def test_the_diagram_on_the_page_follows_every_change_and_the_traced_path(client) -> None:  # type: ignore[no-untyped-def]
-    """Rendered diagrams are kept per revision (DiagramCache): never a stale one."""
+    """Rendered diagrams are kept per revision (workspace.DIAGRAMS): never a stale one."""
     ids = seed_001(client)
     page = f"/topologies/{ids.topology}"
 

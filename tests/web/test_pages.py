@@ -184,7 +184,7 @@ def test_a_subnet_named_private_but_routed_public_is_flagged(client: TestClient)
 
 
 def test_the_test_form_offers_what_the_topology_has_now(client: TestClient) -> None:
-    """The select boxes are built once per revision (OptionsCache): never stale."""
+    """The select boxes are built once per revision (workspace.OPTIONS): never stale."""
     ids = seed_001(client)
     page = f"/topologies/{ids.topology}"
 
