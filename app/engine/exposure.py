@@ -254,19 +254,13 @@ class _Painter:
             tuple[str, str], tuple[list[int], list[tuple[SecurityGroupRule, ...]]]
         ] = {}
 
-    def _port_class(
-        self,
-        kind: str,
-        component_id: str,
-        protocol: str,
-        port: int | None,
-        cuts: Callable[[], set[int]],
-    ) -> int:
-        key = (kind + component_id, protocol)
-        known = self._cuts.get(key)
-        if known is None:
-            known = self._cuts[key] = sorted(cuts())
-        return -1 if port is None else bisect_right(known, port)
+    def _acl_class(self, acl: NetworkAcl, protocol: str, port: int | None) -> int:
+        """Which of the NACL's own inbound port classes ``port`` falls in (ICMP: -1)."""
+        key = (acl.network_acl_id, protocol)
+        cuts = self._cuts.get(key)
+        if cuts is None:
+            cuts = self._cuts[key] = sorted(_acl_port_cuts(acl, protocol))
+        return -1 if port is None else bisect_right(cuts, port)
 
     def _public_members(self, group_id: str) -> set[int]:
         """Cuts around the members' addresses that could be an internet source. A group
@@ -291,9 +285,7 @@ class _Painter:
 
     def nacl_in(self, acl: NetworkAcl, protocol: str, port: int | None) -> list[Piece]:
         """Sources the NACL lets in (``NaclDecision`` evidence) for ``protocol``/``port``."""
-        cls = self._port_class(
-            "acl", acl.network_acl_id, protocol, port, lambda: _acl_port_cuts(acl, protocol)
-        )
+        cls = self._acl_class(acl, protocol, port)
 
         def paint() -> list[Piece]:
             cuts = {p for e in acl.entries if not e.egress for p in _network_cuts(e.cidr)}
