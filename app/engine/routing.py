@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
 
 from .model import MODELLED_TARGETS, Route, RouteTable
 from .topology import Topology
@@ -61,6 +63,56 @@ class RouteDecision:
         return self.route is not None
 
 
+# Past this many routes a table is looked up through an index (one dict per prefix length)
+# instead of a scan: a quota-max table has 1,000 routes.
+INDEXED_ROUTES = 16
+_INDEXES: OrderedDict[int, tuple[tuple[Route, ...], list[tuple[int, dict[int, Route]]]]] = (
+    OrderedDict()
+)
+_INDEX_LOCK = threading.Lock()
+
+
+def _index(routes: tuple[Route, ...]) -> list[tuple[int, dict[int, Route]]]:
+    """(netmask, {network address: route}) per prefix length, longest first; the first route
+    of a destination is kept, as the scan keeps it. Memoized per routes tuple: the entry holds
+    the tuple, so its id cannot be reused while cached."""
+    with _INDEX_LOCK:
+        found = _INDEXES.get(id(routes))
+        if found is not None and found[0] is routes:
+            _INDEXES.move_to_end(id(routes))
+            return found[1]
+    by_length: dict[int, dict[int, Route]] = {}
+    for route in routes:
+        network = route.destination
+        by_length.setdefault(network.prefixlen, {}).setdefault(int(network.network_address), route)
+    index = [
+        (int(IPv4Network(f"0.0.0.0/{length}").netmask), by_length[length])
+        for length in sorted(by_length, reverse=True)
+    ]
+    with _INDEX_LOCK:
+        _INDEXES[id(routes)] = (routes, index)
+        while len(_INDEXES) > 4096:
+            _INDEXES.popitem(last=False)
+    return index
+
+
+def _best_route(routes: tuple[Route, ...], destination: IPv4Address) -> Route | None:
+    if len(routes) > INDEXED_ROUTES:
+        address = int(destination)
+        for mask, networks in _index(routes):
+            route = networks.get(address & mask)
+            if route is not None:
+                return route
+        return None
+    best: Route | None = None
+    for route in routes:
+        if destination in route.destination and (
+            best is None or route.destination.prefixlen > best.destination.prefixlen
+        ):
+            best = route
+    return best
+
+
 def longest_prefix_match(
     topology: Topology, route_table: RouteTable, destination: IPv4Address
 ) -> RouteDecision:
@@ -68,12 +120,7 @@ def longest_prefix_match(
 
     >>> # a /24 to a NAT gateway beats 0.0.0.0/0 to the IGW for 10.1.2.3
     """
-    best: Route | None = None
-    for route in route_table.routes:
-        if destination in route.destination and (
-            best is None or route.destination.prefixlen > best.destination.prefixlen
-        ):
-            best = route
+    best = _best_route(route_table.routes, destination)
     return RouteDecision(
         route_table=route_table,
         destination=destination,

@@ -1,9 +1,13 @@
 """Route tables: longest prefix match, route state, which table a subnet uses."""
 
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.engine import operations as op
-from app.engine.routing import longest_prefix_match
+from app.engine.model import Route, RouteTable
+from app.engine.routing import INDEXED_ROUTES, longest_prefix_match
 
 from .lab import named, new_lab, public_vpc
 
@@ -73,3 +77,35 @@ def test_a_second_cidr_block_gets_a_local_route_in_every_table() -> None:
             str(r.destination) for r in lab.route_tables[rtb_id].routes if r.target_type == "local"
         ]
         assert locals_ == ["10.0.0.0/16", "10.9.0.0/16"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 32), st.sampled_from("abc")),
+        min_size=INDEXED_ROUTES + 1,
+        max_size=300,
+    ),
+    st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=50),
+)
+def test_a_large_table_s_index_picks_what_a_scan_of_its_routes_picks(
+    routes: list[tuple[int, int, str]], probes: list[int]
+) -> None:
+    """Tables past INDEXED_ROUTES are looked up through an index: the same route, the first of
+    a destination listed twice, none where nothing covers."""
+    table = tuple(
+        Route(IPv4Network((address, length), strict=False), "gateway", f"igw-{target}")
+        for address, length, target in routes
+    )
+    # A destination listed twice (an imported table can): the first one listed is used.
+    table += tuple(Route(r.destination, "gateway", "igw-again") for r in table[:5])
+    rtb = RouteTable("rtb-1", "vpc-1", table)
+    lab = new_lab()
+    addresses = [*probes, *(int(r.destination.network_address) for r in table[:20])]
+    addresses += [int(r.destination.broadcast_address) for r in table[:20]]
+    for address in addresses:
+        destination = IPv4Address(address)
+        covering = [r for r in table if destination in r.destination]
+        longest = max((r.destination.prefixlen for r in covering), default=None)
+        expected = next((r for r in covering if r.destination.prefixlen == longest), None)
+        assert longest_prefix_match(lab, rtb, destination).route is expected
