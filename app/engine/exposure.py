@@ -24,16 +24,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, summarize_address_range
-from typing import Any
+from typing import Any, NamedTuple
 
 from .addressing import RFC1918, SHARED_ADDRESS_SPACE
 from .labels import nacl_entry_label, sg_rule_label
-from .model import NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, SecurityGroupRule
-from .nacl import NaclDecision, evaluate_nacl
+from .model import (
+    NetworkAcl,
+    NetworkAclEntry,
+    NetworkInterface,
+    Route,
+    RouteTable,
+    SecurityGroup,
+    SecurityGroupRule,
+)
+from .nacl import evaluate_nacl
 from .packet import ICMP_ECHO_REQUEST, Header
 from .request import DEFAULT_SOURCE_PORT
-from .routing import RouteDecision, longest_prefix_match
-from .security_group import SgDecision, first_matching_rule, protocol_matches
+from .routing import longest_prefix_match
+from .security_group import first_matching_rule, protocol_matches
 from .topology import Topology
 
 ALL = (0, 2**32 - 1)
@@ -50,20 +58,60 @@ ANY_DESTINATION = IPv4Address(0)
 Piece = tuple[int, int, Any]  # lowest address, highest address, the decision there
 
 
+class Evidence(NamedTuple):
+    """What admits a source, as the model's own objects (an account whose groups open a
+    thousand single ports has millions of exposures: their chains are built when shown)."""
+
+    public_ip: str
+    route_table: RouteTable
+    network_acl: NetworkAcl
+    group: SecurityGroup
+    rule: SecurityGroupRule
+    acl_inbound: NetworkAclEntry
+    acl_outbound: NetworkAclEntry
+    route: Route
+
+    def chain(self) -> dict[str, Any]:
+        """The chain admitting a source: public address, route back, NACL both ways, the
+        group's rule."""
+        return {
+            "public_ip": self.public_ip,
+            "route": {
+                "route_table": self.route_table.route_table_id,
+                "destination": str(self.route.destination),
+                "target": self.route.target_id,
+            },
+            "acl_inbound": nacl_entry_label(self.acl_inbound),
+            "acl_outbound": nacl_entry_label(self.acl_outbound),
+            "security_group": {"id": self.group.group_id, "rule": sg_rule_label(self.rule)},
+            "network_acl": self.network_acl.network_acl_id,
+        }
+
+
 @dataclass
 class Exposure:
     """One protocol and port range on which an ENI answers the internet, and from where."""
 
     protocol: str
     port_range: tuple[int, int] | None
-    sources: list[str]
-    chain: dict[str, Any]
+    sources: tuple[str, ...]  # shared between exposures with the same sources: never mutated
+    evidence: Evidence  # for the lowest source
+
+    @property
+    def chain(self) -> dict[str, Any]:
+        return self.evidence.chain()
+
+    @property
+    def from_anywhere(self) -> bool:
+        """Every internet address (the blocks of 0.0.0.0/0 outside the private ranges)?"""
+        return self.sources == EVERY_INTERNET_BLOCK
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "protocol": self.protocol,
             "port_range": list(self.port_range) if self.port_range else None,
-            "sources": self.sources,
+            "sources": list(self.sources),
+            "from_anywhere": self.from_anywhere,
             "chain": self.chain,
         }
 
@@ -124,7 +172,7 @@ def _group_port_cuts(group: SecurityGroup, protocol: str) -> set[int]:
     cuts: set[int] = set()
     for rule in group.ingress:
         if rule.protocol in (protocol, "-1") and rule.from_port is not None:
-            cuts.update((rule.from_port, (rule.to_port or 65535) + 1))
+            cuts.update((rule.from_port, (65535 if rule.to_port is None else rule.to_port) + 1))
     return cuts
 
 
@@ -224,6 +272,21 @@ def _intersect(a: list[Piece], b: list[Piece]) -> list[Piece]:
     return out
 
 
+def _meet(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The addresses in both (sorted, disjoint interval lists)."""
+    out: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        low, high = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if low <= high:
+            out.append((low, high))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
 def _overlay(top: list[Piece], bottom: list[Piece]) -> list[Piece]:
     """``top`` where it allows, else ``bottom``: the first group that allows wins."""
     gaps: list[Piece] = []
@@ -250,6 +313,8 @@ class _Painter:
         self._cuts: dict[tuple[str, str], list[int]] = {}
         self._pieces: dict[tuple[Any, ...], list[Piece]] = {}
         self._members: dict[str, set[int]] = {}
+        self._derivations: dict[int, tuple[list[Piece], list[int], list[tuple[int, int]]]] = {}
+        self._kept: set[int] = set()
         self._tables: dict[
             tuple[str, str], tuple[list[int], list[tuple[SecurityGroupRule, ...]]]
         ] = {}
@@ -277,23 +342,46 @@ class _Painter:
             }
         return found
 
+    def _derived(self, pieces: list[Piece]) -> tuple[list[int], list[tuple[int, int]]]:
+        """A painting's lowest addresses (for lookups) and the addresses it covers, merged
+        (evidence aside). Kept for the paintings the painter keeps; a one-off list (the
+        overlay of an ENI's several groups) gets them computed and dropped."""
+        found = self._derivations.get(id(pieces))
+        if found is not None and found[0] is pieces:
+            return found[1], found[2]
+        lows = [low for low, _, _ in pieces]
+        cover = _merge([(low, high) for low, high, _ in pieces])
+        if id(pieces) in self._kept:
+            self._derivations[id(pieces)] = (pieces, lows, cover)
+        return lows, cover
+
+    def cover(self, pieces: list[Piece]) -> list[tuple[int, int]]:
+        return self._derived(pieces)[1]
+
+    def at(self, pieces: list[Piece], address: int) -> Any:
+        """The evidence of the piece holding ``address`` (which the painting covers)."""
+        lows = self._derived(pieces)[0]
+        low, high, value = pieces[bisect_right(lows, address) - 1]
+        assert low <= address <= high
+        return value
+
     def _cached(self, key: tuple[Any, ...], paint: Callable[[], list[Piece]]) -> list[Piece]:
         found = self._pieces.get(key)
         if found is None:
             found = self._pieces[key] = paint()
+            self._kept.add(id(found))  # kept alive by _pieces: the id stays its own
         return found
 
     def nacl_in(self, acl: NetworkAcl, protocol: str, port: int | None) -> list[Piece]:
-        """Sources the NACL lets in (``NaclDecision`` evidence) for ``protocol``/``port``."""
+        """Sources the NACL lets in for ``protocol``/``port`` (evidence: the entry)."""
         cls = self._acl_class(acl, protocol, port)
 
         def paint() -> list[Piece]:
             cuts = {p for e in acl.entries if not e.egress for p in _network_cuts(e.cidr)}
 
-            def decide(address: int) -> NaclDecision | None:
-                header = _request(protocol, port, address)
-                decision = evaluate_nacl(acl, header, egress=False)
-                return decision if decision.allowed else None
+            def decide(address: int) -> NetworkAclEntry | None:
+                decision = evaluate_nacl(acl, _request(protocol, port, address), egress=False)
+                return decision.entry if decision.allowed else None
 
             return _paint(cuts, decide)
 
@@ -302,7 +390,7 @@ class _Painter:
     def group(
         self, group: SecurityGroup, protocol: str, port: int | None, vpc_id: str
     ) -> list[Piece]:
-        """Sources one group's inbound rules allow (``SgDecision`` evidence)."""
+        """Sources one group's inbound rules allow (evidence: the group and its rule)."""
         cuts, table = self._rule_table(group, protocol)
         rules = table[0 if port is None else bisect_right(cuts, port)]
         if not rules:
@@ -316,12 +404,10 @@ class _Painter:
                 elif rule.group_id is not None:
                     cuts |= self._public_members(rule.group_id)
 
-            def decide(address: int) -> SgDecision | None:
+            def decide(address: int) -> tuple[SecurityGroup, SecurityGroupRule] | None:
                 header = _request(protocol, port, address)
                 rule = first_matching_rule(self.t, rules, header, "ingress", vpc_id)
-                if rule is None:
-                    return None
-                return SgDecision(True, "ingress", (group,), "rule", group, rule)
+                return None if rule is None else (group, rule)
 
             return _paint(cuts, decide)
 
@@ -333,22 +419,33 @@ class _Painter:
     ) -> tuple[list[int], list[tuple[SecurityGroupRule, ...]]]:
         """The group's own port classes for ``protocol`` and, for each, the rules that can
         match that traffic from some internet address. The others match at no address of a
-        painting, so leaving them out keeps the first matching rule the same."""
+        painting, so leaving them out keeps the first matching rule the same.
+
+        A rule with a port range of this protocol covers exactly the classes from its first
+        port to its last (both bounds are cuts); any other rule matches every class or none.
+        ``protocol_matches`` decides, probed once per rule (a group at the quota has 1,000
+        rules and as many classes: probing every pair was a million checks).
+        """
         key = (group.group_id, protocol)
         found = self._tables.get(key)
         if found is None:
             cuts = sorted(_group_port_cuts(group, protocol)) if protocol != "icmp" else []
-            table = []
-            for low in [0, *cuts] if protocol != "icmp" else [None]:
-                probe = _request(protocol, low, 0)
-                table.append(
-                    tuple(
-                        rule
-                        for rule in group.ingress
-                        if protocol_matches(rule, probe) and self._reaches_internet(rule)
-                    )
-                )
-            found = self._tables[key] = (cuts, table)
+            covering: list[list[SecurityGroupRule]] = [[] for _ in range(len(cuts) + 1)]
+            for rule in group.ingress:
+                if not self._reaches_internet(rule):
+                    continue
+                ranged = rule.protocol == protocol and rule.from_port is not None
+                low = rule.from_port if ranged and rule.from_port is not None else 0
+                if not protocol_matches(rule, _request(protocol, low, 0)):
+                    continue
+                if ranged:
+                    high = 65535 if rule.to_port is None else rule.to_port
+                    classes = range(bisect_right(cuts, low), bisect_right(cuts, high) + 1)
+                else:
+                    classes = range(len(covering))
+                for index in classes:
+                    covering[index].append(rule)
+            found = self._tables[key] = (cuts, [tuple(rules) for rules in covering])
         return found
 
     def _reaches_internet(self, rule: SecurityGroupRule) -> bool:
@@ -381,7 +478,7 @@ class _Painter:
             cuts = {p for e in acl.entries if e.egress for p in _network_cuts(e.cidr)}
             cuts |= {p for r in rtb.routes for p in _network_cuts(r.destination)}
 
-            def decide(address: int) -> tuple[NaclDecision, RouteDecision] | None:
+            def decide(address: int) -> tuple[NetworkAclEntry, Route] | None:
                 reply = _request(protocol, 0, address).reply()
                 outbound = evaluate_nacl(acl, reply, egress=True)
                 if not outbound.allowed:
@@ -393,7 +490,7 @@ class _Painter:
                     or route.route.target_id != igw_id
                 ):
                     return None
-                return outbound, route
+                return outbound.entry, route.route
 
             return _paint(cuts, decide)
 
@@ -424,22 +521,6 @@ def is_exposable(topology: Topology, eni: NetworkInterface) -> IPv4Address | Non
     return public
 
 
-def _chain(rtb: RouteTable, acl: NetworkAcl, evidence: Any) -> dict[str, Any]:
-    """The chain admitting a source: route back, NACL both ways, the group's rule."""
-    (group, inbound), (outbound, route) = evidence
-    return {
-        "route": {
-            "route_table": rtb.route_table_id,
-            "destination": str(route.route.destination),
-            "target": route.route.target_id,
-        },
-        "acl_inbound": nacl_entry_label(inbound.entry),
-        "acl_outbound": nacl_entry_label(outbound.entry),
-        "security_group": {"id": group.group.group_id, "rule": sg_rule_label(group.rule)},
-        "network_acl": acl.network_acl_id,
-    }
-
-
 def _exposures(painter: _Painter, eni: NetworkInterface, public: IPv4Address) -> list[Exposure]:
     t = painter.t
     acl = t.network_acl_for(eni.subnet_id)
@@ -448,6 +529,7 @@ def _exposures(painter: _Painter, eni: NetworkInterface, public: IPv4Address) ->
     if acl is None or rtb is None or igw is None:
         return []
     groups = _groups_of(t, eni)
+    public_ip = str(public)
     exposures: list[Exposure] = []
     for protocol, _ in PROTOCOLS:
         back = painter.reply_path(acl, rtb, protocol, igw.internet_gateway_id)
@@ -461,12 +543,21 @@ def _exposures(painter: _Painter, eni: NetworkInterface, public: IPv4Address) ->
             allowed = painter.groups(groups, protocol, port, eni.vpc_id)
             if not allowed:
                 continue
-            hits = _intersect(_intersect(allowed, painter.nacl_in(acl, protocol, port)), back)
-            if not hits:
+            inbound = painter.nacl_in(acl, protocol, port)
+            # Where all three allow does not depend on their evidence (which rule, which
+            # route): intersect what each covers, then read the evidence at the lowest source.
+            where = _meet(
+                _meet(painter.cover(allowed), painter.cover(inbound)), painter.cover(back)
+            )
+            if not where:
                 continue
-            cidrs = list(_cidrs(tuple(_merge([(low, high) for low, high, _ in hits]))))
-            chain = {"public_ip": str(public), **_chain(rtb, acl, hits[0][2])}
-            exposures.append(Exposure(protocol, ports, cidrs, chain))
+            first = where[0][0]
+            group, rule = painter.at(allowed, first)
+            outbound, route = painter.at(back, first)
+            evidence = Evidence(
+                public_ip, rtb, acl, group, rule, painter.at(inbound, first), outbound, route
+            )
+            exposures.append(Exposure(protocol, ports, _cidrs(tuple(where)), evidence))
     return exposures
 
 
@@ -526,3 +617,6 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((low, high))
     return merged
+
+
+EVERY_INTERNET_BLOCK = _cidrs(tuple(PUBLIC_RANGES))

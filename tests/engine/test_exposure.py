@@ -112,7 +112,8 @@ def test_the_seed_lab_web_server_is_reported_with_its_chain() -> None:
     ports = {(e.protocol, e.port_range) for e in web.exposures}
     assert ports == {("tcp", (22, 22)), ("tcp", (80, 80))}
     ssh = next(e for e in web.exposures if e.port_range == (22, 22))
-    assert ssh.sources == [
+    assert ssh.from_anywhere  # 0.0.0.0/0: every block of the internet, as listed here
+    assert list(ssh.sources) == [
         "0.0.0.0/5",
         "8.0.0.0/7",
         "11.0.0.0/8",
@@ -241,3 +242,17 @@ def chain_agrees(topology: Topology, eni_id: str, exposure: Any) -> bool:
         == [chain["acl_inbound"].split()[0], chain["acl_outbound"].split()[0]]
         and chain["route"]["destination"] in routes
     )
+
+
+def test_a_rule_for_port_0_alone_exposes_port_0_alone() -> None:
+    lab = new_lab()
+    parts = public_vpc(lab)
+    zero = {"IpProtocol": "tcp", "FromPort": 0, "ToPort": 0, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    op.authorize(lab, group_id=parts["sg"].group_id, ip_permissions=[zero], egress=False)
+    server = launch_public(lab, parts)
+    eni = lab.primary_eni(server.instance_id).network_interface_id
+    report = {i.network_interface_id: i for i in exposure_report(lab)}
+    internet = IPv4Address("198.51.100.7")
+    for port, open_ in ((0, True), (1, False), (21, False), (22, True), (23, False)):
+        assert claimed(report, eni, "tcp", port, internet) is open_, port
+        assert single_path(lab, eni, "tcp", port, internet) is open_, port
