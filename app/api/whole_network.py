@@ -17,14 +17,26 @@ router = APIRouter(tags=["whole-network analyses"])
 
 
 @router.get("/topologies/{topology_id}/exposure")
-def exposure(topology_id: TopologyId, store: StoreDep, request: Request) -> dict[str, Any]:
-    """Every ENI reachable from the internet: protocols, ports, sources and the chain."""
+def exposure(
+    topology_id: TopologyId,
+    store: StoreDep,
+    request: Request,
+    offset: Annotated[int, Query(ge=0, description="Skip this many interfaces.")] = 0,
+    limit: Annotated[
+        int | None, Query(ge=1, description="At most this many interfaces (all if absent).")
+    ] = None,
+) -> dict[str, Any]:
+    """Every ENI reachable from the internet: protocols, ports, sources and the chain. A large
+    account's report can be read a part at a time (``offset``, ``limit``); ``total`` counts
+    every exposed interface."""
     topology, model = store.model(topology_id)
     report = Jobs.wait(exposure_job(request.app.state.jobs, topology, model))
+    part = report[offset:] if limit is None else report[offset : offset + limit]
     return {
         "topology_id": topology_id,
         "revision": topology["revision"],
-        "interfaces": [i.to_dict() for i in report],
+        "total": len(report),
+        "interfaces": [i.to_dict() for i in part],
     }
 
 

@@ -269,8 +269,16 @@ def rerun_tests(topology_id: str, request: Request, store: StoreDep) -> Response
 
 
 # ---- whole-network analyses ----------------------------------------------------------------
+# The exposure page shows this many interfaces at a time, and this many port ranges of each:
+# an account whose groups open a thousand single ports has millions of rows (the API has all).
+EXPOSURE_PAGE = 50
+EXPOSURE_ROWS = 100
+
+
 @router.get("/topologies/{topology_id}/exposure", response_class=HTMLResponse)
-def show_exposure(topology_id: str, request: Request, store: StoreDep) -> HTMLResponse:
+def show_exposure(
+    topology_id: str, request: Request, store: StoreDep, page: int = 1
+) -> HTMLResponse:
     """The exposure report; computed in the background with progress, cached per revision."""
     topology, model = store.model(topology_id)
     job = exposure_job(request.app.state.jobs, topology, model)
@@ -279,7 +287,14 @@ def show_exposure(topology_id: str, request: Request, store: StoreDep) -> HTMLRe
     return render(
         request,
         "exposure.html",
-        {"topology": topology, "job": job, "names": names},
+        {
+            "topology": topology,
+            "job": job,
+            "names": names,
+            "page": max(page, 1),
+            "per_page": EXPOSURE_PAGE,
+            "rows_per_interface": EXPOSURE_ROWS,
+        },
         block="report",
     )
 

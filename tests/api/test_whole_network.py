@@ -100,3 +100,15 @@ def test_a_matrix_too_large_for_one_request_is_refused_with_the_way_to_ask(
         "GET", "reachability-matrix", params=[("port", 22), ("port", 80), ("source", source)]
     )
     assert row["sources"] == [source] and len(row["by_port"]) == 2
+
+
+def test_the_exposure_report_can_be_read_a_part_at_a_time(client: TestClient) -> None:
+    lab = Lab(client, "seed-002-ssh")  # two instances with Elastic IPs, SSH from anywhere
+    whole = lab.ok("GET", "exposure")
+    assert whole["total"] == 2 and len(whole["interfaces"]) == 2
+    assert all(e["from_anywhere"] for i in whole["interfaces"] for e in i["exposures"])
+    first = lab.ok("GET", "exposure", params={"limit": 1})
+    second = lab.ok("GET", "exposure", params={"offset": 1, "limit": 1})
+    assert first["total"] == second["total"] == 2
+    assert first["interfaces"] + second["interfaces"] == whole["interfaces"]
+    expect_error(client.get(lab.url("exposure"), params={"limit": 0}), 422, "InvalidParameterValue")

@@ -74,3 +74,50 @@ def test_past_the_grid_limit_the_page_computes_one_source_row(
     assert f'<option value="{ids.web}" selected>' in page and "<table" not in page
     link = page.split('class="pass"><a href="/topologies/')[1].split('"')[0].replace("&amp;", "&")
     assert f"source={ids.web}" in link and f"destination={ids.db}" in link
+
+
+def test_the_exposure_page_names_specific_sources_and_reads_in_pages(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = seed_001(client)
+    blocks = [f"198.51.100.{16 * n}/28" for n in range(8)][::2]  # 4 blocks, not contiguous
+    blocks += ["203.0.113.7/32", "192.0.2.0/24", "100.128.0.0/9", "11.0.0.0/8"]
+    client.post(
+        f"/api/v1/topologies/{ids.topology}/security-groups/{ids.web_sg}/authorize-ingress",
+        json={
+            "IpPermissions": [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 8443,
+                    "ToPort": 8443,
+                    "IpRanges": [{"CidrIp": b} for b in blocks],
+                }
+            ]
+        },
+    ).raise_for_status()
+    page = wait_for(client, f"/topologies/{ids.topology}/exposure", "computed in")
+    row = page.split("<code>TCP 8443</code>")[1].split("</tr>")[0]
+    assert "any internet address" not in row and "and 2 more blocks" in row
+    assert "<code>11.0.0.0/8</code>" in row
+    ssh = page.split("<code>TCP 22</code>")[1].split("</tr>")[0]
+    assert "any internet address" in ssh
+
+    monkeypatch.setattr(pages, "EXPOSURE_ROWS", 1)
+    capped = client.get(f"/topologies/{ids.topology}/exposure", headers=HX).text
+    assert "and 2 more port ranges" in capped and "/exposure</code>" in capped
+
+
+def test_the_exposure_page_shows_interfaces_a_page_at_a_time(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "EXPOSURE_PAGE", 1)
+    topology = client.post(
+        "/api/v1/topologies", json={"name": "two", "template": "seed-002-ssh"}
+    ).json()["id"]
+    first = wait_for(client, f"/topologies/{topology}/exposure", "computed in")
+    assert "2 exposed interfaces" in first and "showing 1–1" in first and "page 1 of 2" in first
+    assert f"/topologies/{topology}/exposure?page=2" in first
+    second = client.get(f"/topologies/{topology}/exposure?page=2", headers=HX).text
+    assert "showing 2–2" in second and f"/topologies/{topology}/exposure?page=1" in second
+    names = [p.split("<h2>")[1].split("</h2>")[0] for p in (first, second)]
+    assert names[0] != names[1]
