@@ -6,7 +6,8 @@
     sample of interfaces: the full loop takes minutes);
 (d) importing L through the store, against json.load plus raw sqlite3.executemany of the rows;
 (e) rendering the workspace page of M and L, against json.dumps of the same data;
-(f) 25 concurrent users on loopback (page loads, analyses, one import): p95 loaded vs unloaded.
+(f) 25 concurrent users on loopback (page loads, analyses, one import): p95 loaded vs unloaded;
+and tier Q (quota-max stress) in a child process: the exposure report and one matrix row.
 Prints a table and writes bench/results.json. `--smoke` runs tier S with few iterations (CI
 runs it so the benchmark keeps working; it asserts no times).
 """
@@ -392,10 +393,54 @@ def measure_load(
     }
 
 
+def stress_child() -> None:
+    """Tier Q in a process of its own (its memory is not L's): the exposure report and one
+    source's row of the matrix on two ports. Prints JSON."""
+    from app.engine.matrix import matrix_instances, reachability_matrix
+
+    topology = generate("Q")
+    start = time.perf_counter()
+    report = exposure_report(topology)
+    exposure_s = time.perf_counter() - start
+    instances = matrix_instances(topology)
+    start = time.perf_counter()
+    reachability_matrix(topology, "tcp", [22, 443], sources=instances[:1])
+    row_s = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "interfaces": len(topology.network_interfaces),
+                "exposure_s": exposure_s,
+                "exposed_interfaces": len(report),
+                "exposures": sum(len(i.exposures) for i in report),
+                "matrix_row_s": row_s,
+                "matrix_row_pairs": 2 * (len(instances) - 1),
+                "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def measure_stress() -> dict[str, Any]:
+    child = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--stress-child"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=1800,
+    )
+    return json.loads(child.stdout)  # type: ignore[no-any-return]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="tier S, few iterations")
+    parser.add_argument("--stress-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stress_child:
+        stress_child()
+        return
     big, medium = ("S", "S") if args.smoke else ("L", "M")
     repeat = 30 if args.smoke else 500
     results: dict[str, Any] = {
@@ -447,6 +492,8 @@ def main() -> None:
             base, ids[medium], imported, load_requests, 25, per_user
         )
         results["server_peak_memory_mib"] = server.peak_memory_mib()
+    if not args.smoke:
+        results["q_stress"] = measure_stress()
     results["seconds"] = time.perf_counter() - started
     OUT.write_text(json.dumps(results, indent=2))
     print_table(results)
@@ -512,6 +559,23 @@ def print_table(r: dict[str, Any]) -> None:
             "",
         )
     )
+    q = r.get("q_stress")
+    if q:
+        rows.append(
+            (
+                f"stress: exposure report, tier Q ({q['interfaces']} ENIs)",
+                f"{q['exposure_s']:.1f} s ({q['exposed_interfaces']} exposed, "
+                f"{q['exposures']} port ranges)",
+                f"peak {q['peak_memory_mib']:.0f} MiB",
+            )
+        )
+        rows.append(
+            (
+                "stress: one matrix row, tier Q, TCP 22 and 443",
+                f"{q['matrix_row_s']:.2f} s for {q['matrix_row_pairs']} pairs",
+                "",
+            )
+        )
     rows.append(
         (
             "peak memory",
