@@ -41,15 +41,15 @@ def matrix_job(
     ports = () if protocol == "icmp" else tuple(dict.fromkeys(ports))
     rows = tuple(matrix_sources(model, sources)) if sources else None  # refused here, not later
     columns = len(matrix_instances(model))
-    pairs = len(rows or ()) if rows else columns
-    pairs *= max(columns - 1, 0) * max(len(ports), 1)
+    per_row = max(columns - 1, 0) * max(len(ports), 1)
+    pairs = (len(rows) if rows else columns) * per_row
     if pairs > MAX_MATRIX_PAIRS:
         raise AwsError(
             "InvalidParameterCombination",
             f"That matrix is {pairs:,} pairs ({columns:,} instances"
             + (f", {len(ports)} ports" if len(ports) > 1 else "")
             + f"); one request decides at most {MAX_MATRIX_PAIRS:,}. Ask for some sources' rows"
-            f" (source=i-…): one row here is {max(columns - 1, 0) * max(len(ports), 1):,} pairs.",
+            f" (source=i-…): one row here is {per_row:,} pairs.",
         )
     return jobs.start(
         (topology["id"], topology["revision"], "matrix", protocol, ports, rows),
