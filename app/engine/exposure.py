@@ -20,7 +20,7 @@ and header class of tiers S (both ends of every interval) and M, and a random sa
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, summarize_address_range
@@ -151,20 +151,16 @@ def _split(points: Iterable[int], low: int, high: int) -> list[tuple[int, int]]:
     return intervals
 
 
+def _public(interval: tuple[int, int]) -> bool:
+    return not any(low <= interval[0] and interval[1] <= high for low, high in PRIVATE_RANGES)
+
+
 # The internet's addresses: everything but the private ranges (the IGW drops those sources).
-PUBLIC_RANGES = [
-    (low, high)
-    for low, high in _split(PRIVATE_CUTS, *ALL)
-    if not any(p_low <= low and high <= p_high for p_low, p_high in PRIVATE_RANGES)
-]
+PUBLIC_RANGES = [piece for piece in _split(PRIVATE_CUTS, *ALL) if _public(piece)]
 
 
 def _network_cuts(network: IPv4Network) -> tuple[int, int]:
     return int(network.network_address), int(network.broadcast_address) + 1
-
-
-def _public(interval: tuple[int, int]) -> bool:
-    return not any(low <= interval[0] and interval[1] <= high for low, high in PRIVATE_RANGES)
 
 
 def _group_port_cuts(group: SecurityGroup, protocol: str) -> set[int]:
@@ -257,34 +253,23 @@ def _paint(cuts: set[int], decide: Callable[[int], Any]) -> list[Piece]:
     return pieces
 
 
-def _intersect(a: list[Piece], b: list[Piece]) -> list[Piece]:
-    """Where both allow, with both pieces of evidence."""
-    out: list[Piece] = []
+def _overlaps(a: list[Any], b: list[Any]) -> Iterator[tuple[int, int, Any, Any]]:
+    """Where pieces of two sorted, disjoint lists (``(low, high, …)``) overlap: the overlap's
+    bounds and the two pieces."""
     i = j = 0
     while i < len(a) and j < len(b):
         low, high = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
         if low <= high:
-            out.append((low, high, (a[i][2], b[j][2])))
+            yield low, high, a[i], b[j]
         if a[i][1] < b[j][1]:
             i += 1
         else:
             j += 1
-    return out
 
 
 def _meet(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The addresses in both (sorted, disjoint interval lists)."""
-    out: list[tuple[int, int]] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        low, high = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if low <= high:
-            out.append((low, high))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
+    return [(low, high) for low, high, _, _ in _overlaps(a, b)]
 
 
 def _overlay(top: list[Piece], bottom: list[Piece]) -> list[Piece]:
@@ -297,7 +282,7 @@ def _overlay(top: list[Piece], bottom: list[Piece]) -> list[Piece]:
         start = high + 1
     if start <= ALL[1]:
         gaps.append((start, ALL[1], None))
-    below = [(low, high, value[1]) for low, high, value in _intersect(gaps, bottom)]
+    below = [(low, high, piece[2]) for low, high, _, piece in _overlaps(gaps, bottom)]
     return sorted(top + below, key=lambda piece: piece[0])
 
 
