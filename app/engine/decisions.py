@@ -1,8 +1,7 @@
 """Component decisions cached by component id and the header fields each one looks at.
 
-Whole-network analyses (the exposure report, the reachability matrix) ask the same NACL,
-security group or route table the same question for many interfaces and pairs; the answers
-come from the tracer's own evaluators, computed once.
+The reachability matrix asks the same NACL or route table the same question for many pairs
+(subnets share tables); the answers come from the tracer's own evaluators, computed once.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from .model import NetworkAcl, RouteTable
 from .nacl import NaclDecision, evaluate_nacl
 from .packet import Header
 from .routing import RouteDecision, longest_prefix_match
-from .security_group import SgDecision, evaluate_security_groups
 from .topology import Topology
 
 
@@ -23,12 +21,11 @@ def _traffic(header: Header) -> tuple[Any, ...]:
 
 
 class Decisions:
-    """``evaluate_nacl``, ``evaluate_security_groups`` and ``longest_prefix_match``, cached."""
+    """``evaluate_nacl`` and ``longest_prefix_match``, cached."""
 
     def __init__(self, topology: Topology) -> None:
         self.t = topology
         self._nacl: dict[tuple[Any, ...], NaclDecision] = {}
-        self._group: dict[tuple[Any, ...], SgDecision] = {}
         self._route: dict[tuple[str, int], RouteDecision] = {}
         self._acl_of: dict[str, NetworkAcl | None] = {}
         self._table_of: dict[str, RouteTable | None] = {}
@@ -50,22 +47,6 @@ class Decisions:
         if found is None:
             found = self._nacl[key] = evaluate_nacl(acl, header, egress=egress)
         return found
-
-    def first_group(
-        self, group_ids: tuple[str, ...], direction: str, header: Header, vpc_id: str
-    ) -> SgDecision | None:
-        """The first group (in the ENI's order) whose rules allow the header, or None."""
-        peer = header.source_ip if direction == "ingress" else header.destination_ip
-        for group_id in group_ids:
-            key = (group_id, direction, vpc_id, int(peer), *_traffic(header))
-            found = self._group.get(key)
-            if found is None:
-                found = self._group[key] = evaluate_security_groups(
-                    self.t, (group_id,), header, direction, vpc_id
-                )
-            if found.allowed:
-                return found
-        return None
 
     def route(self, rtb: RouteTable, destination: IPv4Address) -> RouteDecision:
         key = (rtb.route_table_id, int(destination))

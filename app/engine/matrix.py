@@ -21,6 +21,7 @@ from .errors import AwsError
 from .model import NetworkInterface, Subnet
 from .packet import ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, Header
 from .request import DEFAULT_SOURCE_PORT
+from .security_group import evaluate_security_groups
 from .topology import Topology
 from .tracer import analyze
 
@@ -97,21 +98,20 @@ class _Pairs:
             return Header(src, dst, self.protocol, self.port, DEFAULT_SOURCE_PORT)
         return Header(src, dst, self.protocol, DEFAULT_SOURCE_PORT, self.port)
 
-    def _groups(
-        self, eni: NetworkInterface, other: NetworkInterface, direction: str, reply: bool
-    ) -> bool:
-        """Does one of ``eni``'s groups allow the connection with ``other`` that way?"""
+    def _groups(self, eni: NetworkInterface, other: NetworkInterface, direction: str) -> bool:
+        """Does one of ``eni``'s groups allow the connection with ``other`` that way? Each
+        group's decision is kept per peer (it looks at the peer's address only)."""
         for group_id in eni.groups:
             key = (group_id, direction, eni.vpc_id, other.network_interface_id)
             found = self._group.get(key)
             if found is None:
                 if direction == "egress":
-                    header = self.header(eni.primary_ip, other.primary_ip, reply=reply)
+                    header = self.header(eni.primary_ip, other.primary_ip)
                 else:
-                    header = self.header(other.primary_ip, eni.primary_ip, reply=reply)
-                found = self._group[key] = (
-                    self.d.first_group((group_id,), direction, header, eni.vpc_id) is not None
-                )
+                    header = self.header(other.primary_ip, eni.primary_ip)
+                found = self._group[key] = evaluate_security_groups(
+                    self.t, (group_id,), header, direction, eni.vpc_id
+                ).allowed
             if found:
                 return True
         return False
@@ -250,9 +250,9 @@ class _Pairs:
         return (
             self.t.instances[src_id].state == "running"
             and self.t.instances[dst_id].state == "running"
-            and self._groups(src, dst, "egress", False)
+            and self._groups(src, dst, "egress")
             and there
-            and self._groups(dst, src, "ingress", False)
+            and self._groups(dst, src, "ingress")
             and back
         )
 
