@@ -22,6 +22,8 @@ def exposure_job(jobs: Jobs, topology: dict[str, Any], model: Topology) -> Job:
     )
 
 
+# The most ports one matrix asks for (the API's ``port`` list, the page's port field).
+MAX_MATRIX_PORTS = 16
 # The most pairs (every port counted) one matrix request decides: tier M's whole matrix is
 # ~200,000 per port; tier L's is 20 million, minutes of work and an answer of ~100 MB, which a
 # script should ask for a few rows at a time (``sources``).

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from app.jobs import Jobs
-from app.whole_network import exposure_job, matrix_job
+from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
 
 from .deps import StoreDep, TopologyId
 
@@ -38,9 +38,6 @@ def exposure(
         "total": len(report),
         "interfaces": [i.to_dict() for i in part],
     }
-
-
-MAX_MATRIX_PORTS = 16
 
 
 @router.get("/topologies/{topology_id}/reachability-matrix")

@@ -19,7 +19,7 @@ from app.engine.instance_view import instance_view
 from app.engine.matrix import matrix_instances
 from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
 from app.engine.templates import TEMPLATES
-from app.whole_network import exposure_job, matrix_job
+from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
 
 from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError
 from .render import is_htmx, render
@@ -299,7 +299,6 @@ def show_exposure(
     )
 
 
-MAX_MATRIX_PORTS = 16
 # Up to this many instances the page draws the whole grid; above, one source's row at a time
 # (and only that row is computed: the whole matrix of tier L is 20 million pairs).
 GRID_LIMIT = 60
