@@ -19,6 +19,7 @@ from .schemas import (
     AssociationRef,
     AttachInterface,
     CidrBlock,
+    DhcpOptionsRef,
     InterfaceAttributes,
     NetworkAclEntry,
     NetworkAclEntryRef,
@@ -55,6 +56,22 @@ def associate_vpc_cidr_block(
         "vpc",
         resource_id,
         lambda t: op.associate_vpc_cidr_block(t, vpc_id=resource_id, cidr_block=body.CidrBlock),
+    )
+
+
+@router.post(T + "/vpcs/{resource_id}/associate-dhcp-options")
+def associate_dhcp_options(
+    topology_id: TopologyId, resource_id: ResourceId, body: DhcpOptionsRef, store: StoreDep
+) -> dict[str, Any]:
+    """AssociateDhcpOptions: the VPC's instances use the set; ``default`` means no options."""
+    return act(
+        store,
+        topology_id,
+        "vpc",
+        resource_id,
+        lambda t: op.associate_dhcp_options(
+            t, dhcp_options_id=body.DhcpOptionsId, vpc_id=resource_id
+        ),
     )
 
 

@@ -7,7 +7,6 @@ from the parameters of the matching AWS create call, ``GET|DELETE`` one resource
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -15,11 +14,14 @@ from fastapi import APIRouter, Response
 from app.db.store import Store
 from app.engine import Topology
 from app.engine import operations as op
-from app.engine.bundle.write import WRITERS, resource_json
+from app.engine.bundle.write import reservation_json, resource_json
+from app.engine.kinds import KINDS, Kind
+from app.engine.topology import resource_id
 
 from .deps import ResourceId, StoreDep, TopologyId
 from .schemas import (
     AllocateAddress,
+    DhcpOptionsCreate,
     NatGatewayCreate,
     NetworkInterfaceCreate,
     PeeringCreate,
@@ -35,41 +37,6 @@ from .schemas import (
 router = APIRouter(tags=["resources"])
 
 
-@dataclass(frozen=True)
-class Collection:
-    path: str
-    kind: str
-    delete: Callable[..., Any]
-    parameter: str
-
-
-COLLECTIONS = (
-    Collection("vpcs", "vpc", op.delete_vpc, "vpc_id"),
-    Collection("subnets", "subnet", op.delete_subnet, "subnet_id"),
-    Collection("route-tables", "route-table", op.delete_route_table, "route_table_id"),
-    Collection(
-        "internet-gateways", "internet-gateway", op.delete_internet_gateway, "internet_gateway_id"
-    ),
-    Collection("nat-gateways", "nat-gateway", op.delete_nat_gateway, "nat_gateway_id"),
-    Collection("security-groups", "security-group", op.delete_security_group, "group_id"),
-    Collection("network-acls", "network-acl", op.delete_network_acl, "network_acl_id"),
-    Collection(
-        "network-interfaces",
-        "network-interface",
-        op.delete_network_interface,
-        "network_interface_id",
-    ),
-    Collection("instances", "instance", op.terminate_instances, "instance_id"),
-    Collection("addresses", "address", op.release_address, "allocation_id"),
-    Collection(
-        "vpc-peering-connections",
-        "vpc-peering-connection",
-        op.delete_vpc_peering_connection,
-        "vpc_peering_connection_id",
-    ),
-)
-
-
 def render(model: Topology, kind: str, rid: str) -> dict[str, Any]:
     return resource_json(model, kind, model.get(kind, rid))
 
@@ -78,69 +45,80 @@ def created(
     store: Store, topology_id: str, kind: str, action: Callable[[Topology], Any]
 ) -> dict[str, Any]:
     """Run a create operation and answer the new resource as describe-* prints it."""
-    from app.engine.topology import resource_id
-
     resource, model = store.change(topology_id, action)
     return render(model, kind, resource_id(resource))
 
 
-def _register(collection: Collection) -> None:
-    key = WRITERS[collection.kind][0]
-    label = collection.kind.replace("-", " ")
+def _register(kind: Kind) -> None:
+    key = kind.bundle_key
+    label = kind.noun
 
     def list_items(topology_id: TopologyId, store: StoreDep) -> dict[str, Any]:
         _, model = store.model(topology_id)
-        items = sorted(
-            model.resources[collection.kind].values(),
-            key=lambda r: getattr(r, collection.parameter),
-        )
-        if collection.kind == "instance":
-            from app.engine.bundle.write import reservation_json
-
+        items = sorted(model.resources[kind.name].values(), key=resource_id)
+        if kind.name == "instance":
             return {key: [reservation_json(model, [i]) for i in items]}
-        return {key: [resource_json(model, collection.kind, r) for r in items]}
+        return {key: [resource_json(model, kind.name, r) for r in items]}
 
     def get_item(
         topology_id: TopologyId, resource_id: ResourceId, store: StoreDep
     ) -> dict[str, Any]:
         _, model = store.model(topology_id)
-        return render(model, collection.kind, resource_id)
+        return render(model, kind.name, resource_id)
 
     def delete_item(topology_id: TopologyId, resource_id: ResourceId, store: StoreDep) -> Response:
         store.change(
-            topology_id, lambda t: collection.delete(t, **{collection.parameter: resource_id})
+            topology_id,
+            lambda t: op.delete_resource(t, kind=kind.name, resource_id=resource_id),
         )
         return Response(status_code=204)
 
-    name = collection.path.replace("-", "_")
+    name = kind.collection.replace("-", "_")
     router.add_api_route(
-        f"/topologies/{{topology_id}}/{collection.path}",
+        f"/topologies/{{topology_id}}/{kind.collection}",
         list_items,
         methods=["GET"],
         operation_id=f"list_{name}",
         summary=f"Describe {label}s ({key})",
     )
     router.add_api_route(
-        f"/topologies/{{topology_id}}/{collection.path}/{{resource_id}}",
+        f"/topologies/{{topology_id}}/{kind.collection}/{{resource_id}}",
         get_item,
         methods=["GET"],
         operation_id=f"get_{name}",
         summary=f"Describe one {label}",
     )
-    verb = {"instance": "Terminate", "address": "Release"}.get(collection.kind, "Delete")
     router.add_api_route(
-        f"/topologies/{{topology_id}}/{collection.path}/{{resource_id}}",
+        f"/topologies/{{topology_id}}/{kind.collection}/{{resource_id}}",
         delete_item,
         methods=["DELETE"],
         status_code=204,
         operation_id=f"delete_{name}",
-        summary=f"{verb} a {label}",
+        summary=f"{kind.delete_verb} a {label}",
         response_class=Response,
     )
 
 
-for _collection in COLLECTIONS:
-    _register(_collection)
+for _kind in KINDS:
+    _register(_kind)
+
+
+@router.post("/topologies/{topology_id}/dhcp-options", status_code=201)
+def create_dhcp_options(
+    topology_id: TopologyId, body: DhcpOptionsCreate, store: StoreDep
+) -> dict[str, Any]:
+    """CreateDhcpOptions: domain-name, domain-name-servers (up to four, or AmazonProvidedDNS),
+    ntp-servers, netbios-name-servers, netbios-node-type; used once associated with a VPC."""
+    return created(
+        store,
+        topology_id,
+        "dhcp-options",
+        lambda t: op.create_dhcp_options(
+            t,
+            dhcp_configurations=[c.model_dump() for c in body.DhcpConfigurations],
+            tags=tags(body.Tags),
+        ),
+    )
 
 
 @router.post("/topologies/{topology_id}/vpcs", status_code=201)

@@ -60,6 +60,30 @@ class VpcCreate(Body):
     Tags: TagList
 
 
+class DhcpConfiguration(Body):
+    Key: str = Field(min_length=1, max_length=64)
+    Values: list[str] = Field(min_length=1, max_length=8)
+
+
+class DhcpOptionsCreate(Body):
+    model_config = examples(
+        {
+            "DhcpConfigurations": [
+                {"Key": "domain-name", "Values": ["example.internal"]},
+                {"Key": "domain-name-servers", "Values": ["AmazonProvidedDNS"]},
+            ],
+            "Tags": [{"Key": "Name", "Value": "my-dhcp"}],
+        }
+    )
+    DhcpConfigurations: list[DhcpConfiguration] = Field(min_length=1, max_length=8)
+    Tags: TagList
+
+
+class DhcpOptionsRef(Body):
+    model_config = examples({"DhcpOptionsId": "dopt-0123456789abcdef0"})
+    DhcpOptionsId: str = Field(min_length=1, max_length=64)
+
+
 class SubnetCreate(Body):
     model_config = examples(
         {

@@ -7,11 +7,14 @@ can alter them on SQLite.
 
 from __future__ import annotations
 
+import types
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, MetaData
 from sqlmodel import Field, SQLModel
+
+from app.engine.kinds import KINDS, Kind
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -50,63 +53,19 @@ class ResourceRow(SQLModel):
     document: dict[str, Any] = Field(sa_type=JSON, sa_column_kwargs={"nullable": False})
 
 
-class VpcRow(ResourceRow, table=True):
-    __tablename__ = "vpc"
+def _row_class(kind: Kind) -> type[ResourceRow]:
+    """The table of one resource kind, named after it (``nat_gateway``)."""
+    name = "".join(part.title() for part in kind.name.split("-")) + "Row"
+    return types.new_class(
+        name,
+        (ResourceRow,),
+        {"table": True},
+        lambda namespace: namespace.update({"__tablename__": kind.table, "__module__": __name__}),
+    )
 
 
-class SubnetRow(ResourceRow, table=True):
-    __tablename__ = "subnet"
-
-
-class RouteTableRow(ResourceRow, table=True):
-    __tablename__ = "route_table"
-
-
-class InternetGatewayRow(ResourceRow, table=True):
-    __tablename__ = "internet_gateway"
-
-
-class NatGatewayRow(ResourceRow, table=True):
-    __tablename__ = "nat_gateway"
-
-
-class SecurityGroupRow(ResourceRow, table=True):
-    __tablename__ = "security_group"
-
-
-class NetworkAclRow(ResourceRow, table=True):
-    __tablename__ = "network_acl"
-
-
-class NetworkInterfaceRow(ResourceRow, table=True):
-    __tablename__ = "network_interface"
-
-
-class InstanceRow(ResourceRow, table=True):
-    __tablename__ = "instance"
-
-
-class AddressRow(ResourceRow, table=True):
-    __tablename__ = "address"
-
-
-class VpcPeeringConnectionRow(ResourceRow, table=True):
-    __tablename__ = "vpc_peering_connection"
-
-
-ROW_OF_KIND: dict[str, type[ResourceRow]] = {
-    "vpc": VpcRow,
-    "subnet": SubnetRow,
-    "route-table": RouteTableRow,
-    "internet-gateway": InternetGatewayRow,
-    "nat-gateway": NatGatewayRow,
-    "security-group": SecurityGroupRow,
-    "network-acl": NetworkAclRow,
-    "network-interface": NetworkInterfaceRow,
-    "instance": InstanceRow,
-    "address": AddressRow,
-    "vpc-peering-connection": VpcPeeringConnectionRow,
-}
+# One table per resource kind, derived from the kinds' declaration (app/engine/kinds.py).
+ROW_OF_KIND: dict[str, type[ResourceRow]] = {kind.name: _row_class(kind) for kind in KINDS}
 
 
 class Analysis(SQLModel, table=True):

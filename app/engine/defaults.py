@@ -1,4 +1,5 @@
-"""What AWS creates implicitly with a VPC: the main route table, default NACL and default SG."""
+"""What AWS creates implicitly: with a VPC its main route table, default NACL and default SG;
+with an account-region its default DHCP options set."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from ipaddress import IPv4Network
 
 from .ids import IdFactory
 from .model import (
+    AMAZON_PROVIDED_DNS,
+    DhcpConfiguration,
     NetworkAcl,
     NetworkAclEntry,
     Route,
@@ -80,3 +83,14 @@ def default_security_group(vpc: Vpc, ids: IdFactory) -> SecurityGroup:
         ingress=(SecurityGroupRule(protocol="-1", group_id=group_id),),
         egress=(ALLOW_ALL_OUTBOUND,),
     )
+
+
+def default_configuration(region: str) -> DhcpConfiguration:
+    """AWS's default DHCP options: ``<region>.compute.internal`` (``ec2.internal`` in us-east-1)
+    and the Amazon DNS server (VPC UG: DHCPOptionSet; API_CreateDhcpOptions, domain-name).
+
+    >>> default_configuration("ap-northeast-1")[0]
+    ('domain-name', ('ap-northeast-1.compute.internal',))
+    """
+    domain = "ec2.internal" if region == "us-east-1" else f"{region}.compute.internal"
+    return (("domain-name", (domain,)), ("domain-name-servers", (AMAZON_PROVIDED_DNS,)))

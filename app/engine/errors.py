@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .kinds import KIND
+
 
 class AwsError(Exception):
     """An AWS API error, e.g. ``AwsError("InvalidSubnet.Range", "The CIDR ... is not inside ...")``.
@@ -19,20 +21,9 @@ class AwsError(Exception):
 
 def not_found(kind: str, resource_id: str) -> AwsError:
     """The ``Invalid<Resource>ID.NotFound`` error of the EC2 API for ``kind``."""
-    code, label = _NOT_FOUND[kind]
-    return AwsError(code, f"The {label} '{resource_id}' does not exist.", resource_id=resource_id)
-
-
-_NOT_FOUND: dict[str, tuple[str, str]] = {
-    "vpc": ("InvalidVpcID.NotFound", "VPC"),
-    "subnet": ("InvalidSubnetID.NotFound", "subnet"),
-    "route-table": ("InvalidRouteTableID.NotFound", "route table"),
-    "internet-gateway": ("InvalidInternetGatewayID.NotFound", "internet gateway"),
-    "nat-gateway": ("NatGatewayNotFound", "NAT gateway"),
-    "security-group": ("InvalidGroup.NotFound", "security group"),
-    "network-acl": ("InvalidNetworkAclID.NotFound", "network ACL"),
-    "network-interface": ("InvalidNetworkInterfaceID.NotFound", "network interface"),
-    "instance": ("InvalidInstanceID.NotFound", "instance"),
-    "address": ("InvalidAllocationID.NotFound", "Elastic IP allocation"),
-    "vpc-peering-connection": ("InvalidVpcPeeringConnectionID.NotFound", "VPC peering connection"),
-}
+    declared = KIND[kind]
+    return AwsError(
+        declared.not_found,
+        f"The {declared.noun} '{resource_id}' does not exist.",
+        resource_id=resource_id,
+    )

@@ -5,24 +5,17 @@ from __future__ import annotations
 import random
 import secrets
 
+from .kinds import KINDS
+
+# The resource kinds' prefixes come from their declaration; these are the ids of parts of them.
 PREFIXES = {
-    "vpc": "vpc",
-    "subnet": "subnet",
-    "route-table": "rtb",
+    **{kind.name: kind.id_prefix for kind in KINDS},
     "route-table-association": "rtbassoc",
-    "internet-gateway": "igw",
-    "nat-gateway": "nat",
-    "security-group": "sg",
     "security-group-rule": "sgr",
-    "network-acl": "acl",
     "network-acl-association": "aclassoc",
-    "network-interface": "eni",
     "eni-attachment": "eni-attach",
-    "instance": "i",
     "reservation": "r",
-    "address": "eipalloc",
     "eip-association": "eipassoc",
-    "vpc-peering-connection": "pcx",
     "vpc-cidr-association": "vpc-cidr-assoc",
 }
 

@@ -7,9 +7,11 @@ seed 002's ``ip addr`` / ``ip route`` output; EC2 UG ec2-instance-naming for DNS
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address
 from typing import Any
 
 from .addressing import INSTANCE_METADATA
+from .model import AMAZON_PROVIDED_DNS, Vpc
 from .regions import private_dns_name, public_dns_name
 from .topology import Topology
 
@@ -24,6 +26,9 @@ class InstanceView:
     private_dns_name: str | None
     public_dns_name: str | None
     public_ip: str | None
+    resolv_conf: list[str] = field(default_factory=list)
+    dhcp_options_id: str | None = None
+    ntp_servers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,6 +81,9 @@ def instance_view(topology: Topology, instance_id: str) -> InstanceView:
             "internet gateway maps it to the private address (1:1 NAT), so the "
             "instance never sees it."
         )
+    resolv_conf, dns_notes = _resolv_conf(topology, vpc, primary.primary_ip if primary else None)
+    notes += dns_notes
+    options = topology.dhcp_options.get(vpc.dhcp_options_id or "") if vpc else None
     return InstanceView(
         instance_id=instance_id,
         state=instance.state,
@@ -89,5 +97,55 @@ def instance_view(topology: Topology, instance_id: str) -> InstanceView:
         if public is not None and dns and vpc and vpc.enable_dns_hostnames
         else None,
         public_ip=str(public) if public is not None else None,
+        resolv_conf=resolv_conf if instance.state == "running" else [],
+        dhcp_options_id=options.dhcp_options_id if options else None,
+        ntp_servers=list(options.values("ntp-servers")) if options else [],
         notes=notes,
     )
+
+
+def _resolv_conf(
+    topology: Topology, vpc: Vpc | None, address: IPv4Address | None
+) -> tuple[list[str], list[str]]:
+    """``/etc/resolv.conf`` as the VPC's DHCP options set writes it, and what a learner should
+    know about it (VPC UG: DHCPOptionSet; AmazonDNS-concepts)."""
+    options = topology.dhcp_options.get(vpc.dhcp_options_id or "") if vpc else None
+    if vpc is None or options is None:
+        return [], [
+            "The VPC has no DHCP options set ('default' means none): DHCP gives no domain name "
+            "and no DNS server, so the instance cannot resolve names unless one is configured "
+            "on it."
+        ]
+    lines: list[str] = []
+    notes: list[str] = []
+    domain = options.domain_name
+    if domain:
+        lines.append(f"search {domain}")
+    servers = options.values("domain-name-servers")
+    for server in servers:
+        # AmazonProvidedDNS is the Route 53 Resolver at the VPC's primary CIDR base + 2
+        # (VPC UG: AmazonDNS-concepts, "the base of the VPC IPv4 network range plus two").
+        shown = vpc.cidr_block.network_address + 2 if server == AMAZON_PROVIDED_DNS else server
+        lines.append(f"nameserver {shown}")
+    amazon = AMAZON_PROVIDED_DNS in servers
+    if amazon and not vpc.enable_dns_support:
+        notes.append(
+            f"DNS resolution is off for {vpc.vpc_id} (enableDnsSupport), so the Amazon DNS "
+            f"server at {vpc.cidr_block.network_address + 2} does not answer."
+        )
+    if not servers:
+        notes.append(f"The DHCP options set {options.dhcp_options_id} names no DNS server.")
+    if address is not None and domain:
+        short = "ip-" + str(address).replace(".", "-")
+        internal = private_dns_name(topology.region, address)
+        if f"{short}.{domain}" == internal and amazon:
+            notes.append(
+                f"The short name {short} resolves: the search domain completes it to {internal}."
+            )
+        elif amazon:
+            notes.append(
+                f"The search domain completes {short} to {short}.{domain}, a name the Amazon DNS "
+                f"server does not know: use {internal}, or a DNS server of your own that holds "
+                f"{domain} (AWS: custom host names need your own DNS server)."
+            )
+    return lines, notes

@@ -20,9 +20,40 @@ def tag_name(tags: Tags) -> str | None:
     return None
 
 
+DhcpConfiguration = tuple[tuple[str, tuple[str, ...]], ...]
+AMAZON_PROVIDED_DNS = "AmazonProvidedDNS"
+
+
+@dataclass(frozen=True)
+class DhcpOptions:
+    """A DHCP options set: what a VPC's DHCP server tells its instances (VPC UG: DHCP option
+    sets). ``configurations`` holds ``(key, values)`` pairs such as
+    ``("domain-name-servers", ("AmazonProvidedDNS",))``, in the order AWS prints them."""
+
+    dhcp_options_id: str
+    configurations: DhcpConfiguration = ()
+    tags: Tags = ()
+
+    @property
+    def name(self) -> str | None:
+        return tag_name(self.tags)
+
+    def values(self, key: str) -> tuple[str, ...]:
+        for name, values in self.configurations:
+            if name == key:
+                return values
+        return ()
+
+    @property
+    def domain_name(self) -> str | None:
+        values = self.values("domain-name")
+        return values[0] if values else None
+
+
 @dataclass(frozen=True)
 class Vpc:
-    """A VPC: up to five IPv4 CIDR blocks (the first is the primary) and its DNS attributes."""
+    """A VPC: up to five IPv4 CIDR blocks (the first is the primary), its DNS attributes and
+    its DHCP options set (``None``: AWS's "default", i.e. no DHCP options at all)."""
 
     vpc_id: str
     cidr_blocks: tuple[IPv4Network, ...]
@@ -31,6 +62,7 @@ class Vpc:
     enable_dns_support: bool = True
     enable_dns_hostnames: bool = False
     instance_tenancy: str = "default"
+    dhcp_options_id: str | None = None
     tags: Tags = ()
 
     @property

@@ -9,8 +9,11 @@ from typing import Any
 
 from .errors import not_found
 from .ids import IdFactory
+from .kinds import KIND_OF_MODEL
+from .kinds import KINDS as _KINDS
 from .model import (
     Address,
+    DhcpOptions,
     Instance,
     InternetGateway,
     NatGateway,
@@ -24,47 +27,10 @@ from .model import (
 )
 from .regions import DEFAULT_REGION
 
-# The resource kinds, in dependency order (a kind only refers to kinds before it, or to peers).
-KINDS: tuple[str, ...] = (
-    "vpc",
-    "subnet",
-    "internet-gateway",
-    "route-table",
-    "network-acl",
-    "security-group",
-    "network-interface",
-    "instance",
-    "nat-gateway",
-    "address",
-    "vpc-peering-connection",
-)
-
-ID_FIELD = {
-    Vpc: "vpc_id",
-    Subnet: "subnet_id",
-    InternetGateway: "internet_gateway_id",
-    RouteTable: "route_table_id",
-    NetworkAcl: "network_acl_id",
-    SecurityGroup: "group_id",
-    NetworkInterface: "network_interface_id",
-    Instance: "instance_id",
-    NatGateway: "nat_gateway_id",
-    Address: "allocation_id",
-    VpcPeeringConnection: "vpc_peering_connection_id",
-}
-KIND_OF = {
-    Vpc: "vpc",
-    Subnet: "subnet",
-    InternetGateway: "internet-gateway",
-    RouteTable: "route-table",
-    NetworkAcl: "network-acl",
-    SecurityGroup: "security-group",
-    NetworkInterface: "network-interface",
-    Instance: "instance",
-    NatGateway: "nat-gateway",
-    Address: "address",
-    VpcPeeringConnection: "vpc-peering-connection",
-}
+# The resource kinds' names, in dependency order (declared in kinds.py).
+KINDS: tuple[str, ...] = tuple(kind.name for kind in _KINDS)
+KIND_OF: dict[type, str] = {model: kind.name for model, kind in KIND_OF_MODEL.items()}
+ID_FIELD: dict[type, str] = {model: kind.id_field for model, kind in KIND_OF_MODEL.items()}
 
 
 def resource_id(resource: Any) -> str:
@@ -123,6 +89,10 @@ class Topology:
     def __iter__(self) -> Iterator[Any]:
         for kind in KINDS:
             yield from self.resources[kind].values()
+
+    @property
+    def dhcp_options(self) -> dict[str, DhcpOptions]:
+        return self.resources["dhcp-options"]
 
     @property
     def vpcs(self) -> dict[str, Vpc]:

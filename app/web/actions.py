@@ -116,6 +116,37 @@ def create_vpc(t: Topology, f: Form) -> str:
     ).vpc_id
 
 
+DHCP_FIELDS = (
+    ("DomainName", "domain-name"),
+    ("DomainNameServers", "domain-name-servers"),
+    ("NtpServers", "ntp-servers"),
+    ("NetbiosNameServers", "netbios-name-servers"),
+    ("NetbiosNodeType", "netbios-node-type"),
+)
+
+
+def create_dhcp_options(t: Topology, f: Form) -> str:
+    """The console's form: one box per option, several addresses separated by commas."""
+    configurations = [
+        {"Key": key, "Values": [text(f, field)]} for field, key in DHCP_FIELDS if text(f, field)
+    ]
+    if not configurations:
+        raise FieldError(
+            "MissingParameter", "Fill in at least one option, e.g. the domain name.", "DomainName"
+        )
+    return op.create_dhcp_options(
+        t, dhcp_configurations=configurations, tags=name_tags(f)
+    ).dhcp_options_id
+
+
+def associate_dhcp_options(t: Topology, f: Form) -> str:
+    vpc_id = text(f, "VpcId")
+    op.associate_dhcp_options(
+        t, vpc_id=vpc_id, dhcp_options_id=text(f, "DhcpOptionsId", required="The DHCP options set")
+    )
+    return vpc_id
+
+
 def modify_vpc(t: Topology, f: Form) -> str:
     vpc_id = text(f, "VpcId")
     op.modify_vpc_attribute(
@@ -488,33 +519,19 @@ def rename(t: Topology, f: Form) -> str:
     return rid
 
 
-DELETES: dict[str, tuple[Callable[..., Any], str]] = {
-    "vpc": (op.delete_vpc, "vpc_id"),
-    "subnet": (op.delete_subnet, "subnet_id"),
-    "route-table": (op.delete_route_table, "route_table_id"),
-    "internet-gateway": (op.delete_internet_gateway, "internet_gateway_id"),
-    "nat-gateway": (op.delete_nat_gateway, "nat_gateway_id"),
-    "security-group": (op.delete_security_group, "group_id"),
-    "network-acl": (op.delete_network_acl, "network_acl_id"),
-    "network-interface": (op.delete_network_interface, "network_interface_id"),
-    "address": (op.release_address, "allocation_id"),
-    "vpc-peering-connection": (op.delete_vpc_peering_connection, "vpc_peering_connection_id"),
-}
-
-
 def delete(t: Topology, f: Form) -> str:
     kind = text(f, "Kind")
-    if kind not in DELETES:
-        raise AwsError("InvalidParameterValue", f"'{kind}' cannot be deleted here.")
-    operation, parameter = DELETES[kind]
     rid = text(f, "ResourceId")
-    operation(t, **{parameter: rid})
-    return "" if kind != "nat-gateway" and kind != "vpc-peering-connection" else rid
+    op.delete_resource(t, kind=kind, resource_id=rid)
+    # Deleted NAT gateways and peering connections stay listed (as AWS shows them): stay on them.
+    return rid if kind in ("nat-gateway", "vpc-peering-connection") else ""
 
 
 ACTIONS: dict[str, Action] = {
     "create-vpc": create_vpc,
     "modify-vpc": modify_vpc,
+    "create-dhcp": create_dhcp_options,
+    "associate-dhcp": associate_dhcp_options,
     "associate-vpc-cidr": associate_vpc_cidr,
     "create-subnet": create_subnet,
     "modify-subnet": modify_subnet,
@@ -557,6 +574,7 @@ ACTIONS: dict[str, Action] = {
 
 # The create form each create action comes from (to show it again, with its error).
 CREATE_FORMS = {
+    "create-dhcp": "dhcp-options",
     "create-vpc": "vpc",
     "create-subnet": "subnet",
     "create-igw": "internet-gateway",

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from app.db.store import Store
 from app.engine import AwsError, Topology
 from app.engine.addressing import usable_count
+from app.engine.kinds import KINDS as DECLARED_KINDS
 from app.engine.labels import nacl_entry_label, sg_rule_label
 from app.engine.regions import availability_zones
 from app.engine.request import DEFAULT_INTERNET_DESTINATION, DEFAULT_INTERNET_SOURCE
@@ -33,19 +34,7 @@ TEST_PRESETS: dict[str, tuple[str, int | None, str]] = {
     "custom-tcp": ("tcp", None, "Custom TCP"),
     "custom-udp": ("udp", None, "Custom UDP"),
 }
-KIND_LABELS = {
-    "vpc": "VPC",
-    "subnet": "Subnet",
-    "route-table": "Route table",
-    "internet-gateway": "Internet gateway",
-    "nat-gateway": "NAT gateway",
-    "security-group": "Security group",
-    "network-acl": "Network ACL",
-    "network-interface": "Network interface",
-    "instance": "Instance",
-    "address": "Elastic IP",
-    "vpc-peering-connection": "Peering connection",
-}
+KIND_LABELS = {kind.name: kind.label for kind in DECLARED_KINDS}
 # Component types of a trace, written as the console writes them.
 COMPONENT_LABELS = {
     **KIND_LABELS,
@@ -183,6 +172,11 @@ def options(model: Topology) -> dict[str, Any]:
     ]
     return {
         "vpcs": [(v.vpc_id, f"{_name(v, v.vpc_id)} · {v.cidr_block}") for v in vpcs],
+        "dhcp_options": [
+            (d.dhcp_options_id, _name(d, d.dhcp_options_id))
+            for d in sorted(model.dhcp_options.values(), key=lambda d: d.dhcp_options_id)
+        ]
+        + [("default", "No DHCP options (default)")],
         "subnets": [
             (s.subnet_id, f"{_name(s, s.subnet_id)} · {s.cidr_block} · {s.availability_zone}")
             for s in subnets

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from .lab import Lab
 
 COLLECTIONS = [
+    ("dhcp-options", "DhcpOptions", "DhcpOptionsId"),
     ("vpcs", "Vpcs", "VpcId"),
     ("subnets", "Subnets", "SubnetId"),
     ("route-tables", "RouteTables", "RouteTableId"),
@@ -19,6 +20,7 @@ COLLECTIONS = [
     ("vpc-peering-connections", "VpcPeeringConnections", "VpcPeeringConnectionId"),
 ]
 NOT_FOUND = {
+    "dhcp-options": "InvalidDhcpOptionID.NotFound",
     "vpcs": "InvalidVpcID.NotFound",
     "subnets": "InvalidSubnetID.NotFound",
     "route-tables": "InvalidRouteTableID.NotFound",

@@ -3,12 +3,16 @@ per revision and never half-writes."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from app.db import tables
-from app.db.migrate import alembic_config
+from app.db.migrate import alembic_config, upgrade
+from app.db.session import make_engine
 from app.db.store import Store
 from app.engine import AwsError
 from app.engine import operations as op
@@ -59,3 +63,40 @@ def test_a_refused_operation_changes_neither_rows_nor_revision(store: Store) -> 
     assert store.get_topology(topology["id"])["revision"] == topology["revision"]
     assert store.export_bundle(topology["id"]) == before
     assert Store(store.engine).export_bundle(topology["id"]) == before
+
+
+def test_upgrading_a_database_from_before_dhcp_options_keeps_every_vpc_whole(
+    tmp_path: Path,
+) -> None:
+    """Revision 0002: VPCs written before DHCP options sets existed said "default"; they get
+    the region's default set, as AWS gives every VPC, and the topology still loads."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    old_vpc = {
+        "VpcId": "vpc-0aaaaaaaaaaaaaaaa",
+        "CidrBlock": "10.0.0.0/16",
+        "DhcpOptionsId": "default",
+        "Tags": [],
+    }
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO topology (id, name, region, revision, created_at, updated_at) "
+                "VALUES ('t1', 'old', 'us-east-1', 3, '2026-11-30', '2026-11-30')"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO vpc (topology_id, resource_id, document) VALUES ('t1', :r, :d)"),
+            {"r": old_vpc["VpcId"], "d": json.dumps(old_vpc)},
+        )
+    upgrade(engine)
+    _, model = Store(engine).model("t1")
+    vpc = model.vpcs["vpc-0aaaaaaaaaaaaaaaa"]
+    assert vpc.dhcp_options_id in model.dhcp_options
+    options = model.dhcp_options[vpc.dhcp_options_id]
+    assert options.domain_name == "ec2.internal"
+    assert options.values("domain-name-servers") == ("AmazonProvidedDNS",)
+    engine.dispose()

@@ -69,6 +69,7 @@ def seed_001(client: TestClient) -> Ids:
 
 
 ID_FIELDS = (
+    ("DhcpOptions", "DhcpOptionsId"),
     ("Vpcs", "VpcId"),
     ("Subnets", "SubnetId"),
     ("RouteTables", "RouteTableId"),

@@ -15,6 +15,12 @@ Form = Callable[[Ids], dict[str, Any]]
 SUCCESS: list[tuple[str, Form, str]] = [
     ("create-vpc", lambda i: {"Name": "second", "CidrBlock": "10.9.0.0/16"}, "10.9.0.0/16"),
     (
+        "create-dhcp",
+        lambda i: {"Name": "corp", "DomainName": "corp.example", "DomainNameServers": "10.0.0.53"},
+        "corp.example",
+    ),
+    ("associate-dhcp", lambda i: {"VpcId": i.vpc, "DhcpOptionsId": "default"}, "none (default)"),
+    (
         "modify-vpc",
         lambda i: {"VpcId": i.vpc, "EnableDnsSupport": "on", "EnableDnsHostnames": "on"},
         "enabled / enabled",
@@ -159,6 +165,18 @@ REFUSALS: list[tuple[str, Form, str, str]] = [
         "10.0.0.0/8",
     ),
     (
+        "create-dhcp",
+        lambda i: {"Name": "bad", "DomainNameServers": "dns.example"},
+        "InvalidParameterValue",
+        "dns.example",
+    ),
+    (
+        "associate-dhcp",
+        lambda i: {"VpcId": i.vpc, "DhcpOptionsId": "dopt-0123456789abcdef0"},
+        "InvalidDhcpOptionID.NotFound",
+        "",
+    ),
+    (
         "create-subnet",
         lambda i: {"VpcId": i.vpc, "Name": "clash", "CidrBlock": "172.30.1.128/25"},
         "InvalidSubnet.Conflict",
@@ -293,6 +311,7 @@ def test_without_javascript_a_form_posts_then_redirects_to_the_selection(
         "instance",
         "address",
         "vpc-peering-connection",
+        "dhcp-options",
     ],
 )
 def test_every_create_form_renders_with_labelled_fields(

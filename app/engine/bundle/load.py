@@ -6,9 +6,17 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
-from ..defaults import default_security_group, local_routes, new_network_acl, new_route_table
+from ..defaults import (
+    default_configuration,
+    default_security_group,
+    local_routes,
+    new_network_acl,
+    new_route_table,
+)
+from ..kinds import KINDS
 from ..model import (
     Attachment,
+    DhcpOptions,
     NetworkInterface,
     PrivateIpAddress,
     RouteTable,
@@ -18,19 +26,7 @@ from ..regions import availability_zones
 from ..topology import KIND_OF, Topology, resource_id
 from .read import InvalidBundle, read_bundle
 
-BUNDLE_KEYS = {
-    "vpc": "Vpcs",
-    "subnet": "Subnets",
-    "route-table": "RouteTables",
-    "internet-gateway": "InternetGateways",
-    "nat-gateway": "NatGateways",
-    "security-group": "SecurityGroups",
-    "network-acl": "NetworkAcls",
-    "network-interface": "NetworkInterfaces",
-    "instance": "Reservations",
-    "address": "Addresses",
-    "vpc-peering-connection": "VpcPeeringConnections",
-}
+BUNDLE_KEYS = {kind.name: kind.bundle_key for kind in KINDS}
 
 
 def import_bundle(topology: Topology, bundle: Any) -> tuple[Topology, dict[str, int]]:
@@ -73,9 +69,15 @@ def _tidy_interfaces(topology: Topology) -> None:
 
 
 def _add_implicit(topology: Topology, new_vpcs: list[str]) -> None:
-    """What AWS itself creates: main route table, default NACL and SG, local routes, NAT ENIs."""
+    """What AWS itself creates: main route table, default NACL and SG, local routes, NAT ENIs,
+    and the DHCP options set a VPC names when the export leaves the sets out."""
     for vpc_id in new_vpcs:
         vpc = topology.vpcs[vpc_id]
+        dopt = vpc.dhcp_options_id
+        if dopt is not None and dopt not in topology.dhcp_options:
+            # *(Our choice: describe-vpcs names the set but the export lacks describe-dhcp-options;
+            # the lab assumes the set holds AWS's default options, which most accounts use.)*
+            topology.put(DhcpOptions(dopt, default_configuration(topology.region)))
         if topology.main_route_table(vpc_id) is None:
             topology.put(new_route_table(vpc, topology.ids, main=True))
         if topology.default_network_acl(vpc_id) is None:

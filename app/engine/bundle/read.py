@@ -14,10 +14,12 @@ from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 from typing import Any
 
 from ..errors import AwsError
+from ..kinds import KINDS
 from ..model import (
     MODELLED_TARGETS,
     Address,
     Attachment,
+    DhcpOptions,
     Instance,
     InternetGateway,
     NatGateway,
@@ -36,6 +38,7 @@ from ..model import (
     Vpc,
     VpcPeeringConnection,
 )
+from ..operations.dhcp_options import parse_configurations
 
 
 class InvalidBundle(AwsError):
@@ -143,6 +146,15 @@ def _items(bundle: dict[str, Any], key: str, id_field: str) -> Iterable[_Reader]
         yield reader
 
 
+def read_dhcp_options(r: _Reader) -> DhcpOptions:
+    """Checked as CreateDhcpOptions checks its parameters: one rule for the API and the import."""
+    try:
+        configurations = parse_configurations(r.items("DhcpConfigurations"))
+    except AwsError as error:
+        raise r.fail(error.message, error.code) from None
+    return DhcpOptions(dhcp_options_id=r.rid, configurations=configurations, tags=r.tags())
+
+
 def read_vpc(r: _Reader) -> Vpc:
     blocks: list[IPv4Network] = []
     assoc_ids: list[str] = []
@@ -163,6 +175,7 @@ def read_vpc(r: _Reader) -> Vpc:
         blocks.insert(0, blocks.pop(i))
         assoc_ids.insert(0, assoc_ids.pop(i))
     is_default = r.flag("IsDefault", False)
+    dhcp = r.opt_text("DhcpOptionsId")
     return Vpc(
         vpc_id=r.rid,
         cidr_blocks=tuple(blocks),
@@ -171,6 +184,8 @@ def read_vpc(r: _Reader) -> Vpc:
         enable_dns_support=r.flag("EnableDnsSupport", True),
         enable_dns_hostnames=r.flag("EnableDnsHostnames", is_default),
         instance_tenancy=r.text("InstanceTenancy", "default"),
+        # "default" is AWS's word for no DHCP options at all (API_AssociateDhcpOptions).
+        dhcp_options_id=None if dhcp in (None, "default") else dhcp,
         tags=r.tags(),
     )
 
@@ -539,26 +554,23 @@ def read_peering(r: _Reader) -> VpcPeeringConnection:
     )
 
 
-def read_bundle(bundle: Any) -> list[Any]:
-    """Every resource of a bundle, in dependency order; instances bring their nested ENIs.
+_READ: dict[str, Callable[[_Reader], Any]] = {
+    "dhcp-options": read_dhcp_options,
+    "vpc": read_vpc,
+    "subnet": read_subnet,
+    "internet-gateway": read_internet_gateway,
+    "route-table": read_route_table,
+    "network-acl": read_network_acl,
+    "security-group": read_security_group,
+    "nat-gateway": read_nat_gateway,
+    "vpc-peering-connection": read_peering,
+}
 
-    Instances without a subnet (terminated ones in real exports) are skipped: they hold nothing.
-    """
-    if not isinstance(bundle, dict):
-        raise InvalidBundle("InvalidParameterValue", "A bundle must be a JSON object.")
-    simple: list[tuple[str, str, Callable[[_Reader], Any]]] = [
-        ("Vpcs", "VpcId", read_vpc),
-        ("Subnets", "SubnetId", read_subnet),
-        ("InternetGateways", "InternetGatewayId", read_internet_gateway),
-        ("RouteTables", "RouteTableId", read_route_table),
-        ("NetworkAcls", "NetworkAclId", read_network_acl),
-        ("SecurityGroups", "GroupId", read_security_group),
-    ]
-    resources: list[Any] = []
-    for key, id_field, reader in simple:
-        resources.extend(reader(r) for r in _items(bundle, key, id_field))
-    addresses = [read_address(r) for r in _items(bundle, "Addresses", "AllocationId")]
-    eip_ips = {str(a.public_ip) for a in addresses}
+
+def _interfaces_and_instances(
+    bundle: dict[str, Any], eip_ips: set[str]
+) -> tuple[dict[str, NetworkInterface], list[Instance]]:
+    """ENIs from describe-network-interfaces and those nested in describe-instances."""
     enis = {
         r.rid: read_network_interface(r, eip_ips)
         for r in _items(bundle, "NetworkInterfaces", "NetworkInterfaceId")
@@ -585,11 +597,28 @@ def read_bundle(bundle: Any) -> list[Any]:
                         subnet_fallback=instance.subnet_id,
                         vpc_fallback=instance.vpc_id,
                     )
-    resources.extend(enis.values())
-    resources.extend(instances)
-    resources.extend(read_nat_gateway(r) for r in _items(bundle, "NatGateways", "NatGatewayId"))
-    resources.extend(addresses)
-    resources.extend(
-        read_peering(r) for r in _items(bundle, "VpcPeeringConnections", "VpcPeeringConnectionId")
-    )
+    return enis, instances
+
+
+def read_bundle(bundle: Any) -> list[Any]:
+    """Every resource of a bundle, in dependency order; instances bring their nested ENIs.
+
+    Instances without a subnet (terminated ones in real exports) are skipped: they hold nothing.
+    """
+    if not isinstance(bundle, dict):
+        raise InvalidBundle("InvalidParameterValue", "A bundle must be a JSON object.")
+    addresses = [read_address(r) for r in _items(bundle, "Addresses", "AllocationId")]
+    enis, instances = _interfaces_and_instances(bundle, {str(a.public_ip) for a in addresses})
+    read_already: dict[str, list[Any]] = {
+        "network-interface": list(enis.values()),
+        "instance": instances,
+        "address": addresses,
+    }
+    resources: list[Any] = []
+    for kind in KINDS:
+        if kind.name in read_already:
+            resources.extend(read_already[kind.name])
+        else:
+            reader = _READ[kind.name]
+            resources.extend(reader(r) for r in _items(bundle, kind.bundle_key, kind.describe_id))
     return resources

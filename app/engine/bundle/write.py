@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..addressing import usable_count
+from ..kinds import KINDS
 from ..model import (
     INSTANCE_STATE_CODES,
     ROUTE_TARGET_FIELDS,
     Address,
+    DhcpOptions,
     Instance,
     InternetGateway,
     NatGateway,
@@ -37,6 +39,18 @@ def _tags(tags: Tags) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in tags]
 
 
+def dhcp_options_json(topology: Topology, options: DhcpOptions) -> dict[str, Any]:
+    return {
+        "DhcpConfigurations": [
+            {"Key": key, "Values": [{"Value": value} for value in values]}
+            for key, values in options.configurations
+        ],
+        "DhcpOptionsId": options.dhcp_options_id,
+        "OwnerId": OWNER_ID,
+        "Tags": _tags(options.tags),
+    }
+
+
 def vpc_json(topology: Topology, vpc: Vpc) -> dict[str, Any]:
     return {
         "VpcId": vpc.vpc_id,
@@ -49,7 +63,7 @@ def vpc_json(topology: Topology, vpc: Vpc) -> dict[str, Any]:
             }
             for block, assoc_id in zip(vpc.cidr_blocks, vpc.cidr_association_ids, strict=False)
         ],
-        "DhcpOptionsId": "default",
+        "DhcpOptionsId": vpc.dhcp_options_id or "default",
         "InstanceTenancy": vpc.instance_tenancy,
         "IsDefault": vpc.is_default,
         "OwnerId": OWNER_ID,
@@ -373,19 +387,23 @@ _PCX_MESSAGES = {
     "deleted": "Deleted",
 }
 
-# kind -> (bundle key, writer); the collection of the API uses the same key.
+_WRITE: dict[str, Any] = {
+    "dhcp-options": dhcp_options_json,
+    "vpc": vpc_json,
+    "subnet": subnet_json,
+    "route-table": route_table_json,
+    "internet-gateway": internet_gateway_json,
+    "nat-gateway": nat_gateway_json,
+    "security-group": security_group_json,
+    "network-acl": network_acl_json,
+    "network-interface": network_interface_json,
+    "instance": instance_json,
+    "address": address_json,
+    "vpc-peering-connection": peering_json,
+}
+# kind -> (bundle key, writer), in the kinds' order; the API's collections use the same keys.
 WRITERS: dict[str, tuple[str, Any]] = {
-    "vpc": ("Vpcs", vpc_json),
-    "subnet": ("Subnets", subnet_json),
-    "route-table": ("RouteTables", route_table_json),
-    "internet-gateway": ("InternetGateways", internet_gateway_json),
-    "nat-gateway": ("NatGateways", nat_gateway_json),
-    "security-group": ("SecurityGroups", security_group_json),
-    "network-acl": ("NetworkAcls", network_acl_json),
-    "network-interface": ("NetworkInterfaces", network_interface_json),
-    "instance": ("Reservations", instance_json),
-    "address": ("Addresses", address_json),
-    "vpc-peering-connection": ("VpcPeeringConnections", peering_json),
+    kind.name: (kind.bundle_key, _WRITE[kind.name]) for kind in KINDS
 }
 
 

@@ -5,7 +5,13 @@ Every function takes the topology and keyword arguments named after the AWS para
 (the service) run an operation on ``topology.copy()`` and keep the copy only on success.
 """
 
+from typing import Any
+
+from ..errors import AwsError
+from ..kinds import KIND
+from ..topology import Topology
 from .address import allocate_address, associate_address, disassociate_address, release_address
+from .dhcp_options import associate_dhcp_options, create_dhcp_options, delete_dhcp_options
 from .gateway import (
     attach_internet_gateway,
     create_internet_gateway,
@@ -60,6 +66,7 @@ __all__ = [
     "allocate_address",
     "assign_private_ip_addresses",
     "associate_address",
+    "associate_dhcp_options",
     "associate_route_table",
     "associate_subnet",
     "associate_subnet_with_acl",
@@ -67,6 +74,7 @@ __all__ = [
     "attach_internet_gateway",
     "attach_network_interface",
     "authorize",
+    "create_dhcp_options",
     "create_internet_gateway",
     "create_nat_gateway",
     "create_network_acl",
@@ -78,11 +86,13 @@ __all__ = [
     "create_subnet",
     "create_vpc",
     "create_vpc_peering_connection",
+    "delete_dhcp_options",
     "delete_internet_gateway",
     "delete_nat_gateway",
     "delete_network_acl",
     "delete_network_acl_entry",
     "delete_network_interface",
+    "delete_resource",
     "delete_route",
     "delete_route_table",
     "delete_security_group",
@@ -111,3 +121,27 @@ __all__ = [
     "terminate_instances",
     "unassign_private_ip_addresses",
 ]
+
+
+# How each kind is deleted (the console's Delete, Terminate or Release), by kind name.
+_DELETES: dict[str, Any] = {
+    "dhcp-options": delete_dhcp_options,
+    "vpc": delete_vpc,
+    "subnet": delete_subnet,
+    "route-table": delete_route_table,
+    "internet-gateway": delete_internet_gateway,
+    "nat-gateway": delete_nat_gateway,
+    "security-group": delete_security_group,
+    "network-acl": delete_network_acl,
+    "network-interface": delete_network_interface,
+    "instance": terminate_instances,
+    "address": release_address,
+    "vpc-peering-connection": delete_vpc_peering_connection,
+}
+
+
+def delete_resource(topology: Topology, *, kind: str, resource_id: str) -> Any:
+    """Delete (terminate, release) one resource of any kind, with that kind's AWS rules."""
+    if kind not in _DELETES:
+        raise AwsError("InvalidParameterValue", f"'{kind}' is not a kind of resource.")
+    return _DELETES[kind](topology, **{KIND[kind].id_field: resource_id})

@@ -10,6 +10,7 @@ from ..defaults import default_security_group, new_network_acl, new_route_table
 from ..model import Route, Vpc
 from ..topology import Topology
 from ._rules import QUOTAS, parse_tags, refuse, require
+from .dhcp_options import default_set_for_new_vpc
 
 
 def create_vpc(
@@ -42,6 +43,7 @@ def create_vpc(
         enable_dns_support=True,
         enable_dns_hostnames=is_default,
         instance_tenancy=instance_tenancy,
+        dhcp_options_id=default_set_for_new_vpc(topology),
         tags=parse_tags(tags),
     )
     topology.put(vpc)
