@@ -35,6 +35,7 @@ from .model import (
     Vpc,
     VpcPeeringConnection,
 )
+from .operations.dhcp_options import default_set_for_new_vpc
 from .regions import PUBLIC_POOL, availability_zones
 from .topology import Topology
 
@@ -72,12 +73,14 @@ def generate(tier_name: str, *, seed: int = 7, region: str = "ap-northeast-1") -
     topology = Topology(region=region, ids=IdFactory(seed=seed))
     ids = topology.ids
     zones = availability_zones(region)
+    dhcp_options_id = default_set_for_new_vpc(topology)
     vpcs = []
     for v in range(tier.vpcs):
         vpc = Vpc(
             ids.new("vpc"),
             (IPv4Network(f"10.{v * 16}.0.0/12" if tier.subnets > 256 else f"10.{v}.0.0/16"),),
             (ids.new("vpc-cidr-association"),),
+            dhcp_options_id=dhcp_options_id,
             tags=(("Name", f"{tier.name}-vpc-{v}"),),
         )
         topology.put(vpc)
