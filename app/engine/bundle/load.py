@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import Counter
 from typing import Any
 
@@ -13,6 +14,7 @@ from ..defaults import (
     new_network_acl,
     new_route_table,
 )
+from ..ids import PREFIXES
 from ..kinds import KINDS
 from ..model import (
     Attachment,
@@ -49,6 +51,7 @@ def import_bundle(topology: Topology, bundle: Any) -> tuple[Topology, dict[str, 
         result.put(resource)
         counts[BUNDLE_KEYS[kind]] += 1
     _tidy_interfaces(result)
+    _tidy_associations(result)
     _add_implicit(result, new_vpcs=[r.vpc_id for r in resources if KIND_OF[type(r)] == "vpc"])
     check_structure(result)
     return result, {key: counts.get(key, 0) for key in BUNDLE_KEYS.values()}
@@ -56,16 +59,95 @@ def import_bundle(topology: Topology, bundle: Any) -> tuple[Topology, dict[str, 
 
 def _tidy_interfaces(topology: Topology) -> None:
     """Real exports are untidy: an ENI may name an instance the bundle does not include (keep
-    the ENI, forget the dangling attachment) or omit its AZ (it is its subnet's)."""
+    the ENI, forget the dangling attachment) or omit its AZ (it is its subnet's); a working NAT
+    gateway's interface may be printed with no attachment, groups, or the wrong type."""
+    nat_enis = {
+        nat.network_interface_id: nat
+        for nat in topology.nat_gateways.values()
+        if nat.state in ("available", "pending")
+    }
     for eni in list(topology.network_interfaces.values()):
         tidy = eni
         if eni.instance_id and eni.instance_id not in topology.instances:
             tidy = dataclasses.replace(tidy, attachment=None)
+        if eni.network_interface_id in nat_enis:
+            # An available NAT gateway works whatever its interface record says: AWS manages
+            # that interface (requester-managed, type nat_gateway, no security groups, no
+            # source/destination check) (VPC UG: nat-gateway-basics).
+            tidy = dataclasses.replace(
+                tidy,
+                attachment=tidy.attachment or Attachment("", 1, status="attached"),
+                interface_type="nat_gateway",
+                requester_managed=True,
+                source_dest_check=False,
+                groups=(),
+            )
         subnet = topology.subnets.get(eni.subnet_id)
         if not eni.availability_zone and subnet is not None:
             tidy = dataclasses.replace(tidy, availability_zone=subnet.availability_zone)
         if tidy is not eni:
             topology.put(tidy)
+
+
+def _association_id(kind: str, *parts: str) -> str:
+    """A stable id for an association the export printed without one.
+
+    *(Our choice: AWS always prints them; a trimmed export may not. The id is derived from what
+    is associated, so it stays the same every time the topology is loaded.)*
+    """
+    digest = hashlib.sha256("/".join(parts).encode()).hexdigest()[:17]
+    return f"{PREFIXES[kind]}-{digest}"
+
+
+def _tidy_associations(topology: Topology) -> None:
+    """Give every association an id, so each can be replaced or removed as in the console."""
+    for rtb in list(topology.route_tables.values()):
+        if any(not a.association_id for a in rtb.associations):
+            fixed = tuple(
+                a
+                if a.association_id
+                else dataclasses.replace(
+                    a,
+                    association_id=_association_id(
+                        "route-table-association", rtb.route_table_id, a.subnet_id or "main"
+                    ),
+                )
+                for a in rtb.associations
+            )
+            topology.put(dataclasses.replace(rtb, associations=fixed))
+    for acl in list(topology.network_acls.values()):
+        if any(not a.association_id for a in acl.associations):
+            acl_fixed = tuple(
+                a
+                if a.association_id
+                else dataclasses.replace(
+                    a,
+                    association_id=_association_id(
+                        "network-acl-association", acl.network_acl_id, a.subnet_id
+                    ),
+                )
+                for a in acl.associations
+            )
+            topology.put(dataclasses.replace(acl, associations=acl_fixed))
+    for eip in list(topology.addresses.values()):
+        if eip.network_interface_id and not eip.association_id:
+            topology.put(
+                dataclasses.replace(
+                    eip,
+                    association_id=_association_id(
+                        "eip-association", eip.allocation_id, eip.network_interface_id
+                    ),
+                )
+            )
+    for vpc in list(topology.vpcs.values()):
+        known = vpc.cidr_association_ids
+        if len(known) != len(vpc.cidr_blocks) or not all(known):
+            ids = tuple(
+                (known[i] if i < len(known) else "")
+                or _association_id("vpc-cidr-association", vpc.vpc_id, str(block))
+                for i, block in enumerate(vpc.cidr_blocks)
+            )
+            topology.put(dataclasses.replace(vpc, cidr_association_ids=ids))
 
 
 def _add_implicit(topology: Topology, new_vpcs: list[str]) -> None:

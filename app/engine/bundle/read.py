@@ -134,6 +134,17 @@ class _Reader:
         return tuple(pairs)
 
 
+def _state(value: Any, field: str, default: str) -> str:
+    """A state as exports print it: ``{"State": "associated"}``, or a bare string; any case.
+
+    Real exports vary here (hand-trimmed ones print the bare string, some tools capitalise:
+    "Available"); AWS's own values are lower case, so the lab compares them lower-cased.
+    """
+    if isinstance(value, dict):
+        value = value.get(field)
+    return value.lower() if isinstance(value, str) and value else default
+
+
 def _items(bundle: dict[str, Any], key: str, id_field: str) -> Iterable[_Reader]:
     value = bundle.get(key) or []
     if not isinstance(value, list):
@@ -161,7 +172,7 @@ def read_vpc(r: _Reader) -> Vpc:
     for assoc in r.items("CidrBlockAssociationSet"):
         if not isinstance(assoc, dict):
             raise r.fail("CidrBlockAssociationSet entries must be objects.")
-        state = (assoc.get("CidrBlockState") or {}).get("State", "associated")
+        state = _state(assoc.get("CidrBlockState"), "State", "associated")
         if state in ("disassociated", "disassociating", "failed", "failing"):
             continue
         blocks.append(r.network(assoc.get("CidrBlock"), "CIDR block"))
@@ -258,7 +269,7 @@ def read_route_table(r: _Reader) -> RouteTable:
     for assoc in r.items("Associations"):
         if not isinstance(assoc, dict):
             raise r.fail("Associations entries must be objects.")
-        state = (assoc.get("AssociationState") or {}).get("State", "associated")
+        state = _state(assoc.get("AssociationState"), "State", "associated")
         if state not in ("associated", "associating"):
             continue
         if assoc.get("GatewayId") and not assoc.get("SubnetId"):
@@ -282,7 +293,7 @@ def read_route_table(r: _Reader) -> RouteTable:
 def read_internet_gateway(r: _Reader) -> InternetGateway:
     vpc_id = None
     for attachment in r.items("Attachments"):
-        if isinstance(attachment, dict) and attachment.get("State", "available") in (
+        if isinstance(attachment, dict) and _state(attachment, "State", "available") in (
             "available",
             "attached",
             "attaching",
@@ -297,7 +308,7 @@ def read_nat_gateway(r: _Reader) -> NatGateway:
         (a for a in addresses if a.get("IsPrimary", True)), addresses[0] if addresses else {}
     )
     private_ip = primary.get("PrivateIp")
-    state = r.text("State", "available")
+    state = _state(r.data, "State", "available")
     return NatGateway(
         nat_gateway_id=r.rid,
         subnet_id=r.text("SubnetId"),
@@ -337,18 +348,18 @@ def _read_permissions(r: _Reader, key: str) -> tuple[SecurityGroupRule, ...]:
         )
         rule = partial(dataclasses.replace, base)
 
-        for ip_range in perm.get("IpRanges") or []:
+        for ip_range in _objects(r, perm, "IpRanges"):
             rules.append(
                 rule(
                     cidr=r.network(ip_range.get("CidrIp"), "CIDR"),
                     description=ip_range.get("Description"),
                 )
             )
-        for pair in perm.get("UserIdGroupPairs") or []:
+        for pair in _objects(r, perm, "UserIdGroupPairs"):
             rules.append(
                 rule(group_id=str(pair.get("GroupId")), description=pair.get("Description"))
             )
-        for prefix_list in perm.get("PrefixListIds") or []:
+        for prefix_list in _objects(r, perm, "PrefixListIds"):
             rules.append(
                 rule(
                     prefix_list_id=str(prefix_list.get("PrefixListId")),
@@ -356,6 +367,14 @@ def _read_permissions(r: _Reader, key: str) -> tuple[SecurityGroupRule, ...]:
                 )
             )
     return tuple(rules)
+
+
+def _objects(r: _Reader, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """A list of objects inside a resource; anything else is refused naming the resource."""
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise r.fail(f"{key} must be a list of objects, as describe-* prints it.")
+    return value
 
 
 def read_security_group(r: _Reader) -> SecurityGroup:
@@ -368,6 +387,19 @@ def read_security_group(r: _Reader) -> SecurityGroup:
         egress=_read_permissions(r, "IpPermissionsEgress"),
         tags=r.tags(),
     )
+
+
+def _pair(
+    r: _Reader, data: dict[str, Any], first: tuple[str, int], second: tuple[str, int]
+) -> tuple[int, int]:
+    """``PortRange`` or ``IcmpTypeCode`` as two whole numbers (named in the error otherwise)."""
+    reader = _Reader(data, r.rid)
+    return _number(reader, *first), _number(reader, *second)
+
+
+def _number(reader: _Reader, key: str, default: int) -> int:
+    value = reader.number(key, default)
+    return default if value is None else value
 
 
 def read_network_acl(r: _Reader) -> NetworkAcl:
@@ -392,10 +424,10 @@ def read_network_acl(r: _Reader) -> NetworkAcl:
                 rule_action=entry_reader.text("RuleAction", "deny").lower(),
                 protocol=protocol,
                 cidr=r.network(entry.get("CidrBlock"), "CIDR"),
-                port_range=(int(port_range.get("From", 0)), int(port_range.get("To", 65535)))
+                port_range=_pair(r, port_range, ("From", 0), ("To", 65535))
                 if protocol in ("6", "17") and isinstance(port_range, dict)
                 else None,
-                icmp_type_code=(int(icmp.get("Type", -1)), int(icmp.get("Code", -1)))
+                icmp_type_code=_pair(r, icmp, ("Type", -1), ("Code", -1))
                 if protocol == "1" and isinstance(icmp, dict)
                 else None,
             )
@@ -460,13 +492,19 @@ def read_network_interface(
         private_ips[0] = PrivateIpAddress(private_ips[0].address, True, private_ips[0].public_ip)
     attachment = None
     attach = r.obj("Attachment")
-    if attach is not None and attach.get("Status", "attached") in ("attached", "attaching"):
+    if attach is None and _state(r.data.get("Status"), "Status", "") == "in-use":
+        # describe-network-interfaces prints "Status": "in-use" for an attached interface; some
+        # exports (and service-managed interfaces) leave the Attachment object out. In use is
+        # attached (EC2 API reference: NetworkInterface, Status "available | in-use | …").
+        attach = {"Status": "attached"}
+    if attach is not None and _state(attach, "Status", "attached") in ("attached", "attaching"):
+        attach_reader = _Reader(attach, r.rid)
         attachment = Attachment(
             attachment_id=str(attach.get("AttachmentId") or ""),
-            device_index=int(attach.get("DeviceIndex", 0) or 0),
-            instance_id=attach.get("InstanceId") or instance_id,
-            status=str(attach.get("Status", "attached")),
-            delete_on_termination=bool(attach.get("DeleteOnTermination", True)),
+            device_index=attach_reader.number("DeviceIndex", 0) or 0,
+            instance_id=attach_reader.opt_text("InstanceId") or instance_id,
+            status=_state(attach, "Status", "attached"),
+            delete_on_termination=attach_reader.flag("DeleteOnTermination", True),
         )
     groups = tuple(str(g.get("GroupId")) for g in r.items("Groups") if isinstance(g, dict))
     return NetworkInterface(
@@ -487,7 +525,7 @@ def read_network_interface(
 
 
 def read_instance(r: _Reader, reservation_id: str) -> Instance:
-    state = (r.obj("State") or {}).get("Name", "running")
+    state = _state(r.data.get("State"), "Name", "running")
     placement = r.obj("Placement") or {}
     return Instance(
         instance_id=r.rid,
@@ -545,7 +583,7 @@ def read_peering(r: _Reader) -> VpcPeeringConnection:
         vpc_peering_connection_id=r.rid,
         requester_vpc_id=requester,
         accepter_vpc_id=accepter,
-        status=str((r.obj("Status") or {}).get("Code", "active")),
+        status=_state(r.data.get("Status"), "Code", "active"),
         requester_cidrs=requester_cidrs,
         accepter_cidrs=accepter_cidrs,
         requester_region=requester_region,
@@ -588,15 +626,28 @@ def _interfaces_and_instances(
                 continue  # a terminated instance of a real export: it holds nothing any more
             instance = read_instance(r, reservation_id)
             instances.append(instance)
-            for nested in _items(r.data, "NetworkInterfaces", "NetworkInterfaceId"):
-                if nested.rid not in enis:
-                    enis[nested.rid] = read_network_interface(
-                        nested,
-                        eip_ips,
-                        instance_id=instance.instance_id,
-                        subnet_fallback=instance.subnet_id,
-                        vpc_fallback=instance.vpc_id,
+            nested_enis = _items(r.data, "NetworkInterfaces", "NetworkInterfaceId")
+            for position, nested in enumerate(nested_enis):
+                known = enis.get(nested.rid)
+                if known is not None and known.instance_id:
+                    continue
+                eni = known or read_network_interface(
+                    nested,
+                    eip_ips,
+                    instance_id=instance.instance_id,
+                    subnet_fallback=instance.subnet_id,
+                    vpc_fallback=instance.vpc_id,
+                )
+                if eni.instance_id is None:
+                    # Listed under the instance by describe-instances, yet printed without its
+                    # attachment (or, by describe-network-interfaces, without the instance):
+                    # the instance's own record says it is attached to it.
+                    nested_attach = (nested.obj("Attachment") or {}).get("DeviceIndex")
+                    index = nested_attach if isinstance(nested_attach, int) else position
+                    eni = dataclasses.replace(
+                        eni, attachment=Attachment("", index, instance_id=instance.instance_id)
                     )
+                enis[nested.rid] = eni
     return enis, instances
 
 
