@@ -39,8 +39,18 @@ T = "/topologies/{topology_id}"
 def act(
     store: Store, topology_id: str, kind: str, rid: str, action: Callable[[Topology], Any]
 ) -> dict[str, Any]:
-    """Run an action and answer the resource it changed, as describe-* prints it."""
-    _, model = store.change(topology_id, action)
+    """Run an action on the resource the URL names, and answer it as describe-* prints it.
+
+    The URL's resource is looked up inside the same write transaction, before the action: an
+    unknown id, or one of another kind, is a 404 that writes nothing (an action that finds its
+    target in the body would otherwise change it and only then fail to answer).
+    """
+
+    def on_the_named_resource(topology: Topology) -> Any:
+        topology.get(kind, rid)
+        return action(topology)
+
+    _, model = store.change(topology_id, on_the_named_resource)
     return render(model, kind, rid)
 
 
@@ -194,7 +204,9 @@ def disassociate_route_table(
         topology_id,
         "route-table",
         resource_id,
-        lambda t: op.disassociate_route_table(t, association_id=body.AssociationId),
+        lambda t: op.disassociate_route_table(
+            t, association_id=body.AssociationId, route_table_id=resource_id
+        ),
     )
 
 

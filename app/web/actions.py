@@ -264,7 +264,9 @@ def associate_route_table(t: Topology, f: Form) -> str:
 
 def disassociate_route_table(t: Topology, f: Form) -> str:
     rtb = text(f, "RouteTableId")
-    op.disassociate_route_table(t, association_id=text(f, "AssociationId"))
+    op.disassociate_route_table(
+        t, association_id=text(f, "AssociationId"), route_table_id=rtb or None
+    )
     return rtb
 
 

@@ -213,9 +213,18 @@ def _association(
     )
 
 
-def disassociate_route_table(topology: Topology, *, association_id: str) -> None:
-    """The subnet falls back to the VPC's main table."""
+def disassociate_route_table(
+    topology: Topology, *, association_id: str, route_table_id: str | None = None
+) -> None:
+    """The subnet falls back to the VPC's main table. ``route_table_id``, when a face names the
+    table too (the REST URL does; EC2's call does not), must be the association's table."""
     rtb, association = _association(topology, association_id)
+    require(
+        route_table_id is None or rtb.route_table_id == route_table_id,
+        "InvalidAssociationID.NotFound",
+        f"The association '{association_id}' is not an association of route table "
+        f"'{route_table_id}'.",
+    )
     require(
         not association.main,
         "InvalidParameterValue",
