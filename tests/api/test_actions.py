@@ -172,6 +172,15 @@ def test_security_group_rules(client: TestClient) -> None:
         {"GroupName": "web", "Description": "web", "VpcId": ids["vpc"]},
         201,
     )["GroupId"]
+    before = lab.ok("GET", "export")
+    lab.fails(
+        "POST",
+        f"security-groups/{sg}/authorize-ingress",
+        {"IpPermissions": [SSH, SSH]},
+        409,
+        "InvalidPermission.Duplicate",
+    )
+    assert lab.ok("GET", "export") == before  # one call naming a rule twice stores nothing
     group = lab.ok("POST", f"security-groups/{sg}/authorize-ingress", {"IpPermissions": [SSH]})
     assert group["IpPermissions"][0]["FromPort"] == 22
     lab.fails(

@@ -178,7 +178,14 @@ def authorize(
     sg: SecurityGroup = topology.get("security-group", group_id)
     new_rules = parse_permissions(topology, sg, ip_permissions)
     existing = sg.egress if egress else sg.ingress
-    for rule in new_rules:
+    for index, rule in enumerate(new_rules):
+        # EC2 refuses one call that names a rule twice: "The same permission must not appear
+        # multiple times" (InvalidPermission.Duplicate), as it refuses an existing one.
+        require(
+            not any(_same(rule, other) for other in new_rules[:index]),
+            "InvalidPermission.Duplicate",
+            "The same permission must not appear multiple times in one request.",
+        )
         if any(_same(rule, old) for old in existing):
             raise refuse(
                 "InvalidPermission.Duplicate",
