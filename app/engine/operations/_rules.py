@@ -26,6 +26,55 @@ QUOTAS = {
 }
 
 
+# Each quota's EC2 error code and the sentence a learner reads, for the API and the import alike.
+QUOTA_ERRORS = {
+    "vpcs": ("VpcLimitExceeded", "A region holds at most {limit} VPCs (AWS's default quota)."),
+    "cidr_blocks_per_vpc": ("CidrLimitExceeded", "A VPC has at most {limit} IPv4 CIDR blocks."),
+    "subnets_per_vpc": ("SubnetLimitExceeded", "A VPC holds at most {limit} subnets."),
+    "nat_gateways_per_az": (
+        "NatGatewayLimitExceeded",
+        "An Availability Zone holds at most {limit} NAT gateways.",
+    ),
+    "eips": (
+        "AddressLimitExceeded",
+        "A region holds at most {limit} Elastic IPs (AWS's default quota); release one you no "
+        "longer use.",
+    ),
+    "route_tables_per_vpc": (
+        "RouteTableLimitExceeded",
+        "A VPC holds at most {limit} route tables.",
+    ),
+    "routes_per_table": ("RouteLimitExceeded", "A route table holds at most {limit} routes."),
+    "sgs_per_eni": (
+        "SecurityGroupsPerInterfaceLimitExceeded",
+        "A network interface has at most {limit} security groups.",
+    ),
+    "rules_per_sg": (
+        "RulesPerSecurityGroupLimitExceeded",
+        "A security group holds at most {limit} rules per direction.",
+    ),
+    "nacls_per_vpc": ("NetworkAclLimitExceeded", "A VPC holds at most {limit} network ACLs."),
+    "nacl_rules_per_direction": (
+        "NetworkAclEntryLimitExceeded",
+        "A network ACL holds at most {limit} rules per direction.",
+    ),
+    "enis": ("NetworkInterfaceLimitExceeded", "A region holds at most {limit} network interfaces."),
+    "security_groups": (
+        "SecurityGroupLimitExceeded",
+        "The region holds at most {limit} security groups.",
+    ),
+}
+
+
+def within_quota(quota: str, count: int, *, where: str = "") -> None:
+    """Refuse ``count`` resources past AWS's default quota (VPC UG: amazon-vpc-limits), with the
+    quota's own code; ``where`` names the resource for the import's message."""
+    if count > QUOTAS[quota]:
+        code, sentence = QUOTA_ERRORS[quota]
+        prefix = f"{where}: " if where else ""
+        raise AwsError(code, prefix + sentence.format(limit=QUOTAS[quota]))
+
+
 def refuse(code: str, message: str) -> AwsError:
     return AwsError(code, message)
 

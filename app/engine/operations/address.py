@@ -10,7 +10,7 @@ from ..addressing import parse_address
 from ..model import Address, NetworkInterface, PrivateIpAddress
 from ..regions import PUBLIC_POOL
 from ..topology import Topology
-from ._rules import QUOTAS, parse_tags, refuse, require
+from ._rules import parse_tags, refuse, require, within_quota
 
 
 def public_addresses_in_use(topology: Topology) -> set[IPv4Address]:
@@ -78,12 +78,7 @@ def free_addresses(
 
 def allocate_address(topology: Topology, *, tags: Any = None) -> Address:
     """An Elastic IP for the account (VPC UG: vpc-eips); five per region by default."""
-    require(
-        len(topology.addresses) < QUOTAS["eips"],
-        "AddressLimitExceeded",
-        f"A region holds at most {QUOTAS['eips']} Elastic IPs (AWS's default quota); "
-        "release one you no longer use.",
-    )
+    within_quota("eips", len(topology.addresses) + 1)
     eip = Address(
         allocation_id=topology.ids.new("address"),
         public_ip=new_public_ip(topology),

@@ -14,7 +14,7 @@ from ..model import (
     PrivateIpAddress,
 )
 from ..topology import Topology
-from ._rules import QUOTAS, parse_tags, refuse, require
+from ._rules import parse_tags, refuse, require, within_quota
 from .address import disassociated
 
 
@@ -131,11 +131,7 @@ def create_nat_gateway(
         and topology.subnets.get(n.subnet_id) is not None
         and topology.subnets[n.subnet_id].availability_zone == subnet.availability_zone
     )
-    require(
-        in_az < QUOTAS["nat_gateways_per_az"],
-        "NatGatewayLimitExceeded",
-        f"An Availability Zone holds at most {QUOTAS['nat_gateways_per_az']} NAT gateways.",
-    )
+    within_quota("nat_gateways_per_az", in_az + 1)
     used = topology.used_addresses(subnet_id)
     if private_ip_address:
         private = parse_address(private_ip_address, what="private IP address")

@@ -9,7 +9,7 @@ from ..addressing import parse_cidr
 from ..defaults import DEFAULT_DENY_RULE, new_network_acl
 from ..model import NetworkAcl, NetworkAclAssociation, NetworkAclEntry
 from ..topology import Topology
-from ._rules import QUOTAS, parse_tags, refuse, require
+from ._rules import parse_tags, refuse, require, within_quota
 
 PROTOCOL_NUMBERS = {
     "tcp": "6",
@@ -27,11 +27,7 @@ def create_network_acl(topology: Topology, *, vpc_id: str, tags: Any = None) -> 
     """A custom NACL denies everything until entries are added (VPC UG: vpc-network-acls)."""
     vpc = topology.get("vpc", vpc_id)
     count = sum(1 for a in topology.network_acls.values() if a.vpc_id == vpc_id)
-    require(
-        count < QUOTAS["nacls_per_vpc"],
-        "NetworkAclLimitExceeded",
-        f"A VPC holds at most {QUOTAS['nacls_per_vpc']} network ACLs.",
-    )
+    within_quota("nacls_per_vpc", count + 1)
     acl = dataclasses.replace(new_network_acl(vpc, topology.ids), tags=parse_tags(tags))
     return topology.put(acl)  # type: ignore[no-any-return]
 
@@ -141,11 +137,7 @@ def create_network_acl_entry(
             f" rule number {entry.rule_number}.",
         )
     numbered = [e for e in same_way if e.rule_number != DEFAULT_DENY_RULE]
-    require(
-        len(numbered) < QUOTAS["nacl_rules_per_direction"],
-        "NetworkAclEntryLimitExceeded",
-        f"A network ACL holds at most {QUOTAS['nacl_rules_per_direction']} rules per direction.",
-    )
+    within_quota("nacl_rules_per_direction", len(numbered) + 1)
     topology.put(dataclasses.replace(acl, entries=_sorted([*acl.entries, entry])))
     return entry
 

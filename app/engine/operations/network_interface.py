@@ -9,7 +9,7 @@ from typing import Any
 from ..addressing import check_requested_address, lowest_free, parse_address
 from ..model import Attachment, NetworkInterface, PrivateIpAddress, Subnet
 from ..topology import Topology
-from ._rules import QUOTAS, parse_tags, refuse, require
+from ._rules import parse_tags, refuse, require, within_quota
 from .address import free_addresses
 
 
@@ -33,11 +33,7 @@ def check_groups(topology: Topology, vpc_id: str, groups: Any) -> tuple[str, ...
         "Security groups are a list of ids.",
     )
     unique = tuple(dict.fromkeys(str(g) for g in groups))
-    require(
-        len(unique) <= QUOTAS["sgs_per_eni"],
-        "SecurityGroupsPerInterfaceLimitExceeded",
-        f"A network interface has at most {QUOTAS['sgs_per_eni']} security groups.",
-    )
+    within_quota("sgs_per_eni", len(unique))
     for group_id in unique:
         sg = topology.get("security-group", group_id)
         require(
@@ -81,11 +77,7 @@ def create_network_interface(
     Without ``private_ip_address`` the subnet's DHCP picks the lowest free address *(our choice)*.
     """
     subnet: Subnet = topology.get("subnet", subnet_id)
-    require(
-        len(topology.network_interfaces) < QUOTAS["enis"],
-        "NetworkInterfaceLimitExceeded",
-        f"A region holds at most {QUOTAS['enis']} network interfaces.",
-    )
+    within_quota("enis", len(topology.network_interfaces) + 1)
     require(
         isinstance(secondary_private_ip_address_count, int)
         and 0 <= secondary_private_ip_address_count <= 49,

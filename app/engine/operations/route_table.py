@@ -10,7 +10,7 @@ from ..addressing import parse_cidr
 from ..defaults import new_route_table
 from ..model import Route, RouteTable, RouteTableAssociation
 from ..topology import Topology
-from ._rules import QUOTAS, parse_tags, refuse, require
+from ._rules import parse_tags, refuse, require, within_quota
 
 TARGET_PARAMETERS = {
     "gateway_id": "internet-gateway",
@@ -25,11 +25,7 @@ METADATA_RANGE = IPv4Network("169.254.168.0/22")
 def create_route_table(topology: Topology, *, vpc_id: str, tags: Any = None) -> RouteTable:
     vpc = topology.get("vpc", vpc_id)
     count = sum(1 for r in topology.route_tables.values() if r.vpc_id == vpc_id)
-    require(
-        count < QUOTAS["route_tables_per_vpc"],
-        "RouteTableLimitExceeded",
-        f"A VPC holds at most {QUOTAS['route_tables_per_vpc']} route tables.",
-    )
+    within_quota("route_tables_per_vpc", count + 1)
     rtb = dataclasses.replace(new_route_table(vpc, topology.ids), tags=parse_tags(tags))
     return topology.put(rtb)  # type: ignore[no-any-return]
 
@@ -127,11 +123,7 @@ def create_route(
             f"{route_table_id} already has a route to {destination}; replace it instead.",
         )
     _check_destination(topology, rtb, destination, kind)
-    require(
-        len(rtb.routes) < QUOTAS["routes_per_table"],
-        "RouteLimitExceeded",
-        f"A route table holds at most {QUOTAS['routes_per_table']} routes.",
-    )
+    within_quota("routes_per_table", len(rtb.routes) + 1)
     route = Route(destination=destination, target_type=kind, target_id=target_id)
     topology.put(dataclasses.replace(rtb, routes=(*rtb.routes, route)))
     return route

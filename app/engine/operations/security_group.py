@@ -9,7 +9,7 @@ from ..addressing import parse_cidr
 from ..defaults import ALLOW_ALL_OUTBOUND
 from ..model import SecurityGroup, SecurityGroupRule
 from ..topology import Topology
-from ._rules import QUOTAS, parse_tags, refuse, require
+from ._rules import parse_tags, refuse, require, within_quota
 
 PROTOCOL_ALIASES = {
     "tcp": "tcp",
@@ -54,11 +54,7 @@ def create_security_group(
             raise refuse(
                 "InvalidGroup.Duplicate", f"The security group '{name}' already exists in {vpc_id}."
             )
-    require(
-        len(topology.security_groups) < QUOTAS["security_groups"],
-        "SecurityGroupLimitExceeded",
-        "The region holds at most 2,500 security groups.",
-    )
+    within_quota("security_groups", len(topology.security_groups) + 1)
     sg = SecurityGroup(
         group_id=topology.ids.new("security-group"),
         group_name=name,
@@ -191,11 +187,7 @@ def authorize(
                 "InvalidPermission.Duplicate",
                 f"{group_id} already has this {'outbound' if egress else 'inbound'} rule.",
             )
-    require(
-        len(existing) + len(new_rules) <= QUOTAS["rules_per_sg"],
-        "RulesPerSecurityGroupLimitExceeded",
-        f"A security group holds at most {QUOTAS['rules_per_sg']} rules per direction.",
-    )
+    within_quota("rules_per_sg", len(existing) + len(new_rules))
     rules = existing + tuple(new_rules)
     updated = (
         dataclasses.replace(sg, egress=rules) if egress else dataclasses.replace(sg, ingress=rules)

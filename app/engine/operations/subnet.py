@@ -9,7 +9,7 @@ from ..addressing import check_block_size, parse_cidr
 from ..model import NetworkAclAssociation, Subnet, Vpc
 from ..regions import availability_zones
 from ..topology import Topology
-from ._rules import QUOTAS, parse_tags, refuse, require
+from ._rules import parse_tags, refuse, require, within_quota
 
 
 def create_subnet(
@@ -46,11 +46,7 @@ def create_subnet(
         f"{zone} is not an Availability Zone of {topology.region}; choose one of "
         f"{', '.join(zones)}.",
     )
-    require(
-        len(topology.subnets_of(vpc_id)) < QUOTAS["subnets_per_vpc"],
-        "SubnetLimitExceeded",
-        f"A VPC holds at most {QUOTAS['subnets_per_vpc']} subnets.",
-    )
+    within_quota("subnets_per_vpc", len(topology.subnets_of(vpc_id)) + 1)
     subnet = Subnet(
         subnet_id=topology.ids.new("subnet"),
         vpc_id=vpc_id,

@@ -9,7 +9,7 @@ from ..addressing import check_block_size, parse_cidr
 from ..defaults import default_security_group, new_network_acl, new_route_table
 from ..model import Route, Vpc
 from ..topology import Topology
-from ._rules import QUOTAS, parse_tags, refuse, require
+from ._rules import parse_tags, refuse, require, within_quota
 from .dhcp_options import default_set_for_new_vpc
 
 
@@ -24,11 +24,7 @@ def create_vpc(
     """A new VPC with its main route table, default NACL and default SG (VPC UG: create-vpc)."""
     block = parse_cidr(cidr_block, code="InvalidVpc.Range", what="VPC CIDR block")
     check_block_size(block, code="InvalidVpc.Range", what="VPC CIDR block")
-    require(
-        len(topology.vpcs) < QUOTAS["vpcs"],
-        "VpcLimitExceeded",
-        f"A region holds at most {QUOTAS['vpcs']} VPCs (AWS's default quota).",
-    )
+    within_quota("vpcs", len(topology.vpcs) + 1)
     require(
         instance_tenancy in ("default", "dedicated"),
         "InvalidParameterValue",
@@ -109,11 +105,7 @@ def associate_vpc_cidr_block(topology: Topology, *, vpc_id: str, cidr_block: str
     vpc: Vpc = topology.get("vpc", vpc_id)
     block = parse_cidr(cidr_block, code="InvalidVpc.Range", what="VPC CIDR block")
     check_block_size(block, code="InvalidVpc.Range", what="VPC CIDR block")
-    require(
-        len(vpc.cidr_blocks) < QUOTAS["cidr_blocks_per_vpc"],
-        "CidrLimitExceeded",
-        f"A VPC has at most {QUOTAS['cidr_blocks_per_vpc']} IPv4 CIDR blocks.",
-    )
+    within_quota("cidr_blocks_per_vpc", len(vpc.cidr_blocks) + 1)
     for existing in vpc.cidr_blocks:
         require(
             not existing.overlaps(block),
