@@ -207,7 +207,7 @@ class Store:
                 select(row_type.document).where(row_type.topology_id == row.id)
             ).all()
             bundle[BUNDLE_KEYS[kind]] = list(documents)
-        model, _ = import_bundle(Topology(region=row.region), bundle)
+        model, _ = import_bundle(Topology(region=row.region), bundle, rules=False)
         self._remember(row.id, row.revision, model)
         return model
 

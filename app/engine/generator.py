@@ -78,7 +78,8 @@ def generate(tier_name: str, *, seed: int = 7, region: str = "ap-northeast-1") -
     for v in range(tier.vpcs):
         vpc = Vpc(
             ids.new("vpc"),
-            (IPv4Network(f"10.{v * 16}.0.0/12" if tier.subnets > 256 else f"10.{v}.0.0/16"),),
+            # A /16 (AWS's largest VPC) holds 256 /24 subnets: every tier's share fits.
+            (IPv4Network(f"10.{v}.0.0/16"),),
             (ids.new("vpc-cidr-association"),),
             dhcp_options_id=dhcp_options_id,
             tags=(("Name", f"{tier.name}-vpc-{v}"),),
@@ -87,7 +88,8 @@ def generate(tier_name: str, *, seed: int = 7, region: str = "ap-northeast-1") -
         vpcs.append(vpc)
         igw = InternetGateway(ids.new("internet-gateway"), vpc.vpc_id, tags=(("Name", f"igw-{v}"),))
         topology.put(igw)
-    # Subnets, spread over the VPCs and AZs; the first of each VPC's AZ is public.
+    # Subnets, spread over the VPCs and AZs; one in four is public, and the public ones rotate
+    # through the AZs too (so NAT gateways stay within AWS's five per AZ).
     subnets: list[Subnet] = []
     for s in range(tier.subnets):
         vpc = vpcs[s % tier.vpcs]
@@ -98,7 +100,7 @@ def generate(tier_name: str, *, seed: int = 7, region: str = "ap-northeast-1") -
             ids.new("subnet"),
             vpc.vpc_id,
             network,
-            zones[index % len(zones)],
+            zones[(index + index // 4) % len(zones)],
             map_public_ip_on_launch=public,
             tags=(("Name", f"{'public' if public else 'private'}-{s}"),),
         )

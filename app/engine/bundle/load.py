@@ -7,13 +7,16 @@ import hashlib
 from collections import Counter
 from typing import Any
 
+from ..addressing import check_block_size
 from ..defaults import (
+    DEFAULT_DENY_RULE,
     default_configuration,
     default_security_group,
     local_routes,
     new_network_acl,
     new_route_table,
 )
+from ..errors import AwsError
 from ..ids import PREFIXES
 from ..kinds import KINDS
 from ..model import (
@@ -24,6 +27,9 @@ from ..model import (
     RouteTable,
     Subnet,
 )
+from ..operations._rules import within_quota
+from ..operations.network_interface import own_interfaces
+from ..operations.security_group import same_rule
 from ..regions import availability_zones
 from ..topology import KIND_OF, Topology, resource_id
 from .read import InvalidBundle, read_bundle
@@ -31,8 +37,14 @@ from .read import InvalidBundle, read_bundle
 BUNDLE_KEYS = {kind.name: kind.bundle_key for kind in KINDS}
 
 
-def import_bundle(topology: Topology, bundle: Any) -> tuple[Topology, dict[str, int]]:
+def import_bundle(
+    topology: Topology, bundle: Any, *, rules: bool = True
+) -> tuple[Topology, dict[str, int]]:
     """A new topology holding ``topology`` plus the bundle, and the count per bundle key.
+
+    ``rules`` applies the API's rules to the result (``check_rules``); the store turns it off
+    when it rebuilds a topology from its own rows, which passed them when they were written
+    (and may predate a rule added since: a stored topology must stay readable).
 
     ``topology`` itself is never changed: on any error nothing is half-imported.
     """
@@ -54,6 +66,8 @@ def import_bundle(topology: Topology, bundle: Any) -> tuple[Topology, dict[str, 
     _tidy_associations(result)
     _add_implicit(result, new_vpcs=[r.vpc_id for r in resources if KIND_OF[type(r)] == "vpc"])
     check_structure(result)
+    if rules:
+        check_rules(result)
     return result, {key: counts.get(key, 0) for key in BUNDLE_KEYS.values()}
 
 
@@ -373,3 +387,116 @@ def _check_interfaces(topology: Topology) -> None:
                     "InvalidIPAddress.InUse",
                 )
             seen[key] = eni.network_interface_id
+
+
+def check_rules(topology: Topology) -> None:
+    """The rules every API call enforces, applied to a whole topology: block sizes, quotas,
+    duplicates, self-peering. Each refusal has the code the API call would give, and names the
+    first offending resource.
+
+    Accepted although no API call creates them, because AWS itself does: the network ACLs'
+    "*" entries (read as printed, see read.py), main route tables, default groups and NACLs,
+    local routes. Not accepted: an account's raised quotas (the lab is a sandbox with AWS's
+    default quotas, VPC UG: amazon-vpc-limits).
+    """
+    try:
+        _check_rules(topology)
+    except InvalidBundle:
+        raise
+    except AwsError as error:
+        raise InvalidBundle(error.code, error.message, resource_id=error.resource_id) from None
+
+
+def _named(rid: str, check: Any, *args: Any, **kwargs: Any) -> None:
+    try:
+        check(*args, **kwargs)
+    except AwsError as error:
+        raise _fail(rid, error.message, error.code) from None
+
+
+def _check_rules(topology: Topology) -> None:
+    vpcs = sorted(topology.vpcs.values(), key=lambda v: v.vpc_id)
+    if vpcs:
+        within_quota("vpcs", len(vpcs), where=vpcs[-1].vpc_id)
+    for vpc in vpcs:
+        within_quota("cidr_blocks_per_vpc", len(vpc.cidr_blocks), where=vpc.vpc_id)
+        for block in vpc.cidr_blocks:
+            _named(
+                vpc.vpc_id, check_block_size, block, code="InvalidVpc.Range", what="VPC CIDR block"
+            )
+        _per_vpc(topology, vpc.vpc_id)
+    for subnet in topology.subnets.values():
+        _named(
+            subnet.subnet_id,
+            check_block_size,
+            subnet.cidr_block,
+            code="InvalidSubnet.Range",
+            what="subnet CIDR block",
+        )
+    for rtb in topology.route_tables.values():
+        within_quota("routes_per_table", len(rtb.routes), where=rtb.route_table_id)
+        seen: set[Any] = set()
+        for route in rtb.routes:
+            if route.destination in seen:
+                raise _fail(
+                    rtb.route_table_id,
+                    f"it has two routes to {route.destination}; a table has one route per "
+                    "destination.",
+                    "RouteAlreadyExists",
+                )
+            seen.add(route.destination)
+    for acl in topology.network_acls.values():
+        for egress in (False, True):
+            numbers = [
+                e.rule_number
+                for e in acl.entries
+                if e.egress == egress and e.rule_number != DEFAULT_DENY_RULE
+            ]
+            within_quota("nacl_rules_per_direction", len(numbers), where=acl.network_acl_id)
+            twice = sorted({n for n in numbers if numbers.count(n) > 1})
+            if twice:
+                raise _fail(
+                    acl.network_acl_id,
+                    f"it has two {'outbound' if egress else 'inbound'} rules numbered {twice[0]}.",
+                    "NetworkAclEntryAlreadyExists",
+                )
+    within_quota("security_groups", len(topology.security_groups))
+    for sg in topology.security_groups.values():
+        for rules in (sg.ingress, sg.egress):
+            within_quota("rules_per_sg", len(rules), where=sg.group_id)
+            for index, rule in enumerate(rules):
+                if any(same_rule(rule, other) for other in rules[:index]):
+                    raise _fail(
+                        sg.group_id,
+                        "it has the same rule twice.",
+                        "InvalidPermission.Duplicate",
+                    )
+    within_quota("enis", own_interfaces(topology))
+    for eni in topology.network_interfaces.values():
+        within_quota("sgs_per_eni", len(set(eni.groups)), where=eni.network_interface_id)
+    if topology.addresses:
+        within_quota("eips", len(topology.addresses), where=max(topology.addresses))
+    per_zone: Counter[str] = Counter()
+    for nat in sorted(topology.nat_gateways.values(), key=lambda n: n.nat_gateway_id):
+        nat_subnet = topology.subnets.get(nat.subnet_id)
+        if nat.state == "available" and nat_subnet is not None:
+            zone = nat_subnet.availability_zone
+            per_zone[zone] += 1
+            within_quota("nat_gateways_per_az", per_zone[zone], where=nat.nat_gateway_id)
+    for pcx in topology.peerings.values():
+        if pcx.requester_vpc_id == pcx.accepter_vpc_id:
+            raise _fail(
+                pcx.vpc_peering_connection_id,
+                "A VPC cannot peer with itself.",
+                "InvalidParameterValue",
+            )
+
+
+def _per_vpc(topology: Topology, vpc_id: str) -> None:
+    for quota, kind in (
+        ("subnets_per_vpc", "subnet"),
+        ("route_tables_per_vpc", "route-table"),
+        ("nacls_per_vpc", "network-acl"),
+    ):
+        count = sum(1 for r in topology.resources[kind].values() if r.vpc_id == vpc_id)
+        within_quota(quota, count, where=vpc_id)

@@ -13,6 +13,7 @@ from functools import partial
 from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 from typing import Any
 
+from ..defaults import DEFAULT_DENY_RULE
 from ..errors import AwsError
 from ..kinds import KINDS
 from ..model import (
@@ -38,14 +39,20 @@ from ..model import (
     Vpc,
     VpcPeeringConnection,
 )
+from ..operations._rules import parse_tags
 from ..operations.dhcp_options import parse_configurations
+from ..operations.network_acl import parse_entry
+from ..operations.security_group import protocol_and_ports
+
+# The longest id the lab stores (AWS's are at most ~30); the database columns hold 64 on every
+# engine, so a longer one is refused here rather than deep inside one database and not another.
+MAX_ID_LENGTH = 64
 
 
 class InvalidBundle(AwsError):
     """A bundle that cannot be imported; ``resource_id`` names the offending resource."""
 
 
-PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "-1": "-1", "all": "-1"}
 PROTOCOL_NUMBERS = {"tcp": "6", "udp": "17", "icmp": "1", "-1": "-1", "all": "-1"}
 
 
@@ -126,12 +133,15 @@ class _Reader:
         return address
 
     def tags(self, key: str = "Tags") -> Tags:
-        pairs = []
-        for tag in self.items(key):
-            if not isinstance(tag, dict) or not isinstance(tag.get("Key"), str):
-                raise self.fail("every tag must be an object with Key and Value.")
-            pairs.append((tag["Key"], str(tag.get("Value", ""))))
-        return tuple(pairs)
+        """Tags checked as every create call checks them (keys 1-128, values 256 characters)."""
+        return self.checked(parse_tags, self.items(key))
+
+    def checked(self, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run one of the operations' own checks; its refusal names this resource."""
+        try:
+            return check(*args, **kwargs)
+        except AwsError as error:
+            raise self.fail(error.message, error.code) from None
 
 
 def _state(value: Any, field: str, default: str) -> str:
@@ -151,9 +161,14 @@ def _items(bundle: dict[str, Any], key: str, id_field: str) -> Iterable[_Reader]
         raise InvalidBundle("InvalidParameterValue", f"The bundle key {key} must be a list.")
     for position, item in enumerate(value):
         rid = item.get(id_field) if isinstance(item, dict) else None
-        reader = _Reader(item, rid if isinstance(rid, str) and rid else f"{key}[{position}]")
+        named = isinstance(rid, str) and 0 < len(rid) <= MAX_ID_LENGTH
+        reader = _Reader(item, rid if named and isinstance(rid, str) else f"{key}[{position}]")
         if not isinstance(rid, str) or not rid:
             raise reader.fail(f"the field {id_field} is missing.", "MissingParameter")
+        if not named or not rid.isprintable():
+            raise reader.fail(
+                f"{id_field} must be 1 to {MAX_ID_LENGTH} printable characters, as AWS ids are."
+            )
         yield reader
 
 
@@ -332,20 +347,8 @@ def _read_permissions(r: _Reader, key: str) -> tuple[SecurityGroupRule, ...]:
     for perm in r.items(key):
         if not isinstance(perm, dict):
             raise r.fail(f"{key} entries must be objects.")
-        protocol = str(perm.get("IpProtocol", "-1")).lower()
-        protocol = PROTOCOL_NAMES.get(protocol, protocol)
-        ports: dict[str, int | None] = {}
-        for field in ("FromPort", "ToPort"):
-            value = perm.get(field)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise r.fail(f"{field} must be a whole number.")
-            ports[field] = value
-        if protocol == "-1":
-            ports = {"FromPort": None, "ToPort": None}
-
-        base = SecurityGroupRule(
-            protocol=protocol, from_port=ports["FromPort"], to_port=ports["ToPort"]
-        )
+        protocol, low, high = r.checked(protocol_and_ports, perm)
+        base = SecurityGroupRule(protocol=protocol, from_port=low, to_port=high)
         rule = partial(dataclasses.replace, base)
 
         for ip_range in _objects(r, perm, "IpRanges"):
@@ -402,6 +405,21 @@ def _number(reader: _Reader, key: str, default: int) -> int:
     return default if value is None else value
 
 
+def _default_entry(r: _Reader, entry: dict[str, Any]) -> NetworkAclEntry:
+    reader = _Reader(entry, r.rid)
+    action = reader.text("RuleAction", "deny").lower()
+    if action not in ("allow", "deny"):
+        raise r.fail("RuleAction must be 'allow' or 'deny'.")
+    protocol = str(entry.get("Protocol", "-1")).lower()
+    return NetworkAclEntry(
+        rule_number=DEFAULT_DENY_RULE,
+        egress=reader.flag("Egress", False),
+        rule_action=action,
+        protocol=PROTOCOL_NUMBERS.get(protocol, protocol),
+        cidr=r.network(entry.get("CidrBlock"), "CIDR"),
+    )
+
+
 def read_network_acl(r: _Reader) -> NetworkAcl:
     entries: list[NetworkAclEntry] = []
     for entry in r.items("Entries"):
@@ -409,27 +427,21 @@ def read_network_acl(r: _Reader) -> NetworkAcl:
             raise r.fail("Entries must be objects.")
         if "CidrBlock" not in entry:
             continue  # IPv6 entry
-        entry_reader = _Reader(entry, r.rid)
-        protocol = str(entry.get("Protocol", "-1")).lower()
-        protocol = PROTOCOL_NUMBERS.get(protocol, protocol)
-        port_range = entry.get("PortRange")
-        icmp = entry.get("IcmpTypeCode")
-        number = entry_reader.number("RuleNumber")
-        if number is None:
-            raise r.fail("an entry has no RuleNumber.", "MissingParameter")
+        if entry.get("RuleNumber") == DEFAULT_DENY_RULE:
+            # AWS's own "*" entries (32767): no API call creates them, so no call's check
+            # applies; they are read as printed.
+            entries.append(_default_entry(r, entry))
+            continue
         entries.append(
-            NetworkAclEntry(
-                rule_number=number,
-                egress=entry_reader.flag("Egress", False),
-                rule_action=entry_reader.text("RuleAction", "deny").lower(),
-                protocol=protocol,
-                cidr=r.network(entry.get("CidrBlock"), "CIDR"),
-                port_range=_pair(r, port_range, ("From", 0), ("To", 65535))
-                if protocol in ("6", "17") and isinstance(port_range, dict)
-                else None,
-                icmp_type_code=_pair(r, icmp, ("Type", -1), ("Code", -1))
-                if protocol == "1" and isinstance(icmp, dict)
-                else None,
+            r.checked(
+                parse_entry,
+                rule_number=entry.get("RuleNumber"),
+                egress=entry.get("Egress", False),
+                rule_action=entry.get("RuleAction"),
+                protocol=entry.get("Protocol", "-1"),
+                cidr_block=entry.get("CidrBlock"),
+                port_range=entry.get("PortRange"),
+                icmp_type_code=entry.get("IcmpTypeCode"),
             )
         )
     associations = tuple(

@@ -48,7 +48,7 @@ def delete_network_acl(topology: Topology, *, network_acl_id: str) -> None:
     topology.remove("network-acl", network_acl_id)
 
 
-def _entry(
+def parse_entry(
     *,
     rule_number: Any,
     egress: Any,
@@ -128,7 +128,7 @@ def create_network_acl_entry(
 ) -> NetworkAclEntry:
     """One numbered entry; the same number once per direction (VPC UG: vpc-network-acls)."""
     acl: NetworkAcl = topology.get("network-acl", network_acl_id)
-    entry = _entry(**fields)
+    entry = parse_entry(**fields)
     same_way = [e for e in acl.entries if e.egress == entry.egress]
     if any(e.rule_number == entry.rule_number for e in same_way):
         raise refuse(
@@ -157,7 +157,7 @@ def replace_network_acl_entry(
     topology: Topology, *, network_acl_id: str, **fields: Any
 ) -> NetworkAclEntry:
     acl: NetworkAcl = topology.get("network-acl", network_acl_id)
-    entry = _entry(**fields)
+    entry = parse_entry(**fields)
     old = _find(acl, entry.rule_number, entry.egress)
     entries = [entry if e is old else e for e in acl.entries]
     topology.put(dataclasses.replace(acl, entries=_sorted(entries)))

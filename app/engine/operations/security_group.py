@@ -89,6 +89,46 @@ def delete_security_group(topology: Topology, *, group_id: str) -> None:
     topology.remove("security-group", group_id)
 
 
+def protocol_and_ports(perm: dict[str, Any]) -> tuple[str, int | None, int | None]:
+    """A permission's protocol as AWS prints it and its port range (ICMP: type and code),
+    checked as AuthorizeSecurityGroupIngress checks them; the import uses the same check."""
+    raw = str(perm.get("IpProtocol", "")).lower()
+    protocol = PROTOCOL_ALIASES.get(raw)
+    if protocol is None:
+        require(
+            raw.isdigit() and 0 <= int(raw) <= 255,
+            "InvalidParameterValue",
+            f"'{raw}' is not a protocol: use tcp, udp, icmp, -1 (all) or a number.",
+        )
+        protocol = raw
+    low: Any = perm.get("FromPort")
+    high: Any = perm.get("ToPort")
+    if protocol in ("tcp", "udp"):
+        for value in (low, high):
+            require(
+                isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
+                "InvalidParameterValue",
+                f"{protocol} rules need FromPort and ToPort from 0 to 65535.",
+            )
+        require(
+            low <= high,
+            "InvalidParameterValue",
+            f"FromPort {low} is greater than ToPort {high}.",
+        )
+    elif protocol == "icmp":
+        low = -1 if low is None else low
+        high = -1 if high is None else high
+        for value in (low, high):
+            require(
+                isinstance(value, int) and not isinstance(value, bool) and -1 <= value <= 255,
+                "InvalidParameterValue",
+                "ICMP type and code are -1 (any) or 0 to 255.",
+            )
+    else:
+        low = high = None
+    return protocol, low, high
+
+
 def parse_permissions(
     topology: Topology, sg: SecurityGroup, permissions: Any
 ) -> list[SecurityGroupRule]:
@@ -101,39 +141,7 @@ def parse_permissions(
     rules: list[SecurityGroupRule] = []
     for perm in permissions:
         require(isinstance(perm, dict), "InvalidParameterValue", "A permission is an object.")
-        raw = str(perm.get("IpProtocol", "")).lower()
-        protocol = PROTOCOL_ALIASES.get(raw)
-        if protocol is None:
-            require(
-                raw.isdigit() and 0 <= int(raw) <= 255,
-                "InvalidParameterValue",
-                f"'{raw}' is not a protocol: use tcp, udp, icmp, -1 (all) or a number.",
-            )
-            protocol = raw
-        low, high = perm.get("FromPort"), perm.get("ToPort")
-        if protocol in ("tcp", "udp"):
-            for value in (low, high):
-                require(
-                    isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
-                    "InvalidParameterValue",
-                    f"{protocol} rules need FromPort and ToPort from 0 to 65535.",
-                )
-            require(
-                low <= high,
-                "InvalidParameterValue",
-                f"FromPort {low} is greater than ToPort {high}.",
-            )
-        elif protocol == "icmp":
-            low = -1 if low is None else low
-            high = -1 if high is None else high
-            for value in (low, high):
-                require(
-                    isinstance(value, int) and not isinstance(value, bool) and -1 <= value <= 255,
-                    "InvalidParameterValue",
-                    "ICMP type and code are -1 (any) or 0 to 255.",
-                )
-        else:
-            low = high = None
+        protocol, low, high = protocol_and_ports(perm)
         peers: list[dict[str, Any]] = []
         for ip_range in perm.get("IpRanges") or []:
             require(isinstance(ip_range, dict), "InvalidParameterValue", "IpRanges are objects.")
@@ -162,7 +170,7 @@ def parse_permissions(
     return rules
 
 
-def _same(a: SecurityGroupRule, b: SecurityGroupRule) -> bool:
+def same_rule(a: SecurityGroupRule, b: SecurityGroupRule) -> bool:
     """Rules are the same when they differ at most in their description."""
     return dataclasses.replace(a, description=None) == dataclasses.replace(b, description=None)
 
@@ -178,11 +186,11 @@ def authorize(
         # EC2 refuses one call that names a rule twice: "The same permission must not appear
         # multiple times" (InvalidPermission.Duplicate), as it refuses an existing one.
         require(
-            not any(_same(rule, other) for other in new_rules[:index]),
+            not any(same_rule(rule, other) for other in new_rules[:index]),
             "InvalidPermission.Duplicate",
             "The same permission must not appear multiple times in one request.",
         )
-        if any(_same(rule, old) for old in existing):
+        if any(same_rule(rule, old) for old in existing):
             raise refuse(
                 "InvalidPermission.Duplicate",
                 f"{group_id} already has this {'outbound' if egress else 'inbound'} rule.",
@@ -202,7 +210,7 @@ def revoke(
     gone = parse_permissions(topology, sg, ip_permissions)
     existing = list(sg.egress if egress else sg.ingress)
     for rule in gone:
-        match = next((old for old in existing if _same(rule, old)), None)
+        match = next((old for old in existing if same_rule(rule, old)), None)
         if match is None:
             raise refuse(
                 "InvalidPermission.NotFound",
