@@ -225,7 +225,7 @@ def create_nat_gateway(
 def create_security_group(
     topology_id: TopologyId, body: SecurityGroupCreate, store: StoreDep
 ) -> dict[str, Any]:
-    """CreateSecurityGroup: no inbound rule, one outbound allow-all."""
+    """CreateSecurityGroup (a name and a description): no inbound rule, one outbound allow-all."""
     return created(
         store,
         topology_id,

@@ -102,7 +102,9 @@ class SecurityGroupCreate(Body):
         {"GroupName": "ssh", "Description": "SSH from my PC", "VpcId": "vpc-0123456789abcdef0"}
     )
     GroupName: str = Field(min_length=1, max_length=255)
-    Description: Text
+    Description: Text = Field(
+        description="Required, as AWS's GroupDescription: an empty one is MissingParameter."
+    )
     VpcId: Id
     Tags: TagList
 

@@ -248,7 +248,9 @@ def create_sg(t: Topology, f: Form) -> str:
     return op.create_security_group(
         t,
         group_name=text(f, "GroupName", required="The security group name"),
-        description=text(f, "Description") or text(f, "GroupName"),
+        # AWS requires a description (CreateSecurityGroup GroupDescription); the form used to
+        # copy the name into it instead of saying so.
+        description=text(f, "Description", required="A description"),
         vpc_id=text(f, "VpcId", required="The VPC"),
         tags=name_tags(f),
     ).group_id

@@ -1,0 +1,52 @@
+"""On the pages: AWS's refusal is shown next to the field it is about, what was typed stays,
+and nothing is created."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from .lab import HX, Ids, seed_001
+
+
+@pytest.fixture
+def ids(client: TestClient) -> Ids:
+    return seed_001(client)
+
+
+def field_error(page: str, action: str, field: str) -> str:
+    """The error shown next to one field of one form ("" when there is none)."""
+    found = re.search(rf'<p class="field-error" id="{action}-{field}-error">(.*?)</p>', page, re.S)
+    return found.group(1) if found else ""
+
+
+def export(client: TestClient, ids: Ids) -> dict[str, Any]:
+    return client.get(f"/api/v1/topologies/{ids.topology}/export").json()  # type: ignore[no-any-return]
+
+
+def refused(client: TestClient, ids: Ids, action: str, form: dict[str, Any]) -> list[str]:
+    """Post the form as htmx and as a plain page; both are 400 and change nothing."""
+    before = export(client, ids)
+    pages = []
+    for headers in (HX, {}):
+        response = client.post(
+            f"/topologies/{ids.topology}/do/{action}", data=form, headers=headers
+        )
+        assert response.status_code == 400, response.text[:300]
+        pages.append(response.text)
+    assert export(client, ids) == before
+    return pages
+
+
+def test_creating_a_security_group_without_a_description_says_it_is_required(
+    client: TestClient, ids: Ids
+) -> None:
+    form = {"GroupName": "db-typed", "Description": "", "VpcId": ids.vpc}
+    for page in refused(client, ids, "create-sg", form):
+        assert "<strong>MissingParameter</strong>" in field_error(page, "create-sg", "Description")
+        assert 'value="db-typed"' in page
+    editor = client.get(f"/topologies/{ids.topology}?create=security-group").text
+    assert re.search(r'<input id="create-sg-Description"[^>]*\brequired\b', editor)
