@@ -279,7 +279,10 @@ class NetworkAclEntry(Body):
     Egress: bool
     RuleAction: Literal["allow", "deny"]
     Protocol: str = Field(max_length=8)
-    CidrBlock: str = Field(max_length=64)
+    CidrBlock: str = Field(
+        max_length=64,
+        description="Required: the addresses the entry allows or denies (0.0.0.0/0 for all).",
+    )
     PortRange: PortRangeSpec | None = None
     IcmpTypeCode: IcmpTypeCodeSpec | None = None
 

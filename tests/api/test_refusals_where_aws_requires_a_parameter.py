@@ -50,3 +50,23 @@ def test_create_security_group_without_a_description_is_missing_parameter(
         "POST", "security-groups", {"GroupName": "web", "VpcId": vpc, "Description": "web"}, 201
     )
     assert created["Description"] == "web"
+
+
+ENTRY = {"RuleNumber": 100, "Egress": False, "RuleAction": "allow", "Protocol": "-1"}
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+@pytest.mark.parametrize(
+    ("cidr", "status"), [({"CidrBlock": ""}, 400), ({}, 422)], ids=["empty", "absent"]
+)
+def test_a_network_acl_entry_without_a_cidr_block_is_missing_parameter(
+    client: TestClient, method: str, cidr: dict[str, str], status: int
+) -> None:
+    lab, vpc = lab_with_vpc(client)
+    acl = lab.ok("POST", "network-acls", {"VpcId": vpc}, 201)["NetworkAclId"]
+    entries = f"network-acls/{acl}/entries"
+    lab.ok("POST", entries, {**ENTRY, "CidrBlock": "203.0.113.5/32"}, 201)
+    with Unchanged(lab):
+        lab.fails(method, entries, {**ENTRY, **cidr}, status, "MissingParameter")
+    rules = lab.ok("GET", f"network-acls/{acl}")["Entries"]
+    assert [e["CidrBlock"] for e in rules if e["RuleNumber"] == 100] == ["203.0.113.5/32"]

@@ -38,3 +38,35 @@ def test_a_security_group_keeps_the_description_it_was_given() -> None:
         lab, group_name="web", description="HTTP from anywhere", vpc_id=parts["vpc"].vpc_id
     )
     assert sg.description == "HTTP from anywhere"
+
+
+ENTRY = {
+    "rule_number": 100,
+    "egress": False,
+    "rule_action": "allow",
+    "protocol": "tcp",
+    "port_range": {"From": 22, "To": 22},
+}
+
+
+@pytest.mark.parametrize("cidr_block", ["", " ", None])
+@pytest.mark.parametrize(
+    "operation",
+    [op.create_network_acl_entry, op.replace_network_acl_entry],
+    ids=["create", "replace"],
+)
+def test_a_network_acl_entry_without_a_cidr_block_is_missing_parameter(
+    operation: Any, cidr_block: Any
+) -> None:
+    lab = new_lab()
+    parts = public_vpc(lab)
+    acl = op.create_network_acl(lab, vpc_id=parts["vpc"].vpc_id)
+    op.create_network_acl_entry(
+        lab, network_acl_id=acl.network_acl_id, **ENTRY, cidr_block="203.0.113.5/32"
+    )
+    before = write_bundle(lab)
+    with pytest.raises(AwsError) as error:
+        operation(lab, network_acl_id=acl.network_acl_id, **ENTRY, cidr_block=cidr_block)
+    assert error.value.code == "MissingParameter"
+    assert "CidrBlock" in error.value.message
+    assert write_bundle(lab) == before  # the entry is not widened to 0.0.0.0/0

@@ -50,3 +50,25 @@ def test_creating_a_security_group_without_a_description_says_it_is_required(
         assert 'value="db-typed"' in page
     editor = client.get(f"/topologies/{ids.topology}?create=security-group").text
     assert re.search(r'<input id="create-sg-Description"[^>]*\brequired\b', editor)
+
+
+def test_adding_a_network_acl_rule_without_a_cidr_says_it_is_required(
+    client: TestClient, ids: Ids
+) -> None:
+    form = {
+        "NetworkAclId": ids.acl,
+        "RuleNumber": "110",
+        "Direction": "ingress",
+        "Type": "ssh",
+        "CidrBlock": "",
+        "RuleAction": "allow",
+    }
+    for page in refused(client, ids, "create-nacl-entry", form):
+        error = field_error(page, "create-nacl-entry", "CidrBlock")
+        assert "<strong>MissingParameter</strong>" in error
+        assert 'value="110"' in page
+    # The form no longer fills in 0.0.0.0/0 for a learner who did not choose it.
+    editor = client.get(f"/topologies/{ids.topology}?select={ids.acl}").text
+    cidr_input = re.search(r'<input id="create-nacl-entry-CidrBlock"[^>]*>', editor)
+    assert cidr_input is not None
+    assert 'value=""' in cidr_input.group(0) and "required" in cidr_input.group(0)
