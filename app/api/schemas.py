@@ -144,7 +144,11 @@ class RunInstances(Body):
     KeyName: str | None = Field(default=None, max_length=255)
     PrivateIpAddress: str | None = Field(default=None, max_length=15)
     AssociatePublicIpAddress: bool | None = None
-    NetworkInterfaceId: Id | None = None
+    NetworkInterfaceId: Id | None = Field(
+        default=None,
+        description="An existing interface to launch with; it brings its own groups and "
+        "address, so SecurityGroupIds and PrivateIpAddress are InvalidParameterCombination.",
+    )
     Tags: TagList
 
 

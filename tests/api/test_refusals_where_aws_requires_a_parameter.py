@@ -70,3 +70,30 @@ def test_a_network_acl_entry_without_a_cidr_block_is_missing_parameter(
         lab.fails(method, entries, {**ENTRY, **cidr}, status, "MissingParameter")
     rules = lab.ok("GET", f"network-acls/{acl}")["Entries"]
     assert [e["CidrBlock"] for e in rules if e["RuleNumber"] == 100] == ["203.0.113.5/32"]
+
+
+@pytest.mark.parametrize("parameter", ["SecurityGroupIds", "PrivateIpAddress"])
+def test_run_instances_with_a_network_interface_and_instance_level_settings_is_refused(
+    client: TestClient, parameter: str
+) -> None:
+    lab, vpc = lab_with_vpc(client)
+    subnet = lab.ok(
+        "POST",
+        "subnets",
+        {"VpcId": vpc, "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "ap-northeast-1a"},
+        201,
+    )["SubnetId"]
+    eni = lab.ok("POST", "network-interfaces", {"SubnetId": subnet}, 201)["NetworkInterfaceId"]
+    default_group = lab.items("security-groups", "SecurityGroups")[0]["GroupId"]
+    value = [default_group] if parameter == "SecurityGroupIds" else "10.0.1.20"
+    with Unchanged(lab):
+        error = lab.fails(
+            "POST",
+            "instances",
+            {"NetworkInterfaceId": eni, parameter: value},
+            400,
+            "InvalidParameterCombination",
+        )
+    assert eni in error["message"]
+    launched = lab.ok("POST", "instances", {"NetworkInterfaceId": eni}, 201)
+    assert launched["NetworkInterfaces"][0]["NetworkInterfaceId"] == eni

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.engine import AwsError, write_bundle
+from app.engine import AwsError, Topology, write_bundle
 from app.engine import operations as op
 
 from .lab import new_lab, public_vpc
@@ -70,3 +70,35 @@ def test_a_network_acl_entry_without_a_cidr_block_is_missing_parameter(
     assert error.value.code == "MissingParameter"
     assert "CidrBlock" in error.value.message
     assert write_bundle(lab) == before  # the entry is not widened to 0.0.0.0/0
+
+
+def _free_interface(lab: Topology) -> tuple[dict[str, Any], str]:
+    parts = public_vpc(lab)
+    eni = op.create_network_interface(
+        lab, subnet_id=parts["subnet"].subnet_id, groups=[parts["sg"].group_id]
+    )
+    return parts, eni.network_interface_id
+
+
+@pytest.mark.parametrize("parameter", ["security_group_ids", "private_ip_address"])
+def test_run_instances_with_an_existing_interface_and_instance_level_settings_is_refused(
+    parameter: str,
+) -> None:
+    lab = new_lab()
+    parts, eni_id = _free_interface(lab)
+    value = [parts["sg"].group_id] if parameter == "security_group_ids" else "10.0.1.20"
+    before = write_bundle(lab)
+    with pytest.raises(AwsError) as error:
+        op.run_instances(lab, network_interface_id=eni_id, **{parameter: value})
+    assert error.value.code == "InvalidParameterCombination"
+    assert eni_id in error.value.message
+    assert write_bundle(lab) == before
+    assert lab.network_interfaces[eni_id].attachment is None
+
+
+def test_run_instances_with_an_existing_interface_uses_its_groups() -> None:
+    lab = new_lab()
+    parts, eni_id = _free_interface(lab)
+    instance = op.run_instances(lab, network_interface_id=eni_id)
+    eni = lab.primary_eni(instance.instance_id)
+    assert eni is not None and eni.groups == (parts["sg"].group_id,)

@@ -72,3 +72,27 @@ def test_adding_a_network_acl_rule_without_a_cidr_says_it_is_required(
     cidr_input = re.search(r'<input id="create-nacl-entry-CidrBlock"[^>]*>', editor)
     assert cidr_input is not None
     assert 'value=""' in cidr_input.group(0) and "required" in cidr_input.group(0)
+
+
+def test_launching_with_an_existing_interface_and_security_groups_is_refused(
+    client: TestClient, ids: Ids
+) -> None:
+    eni = client.post(
+        f"/api/v1/topologies/{ids.topology}/network-interfaces", json={"SubnetId": ids.public}
+    ).json()["NetworkInterfaceId"]
+    form = {
+        "Name": "with-eni",
+        "SubnetId": ids.public,
+        "NetworkInterfaceId": eni,
+        "SecurityGroupIds": [ids.web_sg],
+        "AutoAssignPublicIp": "subnet",
+    }
+    for page in refused(client, ids, "launch-instance", form):
+        error = field_error(page, "launch-instance", "SecurityGroupIds")
+        assert "<strong>InvalidParameterCombination</strong>" in error and eni in error
+        assert re.search(
+            r'<select id="launch-instance-SecurityGroupIds"[^>]* aria-invalid="true"', page
+        )
+        assert re.search(rf'<option value="{ids.web_sg}"\s+selected', page)
+        assert re.search(rf'<option value="{eni}"\s+selected', page)
+        assert 'value="with-eni"' in page
