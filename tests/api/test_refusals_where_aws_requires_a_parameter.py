@@ -97,3 +97,14 @@ def test_run_instances_with_a_network_interface_and_instance_level_settings_is_r
     assert eni in error["message"]
     launched = lab.ok("POST", "instances", {"NetworkInterfaceId": eni}, 201)
     assert launched["NetworkInterfaces"][0]["NetworkInterfaceId"] == eni
+
+
+@pytest.mark.parametrize("body", [{}, {"vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}])
+def test_an_import_body_with_none_of_the_bundle_keys_is_refused_listing_them(
+    client: TestClient, body: dict[str, Any]
+) -> None:
+    lab = Lab(client, "seed-002-ssh")
+    with Unchanged(lab):
+        error = lab.fails("POST", "import", body, 400, "MissingParameter")
+    for key in ("Vpcs", "Subnets", "RouteTables", "NetworkInterfaces", "Reservations", "Addresses"):
+        assert key in error["message"]

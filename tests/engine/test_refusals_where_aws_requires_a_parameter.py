@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.engine import AwsError, Topology, write_bundle
+from app.engine import AwsError, InvalidBundle, Topology, import_bundle, write_bundle
 from app.engine import operations as op
 
 from .lab import new_lab, public_vpc
@@ -102,3 +102,24 @@ def test_run_instances_with_an_existing_interface_uses_its_groups() -> None:
     instance = op.run_instances(lab, network_interface_id=eni_id)
     eni = lab.primary_eni(instance.instance_id)
     assert eni is not None and eni.groups == (parts["sg"].group_id,)
+
+
+@pytest.mark.parametrize("body", [{}, {"vpcs": []}, {"Items": [{"VpcId": "vpc-1"}]}])
+def test_an_import_body_with_none_of_the_bundle_keys_is_refused_naming_them(
+    body: dict[str, Any],
+) -> None:
+    existing = new_lab("seed-002-ssh")
+    before = write_bundle(existing)
+    with pytest.raises(InvalidBundle) as error:
+        import_bundle(existing, body)
+    assert error.value.code == "MissingParameter"
+    for key in ("Vpcs", "Subnets", "SecurityGroups", "Reservations", "VpcPeeringConnections"):
+        assert key in error.value.message
+    assert write_bundle(existing) == before
+
+
+def test_a_bundle_with_one_known_key_still_imports() -> None:
+    _, counts = import_bundle(
+        Topology(), {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}
+    )
+    assert counts["Vpcs"] == 1

@@ -3,6 +3,7 @@ and nothing is created."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -96,3 +97,18 @@ def test_launching_with_an_existing_interface_and_security_groups_is_refused(
         assert re.search(rf'<option value="{ids.web_sg}"\s+selected', page)
         assert re.search(rf'<option value="{eni}"\s+selected', page)
         assert 'value="with-eni"' in page
+
+
+def test_importing_a_file_with_none_of_the_bundle_keys_is_refused_and_leaves_no_topology(
+    client: TestClient,
+) -> None:
+    for content in ({}, {"vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}):
+        response = client.post(
+            "/topologies/import",
+            data={"name": "not a bundle"},
+            files={"bundle": ("b.json", json.dumps(content), "application/json")},
+        )
+        assert response.status_code == 400
+        assert "<strong>MissingParameter</strong>" in response.text
+        assert "Vpcs" in response.text and "Reservations" in response.text
+    assert client.get("/api/v1/topologies").json()["topologies"] == []

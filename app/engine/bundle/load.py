@@ -36,8 +36,18 @@ BUNDLE_KEYS = {
 def import_bundle(topology: Topology, bundle: Any) -> tuple[Topology, dict[str, int]]:
     """A new topology holding ``topology`` plus the bundle, and the count per bundle key.
 
-    ``topology`` itself is never changed: on any error nothing is half-imported.
+    ``topology`` itself is never changed: on any error nothing is half-imported. A body with
+    none of the bundle's keys is refused: it is not a describe-* bundle (a typo such as ``vpcs``,
+    or another document), and importing it would silently add nothing.
     """
+    if isinstance(bundle, dict) and not any(key in bundle for key in BUNDLE_KEYS.values()):
+        found = ", ".join(sorted(str(key)[:40] for key in bundle)[:5]) or "no key at all"
+        raise InvalidBundle(
+            "MissingParameter",
+            f"This is not a describe-* bundle: it has none of the keys "
+            f"{', '.join(BUNDLE_KEYS.values())} (it has {found}). Merge the outputs of "
+            "aws ec2 describe-vpcs, describe-subnets, … into one object, e.g. with jq -s add.",
+        )
     resources = read_bundle(bundle)
     result = topology.copy()
     counts: Counter[str] = Counter()
