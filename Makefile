@@ -2,34 +2,45 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# Serving needs the package alone; the dev tools (pytest, ruff, mypy, playwright, …) come with
+# test, lint and bench. One stamp each, so `make run` never pulls the dev tools.
+RUN_STAMP := $(VENV)/.run-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .PHONY: run migrate test lint bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-migrate: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# The dev extras include everything serving needs, so they satisfy the run stamp too.
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+migrate: $(RUN_STAMP)
 	$(BIN)/alembic upgrade head
 
 # Serves the pages at / and the API at /api/v1 (SQLite ./vpclab.db unless VPCLAB_DATABASE_URL).
+# Another address: `make run PORT=8080` (and HOST=0.0.0.0 to listen beyond this machine).
 run: migrate
 	VPCLAB_AUTO_MIGRATE=false $(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
 # The whole suite; on PostgreSQL too when VPCLAB_TEST_DATABASE_URL is set.
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
 # Speed and memory goals (issue 5): prints a table and writes bench/results.json.
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.run
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy

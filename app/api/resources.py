@@ -203,7 +203,7 @@ def create_nat_gateway(
 def create_security_group(
     topology_id: TopologyId, body: SecurityGroupCreate, store: StoreDep
 ) -> dict[str, Any]:
-    """CreateSecurityGroup: no inbound rule, one outbound allow-all."""
+    """CreateSecurityGroup (a name and a description): no inbound rule, one outbound allow-all."""
     return created(
         store,
         topology_id,
@@ -253,7 +253,8 @@ def create_network_interface(
 
 @router.post("/topologies/{topology_id}/instances", status_code=201)
 def run_instances(topology_id: TopologyId, body: RunInstances, store: StoreDep) -> dict[str, Any]:
-    """RunInstances (one instance): a new primary ENI in the subnet, or an existing ENI."""
+    """RunInstances (one instance): a new primary ENI in the subnet, or an existing ENI with
+    its own groups and address."""
     return created(
         store,
         topology_id,

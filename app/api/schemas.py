@@ -126,7 +126,9 @@ class SecurityGroupCreate(Body):
         {"GroupName": "ssh", "Description": "SSH from my PC", "VpcId": "vpc-0123456789abcdef0"}
     )
     GroupName: str = Field(min_length=1, max_length=255)
-    Description: Text
+    Description: Text = Field(
+        description="Required, as AWS's GroupDescription: an empty one is MissingParameter."
+    )
     VpcId: Id
     Tags: TagList
 
@@ -166,7 +168,11 @@ class RunInstances(Body):
     KeyName: str | None = Field(default=None, max_length=255)
     PrivateIpAddress: str | None = Field(default=None, max_length=15)
     AssociatePublicIpAddress: bool | None = None
-    NetworkInterfaceId: Id | None = None
+    NetworkInterfaceId: Id | None = Field(
+        default=None,
+        description="An existing interface to launch with; it brings its own groups and "
+        "address, so SecurityGroupIds and PrivateIpAddress are InvalidParameterCombination.",
+    )
     Tags: TagList
 
 
@@ -301,7 +307,10 @@ class NetworkAclEntry(Body):
     Egress: bool
     RuleAction: Literal["allow", "deny"]
     Protocol: str = Field(max_length=8)
-    CidrBlock: str = Field(max_length=64)
+    CidrBlock: str = Field(
+        max_length=64,
+        description="Required: the addresses the entry allows or denies (0.0.0.0/0 for all).",
+    )
     PortRange: PortRangeSpec | None = None
     IcmpTypeCode: IcmpTypeCodeSpec | None = None
 

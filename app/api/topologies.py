@@ -74,7 +74,8 @@ def import_bundle(
     store: StoreDep,
     bundle: Annotated[dict[str, Any], Body(openapi_examples=BUNDLE_EXAMPLES)],
 ) -> dict[str, Any]:
-    """Add the resources of a describe-* bundle; all or nothing. Answers the count per type."""
+    """Add the resources of a describe-* bundle (at least one of its keys); all or nothing.
+    Answers the count per type."""
     return {"imported": store.import_bundle(topology_id, bundle)}
 
 

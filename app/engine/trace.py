@@ -1,6 +1,6 @@
 """The result of an analysis as plain data: paths of hops, and one explanation per block.
 
-Shapes follow ``shared/docs/api-contract.md`` ("Analyses"); ``to_dict`` gives that JSON.
+Shapes follow ``docs/api-contract.md`` ("Analyses"); ``to_dict`` gives that JSON.
 """
 
 from __future__ import annotations

@@ -281,7 +281,9 @@ def create_sg(t: Topology, f: Form) -> str:
     return op.create_security_group(
         t,
         group_name=text(f, "GroupName", required="The security group name"),
-        description=text(f, "Description") or text(f, "GroupName"),
+        # AWS requires a description (CreateSecurityGroup GroupDescription); the form used to
+        # copy the name into it instead of saying so.
+        description=text(f, "Description", required="A description"),
         vpc_id=text(f, "VpcId", required="The VPC"),
         tags=name_tags(f),
     ).group_id
@@ -473,18 +475,33 @@ def disassociate_eip(t: Topology, f: Form) -> str:
 def launch_instance(t: Topology, f: Form) -> str:
     public = text(f, "AutoAssignPublicIp")
     existing = optional(f, "NetworkInterfaceId")
-    return op.run_instances(
-        t,
-        subnet_id=None if existing else text(f, "SubnetId", required="The subnet"),
-        image_id=text(f, "ImageId") or "ami-0abcdef1234567890",
-        instance_type=text(f, "InstanceType") or "t3.micro",
-        key_name=optional(f, "KeyName"),
-        security_group_ids=(many(f, "SecurityGroupIds") or None) if not existing else None,
-        private_ip_address=optional(f, "PrivateIpAddress") if not existing else None,
-        associate_public_ip_address={"enable": True, "disable": False}.get(public),
-        network_interface_id=existing,
-        tags=name_tags(f),
-    ).instance_id
+    groups = many(f, "SecurityGroupIds")
+    private_ip = optional(f, "PrivateIpAddress")
+    try:
+        return op.run_instances(
+            t,
+            subnet_id=None if existing else text(f, "SubnetId", required="The subnet"),
+            image_id=text(f, "ImageId") or "ami-0abcdef1234567890",
+            instance_type=text(f, "InstanceType") or "t3.micro",
+            key_name=optional(f, "KeyName"),
+            security_group_ids=groups or None,
+            private_ip_address=private_ip,
+            associate_public_ip_address={"enable": True, "disable": False}.get(public),
+            network_interface_id=existing,
+            tags=name_tags(f),
+        ).instance_id
+    except AwsError as error:
+        if error.code != "InvalidParameterCombination":
+            raise
+        # With an existing interface RunInstances refuses, in this order, instance-level
+        # groups, a private IP and an auto-assigned public IP: show it beside that field.
+        if groups:
+            field = "SecurityGroupIds"
+        elif private_ip:
+            field = "PrivateIpAddress"
+        else:
+            field = "AutoAssignPublicIp"
+        raise FieldError(error.code, error.message, field) from error
 
 
 def instance_state(operation: Callable[..., Any]) -> Action:

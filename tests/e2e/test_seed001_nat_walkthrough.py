@@ -61,6 +61,7 @@ def build_seed_001(page: Any) -> None:
     route(page, "public-rt", "lab-igw")
     open_create(page, "Security group")
     page.fill("#create-sg-GroupName", "web")
+    page.fill("#create-sg-Description", "SSH and HTTP from anywhere")
     submit(page, "Create security group")
     for preset in ("ssh", "http"):
         page.select_option("#authorize-sg-Type", preset)

@@ -126,6 +126,7 @@ def test_ssh_from_home_then_a_missing_route_then_a_nacl_without_ephemeral_ports(
         page.fill("#create-nacl-entry-RuleNumber", "100")
         page.select_option("#create-nacl-entry-Direction", direction)
         page.select_option("#create-nacl-entry-Type", "ssh")
+        page.fill("#create-nacl-entry-CidrBlock", "0.0.0.0/0")
         submit(page, "Add a network ACL rule")
     choose(page, "#associate-nacl-SubnetId", "mysubnet-0001")
     submit(page, "Associate a subnet")

@@ -7,12 +7,14 @@ import pytest
 
 from app.engine import Topology, analyze, import_bundle
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "aws" / "hybrid-cloud"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "aws" / "hybrid-cloud"
 
 
 def load(region: str) -> Topology:
+    paths = sorted((FIXTURES / region).glob("*.json"))
+    assert paths, f"the fixture {FIXTURES / region} is missing"
     bundle: dict = {}
-    for path in sorted((FIXTURES / region).glob("*.json")):
+    for path in paths:
         bundle.update(json.loads(path.read_text()))
     topology, _ = import_bundle(Topology(region=region), bundle)
     return topology

@@ -332,3 +332,9 @@ def test_every_resource_editor_renders(client: TestClient, ids: Ids) -> None:
         response = client.get(f"/topologies/{ids.topology}?select={rid}", headers=HX)
         assert response.status_code == 200
         assert f"<code>{rid}</code>" in response.text, rid
+
+
+def test_a_required_field_with_help_keeps_both_attributes(client: TestClient, ids: Ids) -> None:
+    page = client.get(f"/topologies/{ids.topology}?create=vpc").text
+    field = __import__("re").search(r'<input id="create-vpc-CidrBlock"[^>]*>', page).group(0)
+    assert " required " in field and ' aria-describedby="create-vpc-CidrBlock-help"' in field

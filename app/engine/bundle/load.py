@@ -42,12 +42,22 @@ def import_bundle(
 ) -> tuple[Topology, dict[str, int]]:
     """A new topology holding ``topology`` plus the bundle, and the count per bundle key.
 
+    ``topology`` itself is never changed: on any error nothing is half-imported. A body with
+    none of the bundle's keys is refused: it is not a describe-* bundle (a typo such as ``vpcs``,
+    or another document), and importing it would silently add nothing.
+
     ``rules`` applies the API's rules to the result (``check_rules``); the store turns it off
     when it rebuilds a topology from its own rows, which passed them when they were written
     (and may predate a rule added since: a stored topology must stay readable).
-
-    ``topology`` itself is never changed: on any error nothing is half-imported.
     """
+    if isinstance(bundle, dict) and not any(key in bundle for key in BUNDLE_KEYS.values()):
+        found = ", ".join(sorted(str(key)[:40] for key in bundle)[:5]) or "no key at all"
+        raise InvalidBundle(
+            "MissingParameter",
+            f"This is not a describe-* bundle: it has none of the keys "
+            f"{', '.join(BUNDLE_KEYS.values())} (it has {found}). Merge the outputs of "
+            "aws ec2 describe-vpcs, describe-subnets, … into one object, e.g. with jq -s add.",
+        )
     resources = read_bundle(bundle)
     result = topology.copy()
     counts: Counter[str] = Counter()

@@ -33,7 +33,8 @@ def run_instances(
     """Launch one instance, as the console's launch wizard does.
 
     Either a subnet (a new primary ENI is made, with ``private_ip_address`` or the lowest free
-    address) or an existing, unattached ``network_interface_id`` as the primary ENI (seed 004).
+    address) or an existing, unattached ``network_interface_id`` as the primary ENI (seed 004),
+    which brings its own security groups and private IP.
     """
     require(
         bool(subnet_id) or bool(network_interface_id),
@@ -50,6 +51,25 @@ def run_instances(
         "InvalidParameterValue",
         f"'{instance_type}' is not an instance type such as t3.micro.",
     )
+    if network_interface_id:
+        # An existing interface brings its own security groups and addresses: RunInstances
+        # refuses instance-level SecurityGroupIds or PrivateIpAddress beside a network interface
+        # (InvalidParameterCombination, "Network interfaces and an instance-level security
+        # groups may not be specified on the same request").
+        # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html
+        require(
+            not security_group_ids,
+            "InvalidParameterCombination",
+            f"Launching with the existing network interface {network_interface_id}, the "
+            "instance uses that interface's security groups: leave the security groups out, "
+            "or change the interface's groups (ModifyNetworkInterfaceAttribute).",
+        )
+        require(
+            not private_ip_address,
+            "InvalidParameterCombination",
+            f"Launching with the existing network interface {network_interface_id}, the "
+            "instance uses that interface's private IP: leave the private IP out.",
+        )
     instance_id = topology.ids.new("instance")
     if network_interface_id:
         eni: NetworkInterface = topology.get("network-interface", network_interface_id)

@@ -80,6 +80,17 @@ def parse_entry(
             f"'{protocol}' is not a protocol: use tcp, udp, icmp, -1 (all) or a number.",
         )
         number = str(protocol)
+    # An entry names the addresses it applies to: CreateNetworkAclEntry and ReplaceNetworkAclEntry
+    # take a CidrBlock or an Ipv6CidrBlock (not modelled), one of them required; nothing defaults
+    # to 0.0.0.0/0. A required parameter left out is MissingParameter (EC2 error codes).
+    # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html
+    # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+    require(
+        cidr_block is not None and str(cidr_block).strip() != "",
+        "MissingParameter",
+        "A network ACL entry needs the CIDR block it allows or denies (CidrBlock), e.g. "
+        "203.0.113.5/32, or 0.0.0.0/0 for every address.",
+    )
     cidr = parse_cidr(cidr_block, code="InvalidParameterValue", what="CIDR block")
     ports = None
     icmp = None

@@ -44,8 +44,17 @@ def create_security_group(
         "InvalidParameterValue",
         "A security group name cannot start with 'sg-'.",
     )
+    # GroupDescription is a required parameter of CreateSecurityGroup ("Required: Yes"), and a
+    # request without one is answered MissingParameter:
+    # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
+    # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
     require(
-        len(description or "") <= 255,
+        bool((description or "").strip()),
+        "MissingParameter",
+        "A security group needs a description (GroupDescription), e.g. 'SSH from my PC'.",
+    )
+    require(
+        len(description) <= 255,
         "InvalidParameterValue",
         "A description is at most 255 characters.",
     )
@@ -59,7 +68,7 @@ def create_security_group(
         group_id=topology.ids.new("security-group"),
         group_name=name,
         vpc_id=vpc_id,
-        description=description or name,
+        description=description,
         egress=(ALLOW_ALL_OUTBOUND,),
         tags=parse_tags(tags),
     )
