@@ -125,34 +125,23 @@ def _association_id(kind: str, *parts: str) -> str:
 
 def _tidy_associations(topology: Topology) -> None:
     """Give every association an id, so each can be replaced or removed as in the console."""
-    for rtb in list(topology.route_tables.values()):
-        if any(not a.association_id for a in rtb.associations):
+    for kind, id_kind in (
+        ("route-table", "route-table-association"),
+        ("network-acl", "network-acl-association"),
+    ):
+        for owner in list(topology.resources[kind].values()):
+            if all(a.association_id for a in owner.associations):
+                continue
+            owner_id = resource_id(owner)
             fixed = tuple(
                 a
                 if a.association_id
                 else dataclasses.replace(
-                    a,
-                    association_id=_association_id(
-                        "route-table-association", rtb.route_table_id, a.subnet_id or "main"
-                    ),
+                    a, association_id=_association_id(id_kind, owner_id, a.subnet_id or "main")
                 )
-                for a in rtb.associations
+                for a in owner.associations
             )
-            topology.put(dataclasses.replace(rtb, associations=fixed))
-    for acl in list(topology.network_acls.values()):
-        if any(not a.association_id for a in acl.associations):
-            acl_fixed = tuple(
-                a
-                if a.association_id
-                else dataclasses.replace(
-                    a,
-                    association_id=_association_id(
-                        "network-acl-association", acl.network_acl_id, a.subnet_id
-                    ),
-                )
-                for a in acl.associations
-            )
-            topology.put(dataclasses.replace(acl, associations=acl_fixed))
+            topology.put(dataclasses.replace(owner, associations=fixed))
     for eip in list(topology.addresses.values()):
         if eip.network_interface_id and not eip.association_id:
             topology.put(
