@@ -1,4 +1,4 @@
-"""Schemathesis against the app's own OpenAPI document: at least 1,000 generated requests,
+"""Schemathesis against the app's own OpenAPI document: at least 3,000 generated requests,
 no 5xx, and no response that breaks the documented schema."""
 
 from collections import Counter
@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from .lab import Lab
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 25
 
 
 def test_generated_requests_find_no_server_error_and_no_schema_break(client: TestClient) -> None:
@@ -53,4 +53,6 @@ def test_generated_requests_find_no_server_error_and_no_schema_break(client: Tes
                 # No invalid input exists for an operation without parameters (e.g. /health).
                 assert mode is GenerationMode.NEGATIVE, operation.label
     assert not failures, failures
-    assert sum(calls.values()) >= 1000, sum(calls.values())
+    total = sum(calls.values())
+    print(f"schemathesis: {total} requests over {len(calls)} operations, no 5xx")
+    assert total >= 3000, total
