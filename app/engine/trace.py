@@ -1,6 +1,8 @@
-"""The result of an analysis as plain data: paths of hops, and one explanation per block.
+"""The result of an analysis as plain data: paths of hops, and one explanation per problem.
 
 Shapes follow ``shared/docs/api-contract.md`` ("Analyses"); ``to_dict`` gives that JSON.
+A hop after a block on its leg (and every hop of the reply to a blocked request) is a *would-be*
+hop, marked ``after_block``: what would happen if the block were fixed, never a delivery.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Hop:
     outbound_header: Header
     message: str
     details: dict[str, Any] = field(default_factory=dict)
+    after_block: bool = False
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
@@ -48,6 +51,7 @@ class Hop:
             "sequence": sequence,
             "component": self.component.to_dict(),
             "action": self.action,
+            "after_block": self.after_block,
             "inbound_header": self.inbound_header.to_dict(),
             "outbound_header": self.outbound_header.to_dict(),
             "message": self.message,
@@ -100,3 +104,18 @@ class Analysis:
             "return_path": [h.to_dict(i) for i, h in enumerate(self.return_path, 1)],
             "explanations": [e.to_dict() for e in self.explanations],
         }
+
+
+def mark_after_block(result: dict[str, Any]) -> dict[str, Any]:
+    """A result stored before hops carried ``after_block``, marked as the tracer marks it now.
+
+    A hop after a blocked hop of its leg is a would-be hop; so is every hop of the reply when the
+    request was blocked (the reply exists only once the block is fixed). Hops already marked are
+    left alone; the result is changed in place and returned.
+    """
+    blocked = False
+    for path in ("forward_path", "return_path"):
+        for hop in result.get(path) or []:
+            hop.setdefault("after_block", blocked)
+            blocked = blocked or hop.get("action") == "blocked"
+    return result
