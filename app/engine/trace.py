@@ -111,11 +111,14 @@ def mark_after_block(result: dict[str, Any]) -> dict[str, Any]:
 
     A hop after a blocked hop of its leg is a would-be hop; so is every hop of the reply when the
     request was blocked (the reply exists only once the block is fixed). Hops already marked are
-    left alone; the result is changed in place and returned.
+    kept as they are; the result given is not changed.
     """
+    marked = dict(result)
     blocked = False
     for path in ("forward_path", "return_path"):
+        hops = []
         for hop in result.get(path) or []:
-            hop.setdefault("after_block", blocked)
+            hops.append({"after_block": blocked, **hop})
             blocked = blocked or hop.get("action") == "blocked"
-    return result
+        marked[path] = hops
+    return marked
