@@ -20,7 +20,7 @@ from app.engine.topology import KINDS, resource_id
 
 from .actions import AMIS, INSTANCE_TYPES, MY_IP, NACL_PRESET_LABELS, PRESET_LABELS
 from .cache import Lru
-from .diagram import is_public, layout, naming_warning
+from .diagram import Mark, is_public, layout, naming_warning, trace_marks
 from .render import env
 
 # "Test connection" presets: the console's common ports, and ping.
@@ -262,15 +262,6 @@ def endpoint_label(model: Topology, value: str) -> str:
     return _name(found[1], value) if found else value
 
 
-def trace_ids(result: dict[str, Any], path: str) -> list[str]:
-    ids: list[str] = []
-    for hop in result.get(path, []):
-        ids.append(hop["component"]["id"])
-        if "subnet" in hop:
-            ids.append(hop["subnet"]["id"])
-    return ids
-
-
 # Rendered diagrams. The SVG of a large topology takes most of a workspace page's time (tier L:
 # ~0.5 s of autoescaped coordinates) and changes only when the topology does (a new revision, a
 # rename) or another path is drawn on it; every other view reuses it.
@@ -278,7 +269,7 @@ DIAGRAMS: Lru[Markup] = Lru(8)
 
 
 def diagram_html(
-    topology: dict[str, Any], model: Topology, highlight: dict[str, list[str]] | None
+    topology: dict[str, Any], model: Topology, highlight: dict[str, list[Mark]] | None
 ) -> Markup:
     paths = tuple(sorted((k, tuple(v)) for k, v in (highlight or {}).items()))
     key = (topology["id"], topology["revision"], topology["name"], topology["region"], paths)
@@ -348,7 +339,10 @@ def workspace_context(
         except AwsError as error:
             test_error = error
     highlight = (
-        {"forward": trace_ids(result, "forward_path"), "return": trace_ids(result, "return_path")}
+        {
+            "forward": trace_marks(result, "forward_path"),
+            "return": trace_marks(result, "return_path"),
+        }
         if result
         else None
     )
