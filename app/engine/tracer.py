@@ -15,7 +15,7 @@ import dataclasses
 from ipaddress import IPv4Address
 from typing import Any
 
-from . import explain
+from . import explain, services
 from .addressing import is_private
 from .labels import nacl_entry_label, sg_rule_label
 from .model import NatGateway, NetworkInterface, Route, RouteTable, Subnet
@@ -24,6 +24,7 @@ from .packet import Header
 from .request import Endpoint, ResolvedRequest, resolve_request
 from .routing import describe_target, longest_prefix_match
 from .security_group import evaluate_security_groups, reply_decision
+from .services import Service
 from .topology import Topology
 from .trace import Analysis, Component, Explanation, Hop
 
@@ -164,7 +165,9 @@ class Walk:
 
     def run(self, start: Endpoint, header: Header) -> None:
         try:
-            if start.eni is not None:
+            if start.service is not None:
+                self.answer_from_service(start.service, header)
+            elif start.eni is not None:
                 self.emit_from_eni(start.eni, header)
             else:
                 self.on_internet(header)
@@ -185,8 +188,51 @@ class Walk:
                     f"{header.describe()}.",
                 )
         self.eni_hop(eni, header, sending=True)
+        if self.target.service is not None and not self.reply:
+            self.to_service(eni, self.target.service, header)
+            return
         self.security_groups(eni, header, "egress")
         self.leave_subnet(self.t.subnets[eni.subnet_id], header)
+
+    # ---- AWS-provided services: the Amazon DNS server, instance metadata, Time Sync ---------
+    def to_service(self, eni: NetworkInterface, service: Service, header: Header) -> None:
+        """Straight from the interface to the service: no security group, network ACL or route
+        table is consulted on the way (services.py cites the AWS documentation)."""
+        ref = _service_ref(service, eni.vpc_id)
+        refused = services.refusal(self.t, service, eni.vpc_id, header)
+        if refused is not None:
+            self.block(
+                ref,
+                header,
+                refused.code,
+                refused.message,
+                refused.fix,
+                refs=refused.refs,
+                stop=True,
+            )
+            return
+        self.hop(
+            ref,
+            "delivered",
+            header,
+            f"The {ref.name} {self.verb('receives')} the {self.what} at {service.address}"
+            f"{self.unless_fixed()}. {services.UNFILTERED}",
+        )
+        self.delivered = True
+        self.final_header = header
+        answering = Service(service.kind, service.address, eni.vpc_id)
+        self.delivered_to = Endpoint(str(service.address), service.address, service=answering)
+
+    def answer_from_service(self, service: Service, header: Header) -> None:
+        self.hop(
+            _service_ref(service, service.vpc_id),
+            "sent",
+            header,
+            f"The {service.title} {self.verb('sends')} the reply: {header.describe()}. "
+            f"{services.UNFILTERED_REPLY}",
+        )
+        assert self.target.eni is not None  # only an instance's interface asks a service
+        self.receive(self.target.eni, header)
 
     @property
     def what(self) -> str:
@@ -575,6 +621,11 @@ class Walk:
             self.at_nat_gateway_from_outside(nat, header)
             return
         self.security_groups(eni, header, "ingress")
+        self.receive(eni, header)
+
+    def receive(self, eni: NetworkInterface, header: Header) -> None:
+        """Past the security groups: the interface takes the packet, for its instance or to
+        forward it on (an appliance)."""
         self.eni_hop(eni, header, sending=False)
         if header.destination_ip not in eni.addresses:
             self.forward_from_appliance(eni, header)
@@ -674,6 +725,22 @@ class Walk:
 
     def on_internet(self, header: Header) -> None:
         dst = header.destination_ip
+        service = self.target.service
+        if service is not None and not self.reply:
+            # Link-local and VPC+2 addresses are reached from inside a VPC only (services.py).
+            self.block(
+                _service_ref(service, service.vpc_id),
+                header,
+                "NO_PATH",
+                f"{dst} is a link-local address (169.254.0.0/16): it never leaves an "
+                "instance's own link, so no host on the internet reaches it."
+                if service.kind == "link-local"
+                else f"{dst} is the {service.title}: it answers only instances inside "
+                f"{service.vpc_id or 'their VPC'}, never a host on the internet.",
+                f"Test from an instance inside {service.vpc_id or 'a VPC'}.",
+                refs={"vpc": {"id": service.vpc_id}} if service.vpc_id else None,
+                stop=True,
+            )
         owner = self.t.owner_of_public_ip(dst)
         if owner is not None:
             self.enter_via_igw(owner[0].vpc_id, header)
@@ -889,6 +956,11 @@ class Walk:
             f"to {peer.vpc_id}.",
         )
         self.deliver_in_vpc(peer.vpc_id, header)
+
+
+def _service_ref(service: Service, vpc_id: str | None) -> Component:
+    name = f"{service.title} of {vpc_id}" if vpc_id and service.kind == "amazon-dns" else None
+    return Component(str(service.address), service.kind, name or service.title)
 
 
 def bare(verb: str) -> str:
