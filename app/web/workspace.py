@@ -13,9 +13,16 @@ from app.db.store import Store
 from app.engine import AwsError, Topology
 from app.engine.addressing import usable_count
 from app.engine.labels import nacl_entry_label, sg_rule_label
+from app.engine.model import Vpc
 from app.engine.regions import availability_zones
 from app.engine.request import DEFAULT_INTERNET_DESTINATION, DEFAULT_INTERNET_SOURCE
 from app.engine.routing import describe_target, route_state
+from app.engine.services import (
+    AMAZON_DNS_LINK_LOCAL,
+    INSTANCE_METADATA,
+    TIME_SYNC,
+    amazon_dns_address,
+)
 from app.engine.topology import KINDS, resource_id
 
 from .actions import AMIS, INSTANCE_TYPES, MY_IP, NACL_PRESET_LABELS, PRESET_LABELS
@@ -30,6 +37,8 @@ TEST_PRESETS: dict[str, tuple[str, int | None, str]] = {
     "https": ("tcp", 443, "HTTPS (TCP 443)"),
     "mysql": ("tcp", 3306, "MySQL (TCP 3306)"),
     "ping": ("icmp", None, "Ping (ICMP echo)"),
+    "dns": ("udp", 53, "DNS (UDP 53)"),
+    "ntp": ("udp", 123, "NTP (UDP 123)"),
     "custom-tcp": ("tcp", None, "Custom TCP"),
     "custom-udp": ("udp", None, "Custom UDP"),
 }
@@ -50,6 +59,10 @@ KIND_LABELS = {
 COMPONENT_LABELS = {
     **KIND_LABELS,
     "internet": "Internet",
+    "amazon-dns": "Amazon DNS server",
+    "instance-metadata": "Instance metadata",
+    "time-sync": "Amazon Time Sync Service",
+    "link-local": "Link-local address",
     "transit-gateway": "Transit gateway",
     "gateway": "Gateway",
 }
@@ -211,6 +224,7 @@ def options(model: Topology) -> dict[str, Any]:
             for ip in e.addresses
         ],
         "endpoints": Choices(endpoints),
+        "services": Choices(service_choices(vpcs)),
         "zone_choices": [(z, z) for z in availability_zones(model.region)],
         "type_choices": [(t, t) for t in INSTANCE_TYPES],
         "group_choices": [
@@ -226,6 +240,16 @@ def options(model: Topology) -> dict[str, Any]:
         "default_source": str(DEFAULT_INTERNET_SOURCE),
         "default_destination": str(DEFAULT_INTERNET_DESTINATION),
     }
+
+
+def service_choices(vpcs: list[Vpc]) -> list[tuple[str, str]]:
+    """The AWS-provided services an instance reaches whatever its groups and ACLs say."""
+    return [
+        *((str(amazon_dns_address(v)), f"Amazon DNS server of {_name(v, v.vpc_id)}") for v in vpcs),
+        (str(AMAZON_DNS_LINK_LOCAL), f"Amazon DNS server · {AMAZON_DNS_LINK_LOCAL}"),
+        (str(INSTANCE_METADATA), f"Instance metadata · {INSTANCE_METADATA}"),
+        (str(TIME_SYNC), f"Amazon Time Sync Service · {TIME_SYNC}"),
+    ]
 
 
 def route_targets(model: Topology, vpc_id: str) -> list[tuple[str, str]]:

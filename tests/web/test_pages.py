@@ -163,6 +163,23 @@ def test_a_result_stored_before_after_block_existed_still_renders(
     assert 'class="block-mark"' in html
 
 
+def test_a_learner_can_test_the_amazon_dns_server_from_an_instance(client: TestClient) -> None:
+    ids = seed_001(client)
+    page = client.get(f"/topologies/{ids.topology}").text
+    assert '<option value="172.30.0.2">Amazon DNS server of lab-vpc' in page
+    assert '<option value="169.254.169.254">Instance metadata · 169.254.169.254' in page
+
+    html = client.post(
+        f"/topologies/{ids.topology}/test",
+        data={"source": ids.db, "destination": "172.30.0.2", "preset": "dns"},
+        headers=HX,
+    ).text
+
+    assert "✔ Reachable" in html
+    assert '<span class="hop-kind">Amazon DNS server</span>' in html
+    assert "do not filter traffic to or from it" in html
+
+
 def test_saved_tests_rerun_after_an_edit(client: TestClient) -> None:
     ids = seed_001(client)
     client.post(
