@@ -23,7 +23,7 @@ from .nacl import evaluate_nacl
 from .packet import Header
 from .request import Endpoint, ResolvedRequest, resolve_request
 from .routing import describe_target, longest_prefix_match
-from .security_group import evaluate_security_groups, reply_decision
+from .security_group import SgDecision, evaluate_security_groups, reply_decision
 from .services import Service
 from .topology import Topology
 from .trace import Analysis, Component, Explanation, Hop
@@ -58,6 +58,7 @@ class Walk:
         self.nat_table = nat_table  # nat id -> (original src, sport, translated src, sport)
         self.target = target
         self.earlier = earlier or []  # the problems of the request's leg, for the reply's leg
+        self.via_appliance: NetworkInterface | None = None  # the last middlebox passed
         self.hops: list[Hop] = []
         self.explanations: list[Explanation] = []
         self.delivered = False
@@ -314,53 +315,71 @@ class Walk:
         if self.reply:
             decision = reply_decision(self.t, eni.groups, direction)
         else:
-            decision = evaluate_security_groups(self.t, eni.groups, header, direction, eni.vpc_id)
+            decision = evaluate_security_groups(
+                self.t,
+                eni.groups,
+                header,
+                direction,
+                eni.vpc_id,
+                through_appliance=direction == "ingress" and self.via_appliance is not None,
+            )
         groups = [g.group_id for g in decision.groups] or list(eni.groups)
-        group = decision.group or (decision.groups[0] if decision.groups else None)
+        group = decision.ignored_group or decision.group or next(iter(decision.groups), None)
         ref = _ref("security-group", group, group.group_id if group else groups[0])
-        way = "inbound" if direction == "ingress" else "outbound"
         if decision.allowed:
-            if decision.reason == "reply":
-                message = (
-                    f"Security groups are stateful: the reply of an allowed connection "
-                    f"{self.verb('passes')} {', '.join(groups)} whatever their {way} rules."
-                )
-                self.hop(
-                    ref,
-                    "allowed",
-                    header,
-                    message,
-                    security_groups=groups,
-                    security_group_rule={"direction": direction, "reply": True},
-                )
-                return
-            rule = decision.rule
-            assert rule is not None and group is not None
+            self._sg_allowed(ref, decision, groups, header)
+        else:
+            self._sg_blocked(eni, ref, decision, groups, header)
+
+    def _sg_allowed(
+        self, ref: Component, decision: SgDecision, groups: list[str], header: Header
+    ) -> None:
+        direction = decision.direction
+        way = "inbound" if direction == "ingress" else "outbound"
+        if decision.reason == "reply":
             self.hop(
                 ref,
                 "allowed",
                 header,
-                f"Security group {group.group_id} {self.verb('allows')} it {way}: "
-                f"{sg_rule_label(rule)}.",
+                f"Security groups are stateful: the reply of an allowed connection "
+                f"{self.verb('passes')} {', '.join(groups)} whatever their {way} rules.",
                 security_groups=groups,
-                security_group_rule=_sg_rule_json(rule, direction),
+                security_group_rule={"direction": direction, "reply": True},
             )
             return
+        rule = decision.rule
+        assert rule is not None
+        self.hop(
+            ref,
+            "allowed",
+            header,
+            f"Security group {ref.id} {self.verb('allows')} it {way}: {sg_rule_label(rule)}.",
+            security_groups=groups,
+            security_group_rule=_sg_rule_json(rule, direction),
+        )
+
+    def _sg_blocked(
+        self,
+        eni: NetworkInterface,
+        ref: Component,
+        decision: SgDecision,
+        groups: list[str],
+        header: Header,
+    ) -> None:
+        direction = decision.direction
+        way = "inbound" if direction == "ingress" else "outbound"
         code = "SG_HAS_NO_RULES" if decision.reason == "no-rules" else "ENI_SG_RULES_MISMATCH"
-        peer = (
-            f"from {header.source_ip}" if direction == "ingress" else f"to {header.destination_ip}"
-        )
-        what = explain.traffic_words(header)
-        message = (
-            f"No {way} rule of the security groups {', '.join(groups)} of "
-            f"{eni.network_interface_id} allows {what} {peer}."
-        )
-        if code == "SG_HAS_NO_RULES":
-            message = (
-                f"The security groups {', '.join(groups)} of {eni.network_interface_id} "
-                f"have no {way} rules at all, so they allow no {way} traffic."
-            )
-        fix = explain.sg_fix(self.t, groups[0], header, direction=direction)
+        refs: dict[str, Any] = {
+            "network_interface": {"id": eni.network_interface_id},
+            "security_groups": [{"id": g} for g in groups],
+        }
+        if decision.ignored_rule is not None and self.via_appliance is not None:
+            message, fix = self._sg_through_appliance(eni, ref, decision, groups, header)
+            refs["appliance"] = {"id": self.via_appliance.network_interface_id}
+            refs["referenced_group"] = {"id": decision.ignored_rule.group_id}
+        else:
+            message = _sg_refusal(eni, groups, header, way, code)
+            fix = explain.sg_fix(self.t, ref.id, header, direction=direction)
         if self.explained(code, ref, fix, direction):
             self.hop(
                 ref,
@@ -372,18 +391,28 @@ class Walk:
             )
             return
         self.block(
-            ref,
-            header,
-            code,
-            message,
-            fix,
-            direction=direction,
-            refs={
-                "network_interface": {"id": eni.network_interface_id},
-                "security_groups": [{"id": g} for g in groups],
-            },
-            security_groups=groups,
+            ref, header, code, message, fix, direction=direction, refs=refs, security_groups=groups
         )
+
+    def _sg_through_appliance(
+        self,
+        eni: NetworkInterface,
+        ref: Component,
+        decision: SgDecision,
+        groups: list[str],
+        header: Header,
+    ) -> tuple[str, str]:
+        """A rule referencing the sender's group would allow it, but a middlebox forwarded the
+        packet: such a rule does not match (security_group.py cites the AWS guide)."""
+        rule, appliance = decision.ignored_rule, self.via_appliance
+        assert rule is not None and appliance is not None
+        message = (
+            f"{_sg_refusal(eni, groups, header, 'inbound', 'ENI_SG_RULES_MISMATCH')} The rule "
+            f"{sg_rule_label(rule)} of {ref.id} references {rule.group_id}, but the packet came "
+            f"through the appliance {appliance.network_interface_id}, and a rule that references "
+            "a security group does not match traffic a middlebox appliance forwards."
+        )
+        return message, explain.sg_fix_through_appliance(self.t, ref.id, header)
 
     # ---- network ACLs ---------------------------------------------------------------------
     def network_acl(self, subnet: Subnet, header: Header, *, egress: bool) -> None:
@@ -655,9 +684,15 @@ class Walk:
         """An instance that routes (source/dest check off) sends the packet on unchanged.
 
         *(Our choice: the lab cannot see an appliance's own NAT rules, so it forwards as a
-        router would, without translating.)*
+        router would, without translating.)* From here on, a rule referencing the sender's group
+        no longer matches at the destination (security_group.py). *(Our choice, AWS is silent:
+        the appliance's own groups judge the packet as usual, references included, since it
+        arrives there straight from its sender; and a rule referencing the appliance's group
+        does not match at the destination either, since the packet still carries the
+        sender's address.)*
         """
         self.security_groups(eni, header, "egress")
+        self.via_appliance = eni
         self.leave_subnet(self.t.subnets[eni.subnet_id], header)
 
     # ---- internet gateway -----------------------------------------------------------------
@@ -980,6 +1015,21 @@ def _remap_port(header: Header) -> int:
     """A deterministic port in 1024-65535 for the NAT gateway's translation (teaching aid)."""
     seed = (int(header.source_ip) * 31 + (header.source_port or 0)) % 64512
     return 1024 + seed
+
+
+def _sg_refusal(
+    eni: NetworkInterface, groups: list[str], header: Header, way: str, code: str
+) -> str:
+    if code == "SG_HAS_NO_RULES":
+        return (
+            f"The security groups {', '.join(groups)} of {eni.network_interface_id} "
+            f"have no {way} rules at all, so they allow no {way} traffic."
+        )
+    peer = f"from {header.source_ip}" if way == "inbound" else f"to {header.destination_ip}"
+    return (
+        f"No {way} rule of the security groups {', '.join(groups)} of "
+        f"{eni.network_interface_id} allows {explain.traffic_words(header)} {peer}."
+    )
 
 
 def _nacl_rule_json(entry: Any) -> dict[str, Any]:
