@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from ipaddress import IPv4Address
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from app.engine.services import (
     INSTANCE_METADATA,
     TIME_SYNC,
     amazon_dns_address,
+    service_at,
 )
 from app.engine.topology import KINDS, resource_id
 
@@ -281,9 +283,16 @@ def route_targets(model: Topology, vpc_id: str) -> list[tuple[str, str]]:
 
 
 def endpoint_label(model: Topology, value: str) -> str:
-    """``web-server (i-…)`` for an instance or ENI of the topology; the value itself otherwise."""
+    """``web-server (i-…)`` for an instance or ENI of the topology, ``the Amazon DNS server
+    at 10.0.0.2`` for a service AWS provides; the value itself otherwise."""
     found = find(model, value)
-    return _name(found[1], value) if found else value
+    if found:
+        return _name(found[1], value)
+    try:
+        service = service_at(model, IPv4Address(value))
+    except ValueError:
+        return value
+    return f"the {service.title} at {value}" if service else value
 
 
 # Rendered diagrams. The SVG of a large topology takes most of a workspace page's time (tier L:

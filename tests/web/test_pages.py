@@ -175,7 +175,7 @@ def test_a_learner_can_test_the_amazon_dns_server_from_an_instance(client: TestC
         headers=HX,
     ).text
 
-    assert "✔ Reachable" in html
+    assert "reaches the Amazon DNS server (Route 53 Resolver) at 172.30.0.2" in html
     assert '<span class="hop-kind">Amazon DNS server</span>' in html
     assert "do not filter traffic to or from it" in html
 
