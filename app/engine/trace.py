@@ -1,8 +1,6 @@
-"""The result of an analysis as plain data: paths of hops, and one explanation per problem.
+"""The result of an analysis as plain data: paths of hops, and one explanation per block.
 
 Shapes follow ``shared/docs/api-contract.md`` ("Analyses"); ``to_dict`` gives that JSON.
-A hop after a block on its leg (and every hop of the reply to a blocked request) is a *would-be*
-hop, marked ``after_block``: what would happen if the block were fixed, never a delivery.
 """
 
 from __future__ import annotations
@@ -32,7 +30,11 @@ class Component:
 
 @dataclass
 class Hop:
-    """One component the packet meets, what it did, and the evidence (route, rule, translation)."""
+    """One component the packet meets, what it did, and the evidence (route, rule, translation).
+
+    ``after_block`` marks a *would-be* hop: after a block on its leg, or on the reply to a blocked
+    request. It says what would happen if the block were fixed, never that anything arrives.
+    """
 
     component: Component
     action: str
