@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
+from .analysis_results import documented
 from .deps import StoreDep, TopologyId
 from .schemas import AnalysisRequest
 
@@ -16,7 +17,10 @@ AnalysisId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Stored analysi
 @router.post(
     "/topologies/{topology_id}/analyses",
     status_code=201,
-    responses={200: {"description": "The result, not stored (store=false)"}},
+    response_model=None,
+    responses=documented(
+        (201, "The result, stored"), (200, "The result, not stored (store=false)")
+    ),
 )
 def run_analysis(
     topology_id: TopologyId,
@@ -39,7 +43,11 @@ def list_analyses(topology_id: TopologyId, store: StoreDep) -> dict[str, Any]:
     return {"analyses": store.list_analyses(topology_id)}
 
 
-@router.get("/topologies/{topology_id}/analyses/{analysis_id}")
+@router.get(
+    "/topologies/{topology_id}/analyses/{analysis_id}",
+    response_model=None,
+    responses=documented((200, "The stored result")),
+)
 def get_analysis(
     topology_id: TopologyId, analysis_id: AnalysisId, store: StoreDep
 ) -> dict[str, Any]:
@@ -47,7 +55,11 @@ def get_analysis(
     return store.get_analysis(topology_id, analysis_id)
 
 
-@router.post("/topologies/{topology_id}/analyses/{analysis_id}/rerun")
+@router.post(
+    "/topologies/{topology_id}/analyses/{analysis_id}/rerun",
+    response_model=None,
+    responses=documented((200, "The new result, stored in place of the old one")),
+)
 def rerun_analysis(
     topology_id: TopologyId, analysis_id: AnalysisId, store: StoreDep
 ) -> dict[str, Any]:

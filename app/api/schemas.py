@@ -382,8 +382,22 @@ class AnalysisRequest(Body):
         },
         {"source": "internet", "destination": "eni-0123456789abcdef0", "protocol": "icmp"},
     )
-    source: str = Field(min_length=1, max_length=64)
-    destination: str = Field(min_length=1, max_length=64)
+    source: str = Field(
+        min_length=1,
+        max_length=64,
+        description="An instance (i-…), a network interface (eni-…), 'internet' or an IPv4 address",
+    )
+    destination: str = Field(
+        min_length=1,
+        max_length=64,
+        description="An instance (i-…), a network interface (eni-…), an internet gateway "
+        "(igw-…), 'internet' or an IPv4 address: a host on the internet, an address of an "
+        "interface (private, public or Elastic IP), or a service AWS provides inside the "
+        "source's VPC, which security groups and network ACLs do not filter: the Amazon DNS "
+        "server (the VPC's primary CIDR base + 2, or 169.254.169.253; while enableDnsSupport "
+        "is on), instance metadata (169.254.169.254), the Amazon Time Sync Service "
+        "(169.254.169.123)",
+    )
     protocol: Literal["tcp", "udp", "icmp"] = "tcp"
     destination_port: int | None = Field(default=None, ge=0, le=65535)
     source_port: int | None = Field(default=None, ge=0, le=65535)

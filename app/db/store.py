@@ -25,6 +25,7 @@ from app.engine.bundle.write import reservation_json, resource_json
 from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
 from app.engine.templates import TEMPLATES, apply_template
 from app.engine.topology import KINDS
+from app.engine.trace import mark_after_block
 
 from . import tables
 from .session import writer
@@ -382,8 +383,10 @@ class Store:
             "created_at": row.created_at.isoformat(),
         }
         if full:
-            data.update({k: v for k, v in row.result.items() if k not in ("request",)})
-            data["request"] = row.result.get("request", row.request)
+            # Results stored before hops carried ``after_block`` get it as the tracer marks it.
+            result = mark_after_block(row.result)
+            data.update({k: v for k, v in result.items() if k not in ("request",)})
+            data["request"] = result.get("request", row.request)
             data["submitted"] = row.request
         return data
 

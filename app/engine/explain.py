@@ -73,6 +73,20 @@ def sg_fix(topology: Topology, group_id: str, header: Header, *, direction: str)
     return f"Add an outbound rule to {group_id}: {traffic_words(header)} to {cidr}"
 
 
+def sg_fix_through_appliance(topology: Topology, group_id: str, header: Header) -> str:
+    """Through a middlebox, allow the sender's subnet by CIDR, as the AWS guide says: "reference
+    the private IP address of the other instance, or the CIDR range of the subnet that contains
+    the other instance" (VPC UG: security-group-rules)."""
+    subnet = next((s for s in topology.subnets.values() if header.source_ip in s.cidr_block), None)
+    if subnet is None:
+        return sg_fix(topology, group_id, header, direction="ingress")
+    return (
+        f"Add an inbound rule to {group_id}: {traffic_words(header)} from {subnet.cidr_block} "
+        f"(the subnet {subnet.subnet_id} of the sender; a reference to its security group does "
+        "not match traffic through an appliance)"
+    )
+
+
 def _host_or_block(topology: Topology, address: IPv4Address) -> IPv4Network:
     """An internet client is named exactly (``203.0.113.5/32``, "my IP"); a VPC peer by block."""
     if not is_private(address):

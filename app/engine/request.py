@@ -9,6 +9,7 @@ from typing import Any
 from .errors import AwsError
 from .model import Address, Instance, NetworkInterface
 from .packet import ICMP_ECHO_REQUEST, Header
+from .services import LINK_LOCAL, Service, service_at
 from .topology import Topology
 
 # Documented defaults (api-contract "Analyses"): the seeds' "my PC" as the internet source,
@@ -26,7 +27,8 @@ class Endpoint:
 
     ``address`` is the address this end uses on the wire inside its VPC (the private IP of an
     ENI, or the host's address); ``public_ip`` is the public address through which an internet
-    peer reaches an ENI; ``via_igw`` names an IGW the path must leave through.
+    peer reaches an ENI; ``via_igw`` names an IGW the path must leave through; ``service`` is an
+    AWS-provided service (the Amazon DNS server, instance metadata, Time Sync).
     """
 
     label: str
@@ -36,6 +38,7 @@ class Endpoint:
     public_ip: IPv4Address | None = None
     unassociated_eip: Address | None = None
     via_igw: str | None = None
+    service: Service | None = None
 
     @property
     def inside(self) -> bool:
@@ -181,7 +184,13 @@ def _address_endpoint(
         if holder is not None:
             instance = topology.instances.get(holder.instance_id or "")
             return Endpoint(str(address), address, holder, instance)
-    return Endpoint(str(address), address)
+    service = service_at(topology, address, near_vpc)
+    if service is not None and role == "source":
+        raise _bad(
+            f"{address} is the {service.title}: it answers, it never starts a connection. "
+            "Choose an instance as the source."
+        )
+    return Endpoint(str(address), address, service=service)
 
 
 def resolve_request(topology: Topology, request: dict[str, Any]) -> ResolvedRequest:
@@ -215,7 +224,12 @@ def resolve_request(topology: Topology, request: dict[str, Any]) -> ResolvedRequ
         other_is_internet=src_is_internet,
         near_vpc=near,
     )
-    if not source.inside and not destination.inside and destination.unassociated_eip is None:
+    if (
+        not source.inside
+        and not destination.inside
+        and destination.unassociated_eip is None
+        and destination.service is None
+    ):
         raise _bad(
             "At least one end must be inside the topology: both the source and the "
             "destination are hosts outside it."
@@ -268,6 +282,8 @@ def _looks_public(topology: Topology, value: str) -> bool:
         return True
     from .addressing import is_private
 
-    return not is_private(address) and not any(
-        topology.eni_with_private_ip(v, address) for v in topology.vpcs
+    return (
+        not is_private(address)
+        and address not in LINK_LOCAL
+        and not any(topology.eni_with_private_ip(v, address) for v in topology.vpcs)
     )

@@ -4,12 +4,21 @@ Sources: VPC UG security-group-rules ("rules are permissive only", "stateful") a
 default-security-group. A rule that names a group matches the *private* IPs of the ENIs in that
 group (VPC UG: security-group-rules, "Security group referencing"), never their public IPs, so
 traffic hairpinned through an IGW is not matched by such a rule.
+
+Nor does it match traffic a middlebox appliance forwards (a route to an ENI or instance). VPC UG
+security-group-rules and route-table-options ("Routing inter-subnet traffic to an appliance"):
+"If you configure routes to forward the traffic between two instances in different subnets
+through a middlebox appliance, … The security group for each instance must reference the private
+IP address of the other instance, or the CIDR range of the subnet that contains the other
+instance, as the source. If you reference the security group of the other instance as the
+source, this does not allow traffic to flow between the instances."
+https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 
 from .model import SecurityGroup, SecurityGroupRule
@@ -31,6 +40,10 @@ class SgDecision:
     reason: str
     group: SecurityGroup | None = None
     rule: SecurityGroupRule | None = None
+    # Through a middlebox: a rule referencing a group that would have matched, had the packet
+    # come straight from the sender, and the group that holds it.
+    ignored_group: SecurityGroup | None = None
+    ignored_rule: SecurityGroupRule | None = None
 
 
 def protocol_matches(rule: SecurityGroupRule, header: Header) -> bool:
@@ -74,17 +87,43 @@ def evaluate_security_groups(
     header: Header,
     direction: str,
     vpc_id: str,
+    *,
+    through_appliance: bool = False,
 ) -> SgDecision:
-    """Evaluate a new connection against every group of an ENI (``ingress`` or ``egress``)."""
+    """Evaluate a new connection against every group of an ENI (``ingress`` or ``egress``);
+    ``through_appliance``: a middlebox forwarded it, so rules that reference a group do not
+    match (see the module's docstring)."""
     groups = tuple(topology.security_groups[g] for g in group_ids if g in topology.security_groups)
     any_rule = False
     for group in groups:
-        rules = group.ingress if direction == "ingress" else group.egress
+        rules = _rules(group, direction)
         any_rule = any_rule or bool(rules)
+        if through_appliance:
+            rules = tuple(r for r in rules if r.group_id is None)
         rule = first_matching_rule(topology, rules, header, direction, vpc_id)
         if rule is not None:
             return SgDecision(True, direction, groups, "rule", group, rule)
-    return SgDecision(False, direction, groups, "no-rule" if any_rule else "no-rules")
+    decision = SgDecision(False, direction, groups, "no-rule" if any_rule else "no-rules")
+    if through_appliance:
+        return _with_ignored_reference(topology, decision, header, vpc_id)
+    return decision
+
+
+def _rules(group: SecurityGroup, direction: str) -> tuple[SecurityGroupRule, ...]:
+    return group.ingress if direction == "ingress" else group.egress
+
+
+def _with_ignored_reference(
+    topology: Topology, decision: SgDecision, header: Header, vpc_id: str
+) -> SgDecision:
+    """The refusal, naming the group reference that would have allowed the packet had it come
+    straight from its sender (the evidence a learner needs to see the middlebox rule)."""
+    for group in decision.groups:
+        references = [r for r in _rules(group, decision.direction) if r.group_id is not None]
+        rule = first_matching_rule(topology, references, header, decision.direction, vpc_id)
+        if rule is not None:
+            return replace(decision, ignored_group=group, ignored_rule=rule)
+    return decision
 
 
 def first_matching_rule(

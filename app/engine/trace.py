@@ -30,7 +30,11 @@ class Component:
 
 @dataclass
 class Hop:
-    """One component the packet meets, what it did, and the evidence (route, rule, translation)."""
+    """One component the packet meets, what it did, and the evidence (route, rule, translation).
+
+    ``after_block`` marks a *would-be* hop: after a block on its leg, or on the reply to a blocked
+    request. It says what would happen if the block were fixed, never that anything arrives.
+    """
 
     component: Component
     action: str
@@ -38,6 +42,7 @@ class Hop:
     outbound_header: Header
     message: str
     details: dict[str, Any] = field(default_factory=dict)
+    after_block: bool = False
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
@@ -48,6 +53,7 @@ class Hop:
             "sequence": sequence,
             "component": self.component.to_dict(),
             "action": self.action,
+            "after_block": self.after_block,
             "inbound_header": self.inbound_header.to_dict(),
             "outbound_header": self.outbound_header.to_dict(),
             "message": self.message,
@@ -100,3 +106,21 @@ class Analysis:
             "return_path": [h.to_dict(i) for i, h in enumerate(self.return_path, 1)],
             "explanations": [e.to_dict() for e in self.explanations],
         }
+
+
+def mark_after_block(result: dict[str, Any]) -> dict[str, Any]:
+    """A result stored before hops carried ``after_block``, marked as the tracer marks it now.
+
+    A hop after a blocked hop of its leg is a would-be hop; so is every hop of the reply when the
+    request was blocked (the reply exists only once the block is fixed). Hops already marked are
+    kept as they are; the result given is not changed.
+    """
+    marked = dict(result)
+    blocked = False
+    for path in ("forward_path", "return_path"):
+        hops = []
+        for hop in result.get(path) or []:
+            hops.append({"after_block": blocked, **hop})
+            blocked = blocked or hop.get("action") == "blocked"
+        marked[path] = hops
+    return marked

@@ -1,7 +1,11 @@
 """The hop-by-hop analysis: follow a packet there and back, recording every decision as a hop.
 
 A blocked hop does not end the walk where the packet could still go on: the walk continues as if
-the hop had allowed it, so every problem on the path is reported at once (api-contract).
+the hop had allowed it, so every problem on the path is reported at once (api-contract), like the
+Reachability Analyzer's "blocked path". Every hop after a block on its leg, and the whole reply to
+a blocked request, is a *would-be* hop (``after_block``): its message says what *would* happen if
+the block were fixed and never that anything is delivered. One problem gets one explanation, even
+when both legs meet it (a stopped instance neither receives the request nor sends the reply).
 Where a packet cannot go on (no route, no public address at the internet gateway), the path ends.
 """
 
@@ -11,15 +15,17 @@ import dataclasses
 from ipaddress import IPv4Address
 from typing import Any
 
-from . import explain
+from . import explain, services
 from .addressing import is_private
+from .asymmetric_reply import drop_asymmetric_reply
 from .labels import nacl_entry_label, sg_rule_label
 from .model import NatGateway, NetworkInterface, Route, RouteTable, Subnet
 from .nacl import evaluate_nacl
 from .packet import Header
 from .request import Endpoint, ResolvedRequest, resolve_request
 from .routing import describe_target, longest_prefix_match
-from .security_group import evaluate_security_groups, reply_decision
+from .security_group import SgDecision, evaluate_security_groups, reply_decision
+from .services import Service
 from .topology import Topology
 from .trace import Analysis, Component, Explanation, Hop
 
@@ -45,12 +51,15 @@ class Walk:
         reply: bool,
         nat_table: dict[str, tuple[IPv4Address, int | None, IPv4Address, int | None]],
         target: Endpoint,
+        earlier: list[Explanation] | None = None,
     ) -> None:
         self.t = topology
         self.path = path
         self.reply = reply
         self.nat_table = nat_table  # nat id -> (original src, sport, translated src, sport)
         self.target = target
+        self.earlier = earlier or []  # the problems of the request's leg, for the reply's leg
+        self.via_appliance: NetworkInterface | None = None  # the last middlebox passed
         self.hops: list[Hop] = []
         self.explanations: list[Explanation] = []
         self.delivered = False
@@ -61,6 +70,38 @@ class Walk:
     @property
     def blocked(self) -> bool:
         return bool(self.explanations)
+
+    @property
+    def would_be(self) -> bool:
+        """Is the next hop after a block (of this leg, or of the request this leg answers)?"""
+        return bool(self.earlier or self.explanations)
+
+    def verb(self, present: str, *, second: bool = False) -> str:
+        """``sends`` where the packet goes, ``would send`` on a would-be hop; ``second`` is the
+        second verb of a pair (``maps … and sends`` / ``would map … and send``)."""
+        if not self.would_be:
+            return present
+        return bare(present) if second else f"would {bare(present)}"
+
+    def unless_fixed(self) -> str:
+        """What a would-be delivery depends on: `` if the earlier block were fixed``."""
+        if not self.would_be:
+            return ""
+        many = len(self.earlier) + len(self.explanations) > 1
+        return f" if the earlier block{'s' if many else ''} were fixed"
+
+    def explained(
+        self, code: str, component: Component, fix: str, direction: str | None = None
+    ) -> bool:
+        """One problem, one explanation: is this block one already explained, with the very same
+        fix? (A stopped instance neither receives the request nor sends the reply; a network ACL
+        shared by two subnets misses one rule for both.) Such a hop is recorded as what it
+        becomes once that fix is made."""
+        key = (code, component.id, direction, fix)
+        return any(
+            (e.code, e.component.id, e.direction, e.suggested_fix) == key
+            for e in (*self.earlier, *self.explanations)
+        )
 
     def hop(
         self,
@@ -79,6 +120,7 @@ class Walk:
                     header,
                     header,
                     "The packet is going round in circles: the routes form a loop.",
+                    after_block=self.would_be,
                 )
             )
             self.explanations.append(
@@ -98,6 +140,7 @@ class Walk:
             out or header,
             message,
             {k: v for k, v in details.items() if v is not None},
+            after_block=self.would_be,
         )
         self.hops.append(hop)
         return hop
@@ -124,7 +167,9 @@ class Walk:
 
     def run(self, start: Endpoint, header: Header) -> None:
         try:
-            if start.eni is not None:
+            if start.service is not None:
+                self.answer_from_service(start.service, header)
+            elif start.eni is not None:
                 self.emit_from_eni(start.eni, header)
             else:
                 self.on_internet(header)
@@ -136,69 +181,131 @@ class Walk:
         instance = self.t.instances.get(eni.instance_id or "")
         if instance is not None:
             ref = _ref("instance", instance, instance.instance_id)
-            verb = "sends the reply" if self.reply else "sends the packet"
-            if instance.state == "running":
+            if self.running(ref, instance, header):
                 self.hop(
                     ref,
                     "sent",
                     header,
-                    f"Instance {instance.instance_id} {verb}: {header.describe()}.",
+                    f"Instance {instance.instance_id} {self.verb('sends')} the {self.what}: "
+                    f"{header.describe()}.",
                 )
-            else:
-                self.not_running(ref, instance, header)
         self.eni_hop(eni, header, sending=True)
+        if self.target.service is not None and not self.reply:
+            self.to_service(eni, self.target.service, header)
+            return
         self.security_groups(eni, header, "egress")
         self.leave_subnet(self.t.subnets[eni.subnet_id], header)
 
-    def not_running(self, ref: Component, instance: Any, header: Header) -> None:
-        """Only a running instance sends or receives (BAD_STATE); the walk goes on."""
+    # ---- AWS-provided services: the Amazon DNS server, instance metadata, Time Sync ---------
+    def to_service(self, eni: NetworkInterface, service: Service, header: Header) -> None:
+        """Straight from the interface to the service: no security group, network ACL or route
+        table is consulted on the way (services.py cites the AWS documentation)."""
+        ref = _service_ref(service, eni.vpc_id)
+        refused = services.refusal(self.t, service, eni.vpc_id, header)
+        if refused is not None:
+            self.block(
+                ref,
+                header,
+                refused.code,
+                refused.message,
+                refused.fix,
+                refs=refused.refs,
+                stop=True,
+            )
+            return
+        self.hop(
+            ref,
+            "delivered",
+            header,
+            f"The {ref.name} {self.verb('receives')} the {self.what} at {service.address}"
+            f"{self.unless_fixed()}. {services.UNFILTERED}",
+        )
+        self.delivered = True
+        self.final_header = header
+        answering = Service(service.kind, service.address, eni.vpc_id)
+        self.delivered_to = Endpoint(str(service.address), service.address, service=answering)
+
+    def answer_from_service(self, service: Service, header: Header) -> None:
+        self.hop(
+            _service_ref(service, service.vpc_id),
+            "sent",
+            header,
+            f"The {service.title} {self.verb('sends')} the reply: {header.describe()}. "
+            f"{services.UNFILTERED_REPLY}",
+        )
+        assert self.target.eni is not None  # only an instance's interface asks a service
+        self.receive(self.target.eni, header)
+
+    @property
+    def what(self) -> str:
+        return "reply" if self.reply else "packet"
+
+    def running(self, ref: Component, instance: Any, header: Header) -> bool:
+        """Only a running instance sends or receives (BAD_STATE); the walk goes on. False when
+        this hop is the block; a block the request's leg already explained is not repeated."""
+        fix = f"Start instance {instance.instance_id}."
+        if instance.state == "running" or self.explained("BAD_STATE", ref, fix):
+            return True
         self.block(
             ref,
             header,
             "BAD_STATE",
             f"Instance {instance.instance_id} is {instance.state}; only a running "
             "instance sends or receives traffic.",
-            f"Start instance {instance.instance_id}.",
+            fix,
             refs={"instance": {"id": instance.instance_id}},
         )
+        return False
 
     def eni_hop(self, eni: NetworkInterface, header: Header, *, sending: bool) -> None:
         ref = _ref("network-interface", eni, eni.network_interface_id)
         attached = {"id": eni.instance_id, "type": "instance"} if eni.instance_id else None
-        if eni.attachment is None and eni.interface_type == "interface":
+        eni_id = eni.network_interface_id
+        fix = f"Attach {eni_id} to an instance."
+        if (
+            eni.attachment is None
+            and eni.interface_type == "interface"
+            and not self.explained("BAD_STATE_ATTACHMENT", ref, fix)
+        ):
             self.block(
                 ref,
                 header,
                 "BAD_STATE_ATTACHMENT",
-                f"Network interface {eni.network_interface_id} is not attached to an "
+                f"Network interface {eni_id} is not attached to an "
                 "instance, so nothing sends or receives through it.",
-                f"Attach {eni.network_interface_id} to an instance.",
-                refs={"network_interface": {"id": eni.network_interface_id}},
+                fix,
+                refs={"network_interface": {"id": eni_id}},
             )
             return
         own = header.source_ip if sending else header.destination_ip
-        if own not in eni.addresses and eni.source_dest_check:
+        fix = (
+            f"Disable the source/destination check on {eni_id} "
+            "(needed for NAT instances and routers)."
+        )
+        if (
+            own not in eni.addresses
+            and eni.source_dest_check
+            and not self.explained("ENI_SOURCE_DEST_CHECK_RESTRICTION", ref, fix)
+        ):
             which = "from" if sending else "to"
             self.block(
                 ref,
                 header,
                 "ENI_SOURCE_DEST_CHECK_RESTRICTION",
-                f"Network interface {eni.network_interface_id} has the source/destination "
+                f"Network interface {eni_id} has the source/destination "
                 f"check on, so it drops traffic {which} {own}, which is not one of its own "
                 "addresses.",
-                f"Disable the source/destination check on {eni.network_interface_id} "
-                "(needed for NAT instances and routers).",
-                refs={"network_interface": {"id": eni.network_interface_id}},
+                fix,
+                refs={"network_interface": {"id": eni_id}},
                 attached_to=attached,
             )
             return
-        verb = "sends" if sending else "receives"
-        what = "reply" if self.reply else "packet"
+        verb = self.verb("sends" if sending else "receives")
         self.hop(
             ref,
             "forwarded",
             header,
-            f"Network interface {eni.network_interface_id} ({own}) {verb} the {what}.",
+            f"Network interface {eni_id} ({own}) {verb} the {self.what}.",
             attached_to=attached,
         )
 
@@ -209,64 +316,104 @@ class Walk:
         if self.reply:
             decision = reply_decision(self.t, eni.groups, direction)
         else:
-            decision = evaluate_security_groups(self.t, eni.groups, header, direction, eni.vpc_id)
+            decision = evaluate_security_groups(
+                self.t,
+                eni.groups,
+                header,
+                direction,
+                eni.vpc_id,
+                through_appliance=direction == "ingress" and self.via_appliance is not None,
+            )
         groups = [g.group_id for g in decision.groups] or list(eni.groups)
-        group = decision.group or (decision.groups[0] if decision.groups else None)
+        group = decision.ignored_group or decision.group or next(iter(decision.groups), None)
         ref = _ref("security-group", group, group.group_id if group else groups[0])
-        way = "inbound" if direction == "ingress" else "outbound"
         if decision.allowed:
-            if decision.reason == "reply":
-                message = (
-                    f"Security groups are stateful: the reply of an allowed connection "
-                    f"passes {', '.join(groups)} whatever their {way} rules."
-                )
-                self.hop(
-                    ref,
-                    "allowed",
-                    header,
-                    message,
-                    security_groups=groups,
-                    security_group_rule={"direction": direction, "reply": True},
-                )
-                return
-            rule = decision.rule
-            assert rule is not None and group is not None
+            self._sg_allowed(ref, decision, groups, header)
+        else:
+            self._sg_blocked(eni, ref, decision, groups, header)
+
+    def _sg_allowed(
+        self, ref: Component, decision: SgDecision, groups: list[str], header: Header
+    ) -> None:
+        direction = decision.direction
+        way = "inbound" if direction == "ingress" else "outbound"
+        if decision.reason == "reply":
             self.hop(
                 ref,
                 "allowed",
                 header,
-                f"Security group {group.group_id} allows it {way}: {sg_rule_label(rule)}.",
+                f"Security groups are stateful: the reply of an allowed connection "
+                f"{self.verb('passes')} {', '.join(groups)} whatever their {way} rules.",
                 security_groups=groups,
-                security_group_rule=_sg_rule_json(rule, direction),
+                security_group_rule={"direction": direction, "reply": True},
             )
             return
-        code = "SG_HAS_NO_RULES" if decision.reason == "no-rules" else "ENI_SG_RULES_MISMATCH"
-        peer = (
-            f"from {header.source_ip}" if direction == "ingress" else f"to {header.destination_ip}"
-        )
-        what = explain.traffic_words(header)
-        message = (
-            f"No {way} rule of the security groups {', '.join(groups)} of "
-            f"{eni.network_interface_id} allows {what} {peer}."
-        )
-        if code == "SG_HAS_NO_RULES":
-            message = (
-                f"The security groups {', '.join(groups)} of {eni.network_interface_id} "
-                f"have no {way} rules at all, so they allow no {way} traffic."
-            )
-        self.block(
+        rule = decision.rule
+        assert rule is not None
+        self.hop(
             ref,
+            "allowed",
             header,
-            code,
-            message,
-            explain.sg_fix(self.t, groups[0], header, direction=direction),
-            direction=direction,
-            refs={
-                "network_interface": {"id": eni.network_interface_id},
-                "security_groups": [{"id": g} for g in groups],
-            },
+            f"Security group {ref.id} {self.verb('allows')} it {way}: {sg_rule_label(rule)}.",
             security_groups=groups,
+            security_group_rule=_sg_rule_json(rule, direction),
         )
+
+    def _sg_blocked(
+        self,
+        eni: NetworkInterface,
+        ref: Component,
+        decision: SgDecision,
+        groups: list[str],
+        header: Header,
+    ) -> None:
+        direction = decision.direction
+        way = "inbound" if direction == "ingress" else "outbound"
+        code = "SG_HAS_NO_RULES" if decision.reason == "no-rules" else "ENI_SG_RULES_MISMATCH"
+        refs: dict[str, Any] = {
+            "network_interface": {"id": eni.network_interface_id},
+            "security_groups": [{"id": g} for g in groups],
+        }
+        if decision.ignored_rule is not None and self.via_appliance is not None:
+            message, fix = self._sg_through_appliance(eni, ref, decision, groups, header)
+            refs["appliance"] = {"id": self.via_appliance.network_interface_id}
+            refs["referenced_group"] = {"id": decision.ignored_rule.group_id}
+        else:
+            message = _sg_refusal(eni, groups, header, way, code)
+            fix = explain.sg_fix(self.t, ref.id, header, direction=direction)
+        if self.explained(code, ref, fix, direction):
+            self.hop(
+                ref,
+                "allowed",
+                header,
+                f"Security group {ref.id} would allow it {way} once the fix above is made "
+                "(the same rule is missing here).",
+                security_groups=groups,
+            )
+            return
+        self.block(
+            ref, header, code, message, fix, direction=direction, refs=refs, security_groups=groups
+        )
+
+    def _sg_through_appliance(
+        self,
+        eni: NetworkInterface,
+        ref: Component,
+        decision: SgDecision,
+        groups: list[str],
+        header: Header,
+    ) -> tuple[str, str]:
+        """A rule referencing the sender's group would allow it, but a middlebox forwarded the
+        packet: such a rule does not match (security_group.py cites the AWS guide)."""
+        rule, appliance = decision.ignored_rule, self.via_appliance
+        assert rule is not None and appliance is not None
+        message = (
+            f"{_sg_refusal(eni, groups, header, 'inbound', 'ENI_SG_RULES_MISMATCH')} The rule "
+            f"{sg_rule_label(rule)} of {ref.id} references {rule.group_id}, but the packet came "
+            f"through the appliance {appliance.network_interface_id}, and a rule that references "
+            "a security group does not match traffic a middlebox appliance forwards."
+        )
+        return message, explain.sg_fix_through_appliance(self.t, ref.id, header)
 
     # ---- network ACLs ---------------------------------------------------------------------
     def network_acl(self, subnet: Subnet, header: Header, *, egress: bool) -> None:
@@ -276,61 +423,42 @@ class Walk:
         decision = evaluate_nacl(acl, header, egress=egress)
         entry = decision.entry
         ref = _ref("network-acl", acl, acl.network_acl_id)
-        label = nacl_entry_label(entry)
-        rule_json = {
-            "rule_number": entry.rule_number,
-            "egress": entry.egress,
-            "rule_action": entry.rule_action,
-            "cidr": str(entry.cidr),
-            "protocol": entry.protocol,
-            "port_range": list(entry.port_range) if entry.port_range else None,
-            "label": label,
-        }
-        way = "outbound" if egress else "inbound"
+        rule_json = _nacl_rule_json(entry)
         leaves = "leaves" if egress else "enters"
         if decision.allowed:
             self.hop(
                 ref,
                 "allowed",
                 header,
-                f"Network ACL {acl.network_acl_id} allows the "
-                f"{'reply' if self.reply else 'packet'} as it {leaves} {subnet.subnet_id}: "
-                f"{label}.",
+                f"Network ACL {acl.network_acl_id} {self.verb('allows')} the "
+                f"{self.what} as it {leaves} {subnet.subnet_id}: {rule_json['label']}.",
                 acl_rule=rule_json,
                 subnet={"id": subnet.subnet_id},
             )
             return
         # A reply is addressed to the client's ephemeral port (VPC UG: nacl-ephemeral-ports).
         ephemeral = self.reply and header.protocol in ("tcp", "udp")
-        rule_words = (
-            "no rule allows" if entry.rule_number == 32767 else f"rule {entry.rule_number} denies"
+        fix = explain.nacl_fix(
+            self.t, acl, header, egress=egress, matched_rule=entry.rule_number, ephemeral=ephemeral
         )
-        message = (
-            f"The network ACL {acl.network_acl_id} of subnet {subnet.subnet_id}: "
-            f"{rule_words} {way} {explain.traffic_words(header)} "
-            f"{'to' if egress else 'from'} "
-            f"{header.destination_ip if egress else header.source_ip}, so the "
-            f"{'reply' if self.reply else 'packet'} is dropped ({label})."
-        )
-        if ephemeral:
-            message += (
-                f" Network ACLs are stateless: allow the client's ephemeral ports "
-                f"({explain.EPHEMERAL_RANGE[0]}-{explain.EPHEMERAL_RANGE[1]}) {way}."
+        direction = "egress" if egress else "ingress"
+        if self.explained("SUBNET_ACL_RESTRICTION", ref, fix, direction):
+            self.hop(
+                ref,
+                "allowed",
+                header,
+                f"Network ACL {acl.network_acl_id} would allow the {self.what} as it {leaves} "
+                f"{subnet.subnet_id} once the fix above is made (the same rule is missing here).",
+                subnet={"id": subnet.subnet_id},
             )
+            return
         self.block(
             ref,
             header,
             "SUBNET_ACL_RESTRICTION",
-            message,
-            explain.nacl_fix(
-                self.t,
-                acl,
-                header,
-                egress=egress,
-                matched_rule=entry.rule_number,
-                ephemeral=ephemeral,
-            ),
-            direction="egress" if egress else "ingress",
+            self._nacl_message(acl.network_acl_id, subnet, header, rule_json, egress, ephemeral),
+            fix,
+            direction=direction,
             refs={
                 "subnet": {"id": subnet.subnet_id},
                 "acl_rule": {"rule_number": entry.rule_number, "rule_action": entry.rule_action},
@@ -338,6 +466,32 @@ class Walk:
             acl_rule=rule_json,
             subnet={"id": subnet.subnet_id},
         )
+
+    def _nacl_message(
+        self,
+        acl_id: str,
+        subnet: Subnet,
+        header: Header,
+        rule_json: dict[str, Any],
+        egress: bool,
+        ephemeral: bool,
+    ) -> str:
+        number = rule_json["rule_number"]
+        way = "outbound" if egress else "inbound"
+        rule_words = "no rule allows" if number == 32767 else f"rule {number} denies"
+        message = (
+            f"The network ACL {acl_id} of subnet {subnet.subnet_id}: "
+            f"{rule_words} {way} {explain.traffic_words(header)} "
+            f"{'to' if egress else 'from'} "
+            f"{header.destination_ip if egress else header.source_ip}, so the "
+            f"{self.what} is dropped ({rule_json['label']})."
+        )
+        if ephemeral:
+            message += (
+                f" Network ACLs are stateless: allow the client's ephemeral ports "
+                f"({explain.EPHEMERAL_RANGE[0]}-{explain.EPHEMERAL_RANGE[1]}) {way}."
+            )
+        return message
 
     # ---- leaving a subnet: NACL, then the route table -------------------------------------
     def leave_subnet(self, subnet: Subnet, header: Header) -> None:
@@ -404,7 +558,8 @@ class Walk:
             ref,
             "forwarded",
             header,
-            f"Route table {rtb.route_table_id} sends {dst} to {describe_target(route)} "
+            f"Route table {rtb.route_table_id} {self.verb('sends')} {dst} to "
+            f"{describe_target(route)} "
             f"(route {route.destination}, the longest prefix that matches).",
             route=route_json,
             subnet={"id": subnet.subnet_id},
@@ -496,6 +651,11 @@ class Walk:
             self.at_nat_gateway_from_outside(nat, header)
             return
         self.security_groups(eni, header, "ingress")
+        self.receive(eni, header)
+
+    def receive(self, eni: NetworkInterface, header: Header) -> None:
+        """Past the security groups: the interface takes the packet, for its instance or to
+        forward it on (an appliance)."""
         self.eni_hop(eni, header, sending=False)
         if header.destination_ip not in eni.addresses:
             self.forward_from_appliance(eni, header)
@@ -503,12 +663,13 @@ class Walk:
         instance = self.t.instances.get(eni.instance_id or "")
         if instance is not None:
             ref = _ref("instance", instance, instance.instance_id)
-            if instance.state != "running":
-                self.not_running(ref, instance, header)
-            else:
-                what = "the reply" if self.reply else "the packet"
+            if self.running(ref, instance, header):
                 self.hop(
-                    ref, "delivered", header, f"Instance {instance.instance_id} receives {what}."
+                    ref,
+                    "delivered",
+                    header,
+                    f"Instance {instance.instance_id} {self.verb('receives')} the {self.what}"
+                    f"{self.unless_fixed()}.",
                 )
         self.delivered = True
         self.final_header = header
@@ -524,9 +685,15 @@ class Walk:
         """An instance that routes (source/dest check off) sends the packet on unchanged.
 
         *(Our choice: the lab cannot see an appliance's own NAT rules, so it forwards as a
-        router would, without translating.)*
+        router would, without translating.)* From here on, a rule referencing the sender's group
+        no longer matches at the destination (security_group.py). *(Our choice, AWS is silent:
+        the appliance's own groups judge the packet as usual, references included, since it
+        arrives there straight from its sender; and a rule referencing the appliance's group
+        does not match at the destination either, since the packet still carries the
+        sender's address.)*
         """
         self.security_groups(eni, header, "egress")
+        self.via_appliance = eni
         self.leave_subnet(self.t.subnets[eni.subnet_id], header)
 
     # ---- internet gateway -----------------------------------------------------------------
@@ -567,8 +734,9 @@ class Walk:
             ref,
             "translated",
             header,
-            f"Internet gateway {igw_id} maps the private source {src} to its public "
-            f"address {public} (1:1 static NAT) and sends the packet to the internet.",
+            f"Internet gateway {igw_id} {self.verb('maps')} the private source {src} to its "
+            f"public address {public} (1:1 static NAT) and "
+            f"{self.verb('sends', second=True)} the packet to the internet.",
             out=out,
         )
         if self.target.via_igw and self.target.via_igw != igw_id and not self.reply:
@@ -593,6 +761,22 @@ class Walk:
 
     def on_internet(self, header: Header) -> None:
         dst = header.destination_ip
+        service = self.target.service
+        if service is not None and not self.reply:
+            # Link-local and VPC+2 addresses are reached from inside a VPC only (services.py).
+            self.block(
+                _service_ref(service, service.vpc_id),
+                header,
+                "NO_PATH",
+                f"{dst} is a link-local address (169.254.0.0/16): it never leaves an "
+                "instance's own link, so no host on the internet reaches it."
+                if service.kind == "link-local"
+                else f"{dst} is the {service.title}: it answers only instances inside "
+                f"{service.vpc_id or 'their VPC'}, never a host on the internet.",
+                f"Test from an instance inside {service.vpc_id or 'a VPC'}.",
+                refs={"vpc": {"id": service.vpc_id}} if service.vpc_id else None,
+                stop=True,
+            )
         owner = self.t.owner_of_public_ip(dst)
         if owner is not None:
             self.enter_via_igw(owner[0].vpc_id, header)
@@ -615,12 +799,12 @@ class Walk:
             self.enter_via_igw(target_eni.vpc_id, header)
             return
         if not is_private(dst) or not self.target.inside:
-            what = "The reply reaches" if self.reply else "The packet reaches"
             self.hop(
                 Component("internet", "internet", str(dst)),
                 "delivered",
                 header,
-                f"{what} the internet host {dst}.",
+                f"The {self.what} {self.verb('reaches')} the internet host {dst}"
+                f"{self.unless_fixed()}.",
             )
             self.delivered = True
             self.final_header = header
@@ -682,8 +866,8 @@ class Walk:
             ref,
             "translated",
             header,
-            f"Internet gateway {igw.internet_gateway_id} maps {header.destination_ip} to the "
-            f"private address {private}.",
+            f"Internet gateway {igw.internet_gateway_id} {self.verb('maps')} "
+            f"{header.destination_ip} to the private address {private}.",
             out=out,
         )
         self.network_acl(self.t.subnets[eni.subnet_id], out, egress=False)
@@ -724,8 +908,8 @@ class Walk:
             ref,
             "translated",
             header,
-            f"NAT gateway {nat.nat_gateway_id} replaces the source {header.source_ip} with its "
-            f"own private address {nat.private_ip}{ports}.",
+            f"NAT gateway {nat.nat_gateway_id} {self.verb('replaces')} the source "
+            f"{header.source_ip} with its own private address {nat.private_ip}{ports}.",
             out=out,
             notes=[{"code": "NGW_SOURCE_ADDRESS_REASSIGN"}]
             + ([{"code": "REMAP_EPHEMERAL_PORT"}] if header.protocol != "icmp" else []),
@@ -755,7 +939,7 @@ class Walk:
             ref,
             "translated",
             header,
-            f"NAT gateway {nat.nat_gateway_id} translates the reply back to "
+            f"NAT gateway {nat.nat_gateway_id} {self.verb('translates')} the reply back to "
             f"{original_src}" + (f":{original_port}" if original_port else "") + ".",
             out=out,
         )
@@ -804,15 +988,61 @@ class Walk:
             ref,
             "forwarded",
             header,
-            f"Peering connection {pcx_id} carries the packet from {vpc_id} to {peer.vpc_id}.",
+            f"Peering connection {pcx_id} {self.verb('carries')} the packet from {vpc_id} "
+            f"to {peer.vpc_id}.",
         )
         self.deliver_in_vpc(peer.vpc_id, header)
+
+
+def _service_ref(service: Service, vpc_id: str | None) -> Component:
+    name = f"{service.title} of {vpc_id}" if vpc_id and service.kind == "amazon-dns" else None
+    return Component(str(service.address), service.kind, name or service.title)
+
+
+def bare(verb: str) -> str:
+    """The bare infinitive of a verb in the third person: what follows ``would``.
+
+    >>> [bare(v) for v in ("sends", "passes", "carries", "reaches", "receives", "maps")]
+    ['send', 'pass', 'carry', 'reach', 'receive', 'map']
+    """
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if verb.endswith(("sses", "ches", "shes", "xes")):
+        return verb[:-2]
+    return verb[:-1]
 
 
 def _remap_port(header: Header) -> int:
     """A deterministic port in 1024-65535 for the NAT gateway's translation (teaching aid)."""
     seed = (int(header.source_ip) * 31 + (header.source_port or 0)) % 64512
     return 1024 + seed
+
+
+def _sg_refusal(
+    eni: NetworkInterface, groups: list[str], header: Header, way: str, code: str
+) -> str:
+    if code == "SG_HAS_NO_RULES":
+        return (
+            f"The security groups {', '.join(groups)} of {eni.network_interface_id} "
+            f"have no {way} rules at all, so they allow no {way} traffic."
+        )
+    peer = f"from {header.source_ip}" if way == "inbound" else f"to {header.destination_ip}"
+    return (
+        f"No {way} rule of the security groups {', '.join(groups)} of "
+        f"{eni.network_interface_id} allows {explain.traffic_words(header)} {peer}."
+    )
+
+
+def _nacl_rule_json(entry: Any) -> dict[str, Any]:
+    return {
+        "rule_number": entry.rule_number,
+        "egress": entry.egress,
+        "rule_action": entry.rule_action,
+        "cidr": str(entry.cidr),
+        "protocol": entry.protocol,
+        "port_range": list(entry.port_range) if entry.port_range else None,
+        "label": nacl_entry_label(entry),
+    }
 
 
 def _sg_rule_json(rule: Any, direction: str) -> dict[str, Any]:
@@ -845,42 +1075,25 @@ def trace(topology: Topology, req: ResolvedRequest) -> Analysis:
     forward.run(req.source, req.header)
     back: Walk | None = None
     if forward.delivered and forward.final_header is not None and forward.delivered_to is not None:
-        back = Walk(topology, "return", reply=True, nat_table=nat_table, target=req.source)
+        # The reply to a blocked request exists only once the block is fixed: all of it is a
+        # would-be path (``earlier`` carries the request's problems).
+        back = Walk(
+            topology,
+            "return",
+            reply=True,
+            nat_table=nat_table,
+            target=req.source,
+            earlier=forward.explanations,
+        )
         back.run(forward.delivered_to, forward.final_header.reply())
         if (
             back.delivered
             and back.final_header is not None
             and back.final_header.source_ip != req.header.destination_ip
         ):
-            _asymmetric(back, req)
+            drop_asymmetric_reply(
+                topology, back.hops, back.explanations, back.final_header.source_ip, req
+            )
     explanations = forward.explanations + (back.explanations if back else [])
     reachable = forward.delivered and back is not None and back.delivered and not explanations
     return Analysis(reachable, req.echo, forward.hops, back.hops if back else [], explanations)
-
-
-def _asymmetric(back: Walk, req: ResolvedRequest) -> None:
-    """The reply arrives from another address than the one the client spoke to: it is dropped."""
-    assert back.final_header is not None
-    got, expected = back.final_header.source_ip, req.header.destination_ip
-    last = back.hops[-1]
-    back.hops[-1] = Hop(
-        last.component,
-        "blocked",
-        last.inbound_header,
-        last.outbound_header,
-        f"The reply comes from {got}, but the client spoke to {expected}, so it "
-        "does not recognise the reply and drops it.",
-        last.details,
-    )
-    back.explanations.append(
-        Explanation(
-            "NO_PATH",
-            "return",
-            last.component,
-            f"The reply leaves by another way than the request came in (it comes from {got}, not "
-            f"{expected}): the destination's subnet routes its replies elsewhere, e.g. through a "
-            "NAT gateway.",
-            "Route the destination subnet's 0.0.0.0/0 to the internet gateway, so replies leave "
-            "through the same public address the request arrived at.",
-        )
-    )

@@ -36,6 +36,7 @@ class Box:
     css: str = ""
     colour: str = ""
     warning: str = ""
+    blocked: bool = False  # the traced packet is blocked here: drawn with a red ✕
 
     @property
     def cx(self) -> float:
@@ -94,8 +95,33 @@ def _label(resource: Any, rid: str) -> str:
     return resource.name or rid
 
 
-def layout(topology: Topology, highlight: dict[str, list[str]] | None = None) -> Diagram:
-    """Positions for every element; ``highlight`` maps forward/return to ordered component ids."""
+# One hop of a traced path on the diagram: the component's id and how it is drawn there:
+# ``on`` (the packet passes), ``blocked`` (it stops here: a red ✕) or ``after`` (a would-be hop,
+# after a block: greyed, the line dotted).
+Mark = tuple[str, str]
+SENDERS = ("instance", "network-interface")  # what a path from inside the topology starts with
+
+
+def trace_marks(result: dict[str, Any], path: str) -> list[Mark]:
+    """The components of one path of an analysis result, in order, each with its mark. A request
+    from the internet starts at the internet (its first hop is the gateway it enters by)."""
+    hops = result.get(path) or []
+    marks: list[Mark] = []
+    if path == "forward_path" and hops and hops[0]["component"]["type"] not in SENDERS:
+        marks.append(("internet", "on"))
+    for hop in hops:
+        if hop.get("after_block"):
+            state = "after"
+        else:
+            state = "blocked" if hop.get("action") == "blocked" else "on"
+        marks.append((hop["component"]["id"], state))
+        if "subnet" in hop:
+            marks.append((hop["subnet"]["id"], "after" if state == "after" else "on"))
+    return marks
+
+
+def layout(topology: Topology, highlight: dict[str, list[Mark]] | None = None) -> Diagram:
+    """Positions for every element; ``highlight`` maps forward/return to their marks."""
     zones_order = {z: i for i, z in enumerate(availability_zones(topology.region))}
     left = 24.0 + INTERNET_W + 40
     y = 56.0
@@ -358,30 +384,59 @@ def _peerings(topology: Topology, diagram: Diagram, width: float) -> None:
         )
 
 
-def _highlight(topology: Topology, diagram: Diagram, highlight: dict[str, list[str]]) -> None:
-    for direction, ids in highlight.items():
-        points: list[tuple[float, float]] = []
-        for rid in ids:
-            box = diagram.find(rid)
-            if box is None and rid.startswith("eni-"):
-                eni = topology.network_interfaces.get(rid)
-                box = diagram.find(eni.instance_id or "") if eni else None
+ROUTED_KINDS = ("instance", "network-interface", "nat-gateway", "internet-gateway", "internet")
+
+
+def _highlight(topology: Topology, diagram: Diagram, highlight: dict[str, list[Mark]]) -> None:
+    """Mark the boxes a path passes; draw it solid up to the first block, dotted after it."""
+    for direction, marks in highlight.items():
+        solid: list[Box] = []
+        after: list[Box] = []
+        for rid, state in marks:
+            box = _box_of(topology, diagram, rid)
             if box is None:
                 continue
-            box.css = f"{box.css} on-{direction}".strip()
-            if box.kind in (
-                "instance",
-                "network-interface",
-                "nat-gateway",
-                "internet-gateway",
-                "internet",
-            ) and (not points or points[-1] != (box.cx, box.cy)):
-                points.append((box.cx, box.cy))
-        if len(points) > 1:
-            offset = 0 if direction == "forward" else 6
-            diagram.paths.append(
-                {
-                    "css": f"trace-{direction}",
-                    "points": " ".join(f"{px + offset:.0f},{py + offset:.0f}" for px, py in points),
-                }
-            )
+            _mark(box, direction, state)
+            if box.kind not in ROUTED_KINDS:
+                continue
+            line = after if state == "after" else solid
+            if state == "after" and not after and solid:
+                after.append(solid[-1])  # the dotted part starts where the solid part stops
+            if not line or line[-1] is not box:
+                line.append(box)
+        offset = 0 if direction == "forward" else 6
+        for line, css, marker in (
+            (solid, f"trace-{direction}", "fwd" if direction == "forward" else "ret"),
+            (after, f"trace-{direction} trace-after", "after"),
+        ):
+            if len(line) > 1:
+                points = [(b.cx, b.cy) for b in line[:-1]] + [_to_edge(line[-2], line[-1])]
+                text = " ".join(f"{px + offset:.0f},{py + offset:.0f}" for px, py in points)
+                diagram.paths.append({"css": css, "points": text, "marker": marker})
+
+
+def _to_edge(start: Box, end: Box) -> tuple[float, float]:
+    """Where the line from ``start``'s centre meets ``end``'s edge: the arrow ends there, not
+    on the box's text."""
+    dx, dy = end.cx - start.cx, end.cy - start.cy
+    scales = [end.w / 2 / abs(dx) if dx else 1.0, end.h / 2 / abs(dy) if dy else 1.0]
+    t = min(*scales, 1.0)
+    return end.cx - dx * t, end.cy - dy * t
+
+
+def _box_of(topology: Topology, diagram: Diagram, rid: str) -> Box | None:
+    box = diagram.find(rid)
+    if box is None and rid.startswith("eni-"):
+        eni = topology.network_interfaces.get(rid)
+        box = diagram.find(eni.instance_id or "") if eni else None
+    return box
+
+
+def _mark(box: Box, direction: str, state: str) -> None:
+    classes = box.css.split()
+    wanted = [f"after-{direction}" if state == "after" else f"on-{direction}"]
+    if state == "blocked":
+        wanted.append("blocked")
+        box.blocked = True
+    classes += [c for c in wanted if c not in classes]
+    box.css = " ".join(classes)

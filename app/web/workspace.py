@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from ipaddress import IPv4Address
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,14 +15,22 @@ from app.engine import AwsError, Topology
 from app.engine.addressing import usable_count
 from app.engine.kinds import KINDS as DECLARED_KINDS
 from app.engine.labels import nacl_entry_label, sg_rule_label
+from app.engine.model import Vpc
 from app.engine.regions import availability_zones
 from app.engine.request import DEFAULT_INTERNET_DESTINATION, DEFAULT_INTERNET_SOURCE
 from app.engine.routing import describe_target, route_state
+from app.engine.services import (
+    AMAZON_DNS_LINK_LOCAL,
+    INSTANCE_METADATA,
+    TIME_SYNC,
+    amazon_dns_address,
+    service_at,
+)
 from app.engine.topology import KINDS, resource_id
 
 from .actions import AMIS, INSTANCE_TYPES, MY_IP, NACL_PRESET_LABELS, PRESET_LABELS
 from .cache import Lru
-from .diagram import is_public, layout, naming_warning
+from .diagram import Mark, is_public, layout, naming_warning, trace_marks
 from .render import env
 
 # "Test connection" presets: the console's common ports, and ping.
@@ -31,6 +40,8 @@ TEST_PRESETS: dict[str, tuple[str, int | None, str]] = {
     "https": ("tcp", 443, "HTTPS (TCP 443)"),
     "mysql": ("tcp", 3306, "MySQL (TCP 3306)"),
     "ping": ("icmp", None, "Ping (ICMP echo)"),
+    "dns": ("udp", 53, "DNS (UDP 53)"),
+    "ntp": ("udp", 123, "NTP (UDP 123)"),
     "custom-tcp": ("tcp", None, "Custom TCP"),
     "custom-udp": ("udp", None, "Custom UDP"),
 }
@@ -39,6 +50,10 @@ KIND_LABELS = {kind.name: kind.label for kind in DECLARED_KINDS}
 COMPONENT_LABELS = {
     **KIND_LABELS,
     "internet": "Internet",
+    "amazon-dns": "Amazon DNS server",
+    "instance-metadata": "Instance metadata",
+    "time-sync": "Amazon Time Sync Service",
+    "link-local": "Link-local address",
     "transit-gateway": "Transit gateway",
     "gateway": "Gateway",
 }
@@ -205,6 +220,7 @@ def options(model: Topology) -> dict[str, Any]:
             for ip in e.addresses
         ],
         "endpoints": Choices(endpoints),
+        "services": Choices(service_choices(vpcs)),
         "zone_choices": [(z, z) for z in availability_zones(model.region)],
         "type_choices": [(t, t) for t in INSTANCE_TYPES],
         "group_choices": [
@@ -220,6 +236,16 @@ def options(model: Topology) -> dict[str, Any]:
         "default_source": str(DEFAULT_INTERNET_SOURCE),
         "default_destination": str(DEFAULT_INTERNET_DESTINATION),
     }
+
+
+def service_choices(vpcs: list[Vpc]) -> list[tuple[str, str]]:
+    """The AWS-provided services an instance reaches whatever its groups and ACLs say."""
+    return [
+        *((str(amazon_dns_address(v)), f"Amazon DNS server of {_name(v, v.vpc_id)}") for v in vpcs),
+        (str(AMAZON_DNS_LINK_LOCAL), f"Amazon DNS server · {AMAZON_DNS_LINK_LOCAL}"),
+        (str(INSTANCE_METADATA), f"Instance metadata · {INSTANCE_METADATA}"),
+        (str(TIME_SYNC), f"Amazon Time Sync Service · {TIME_SYNC}"),
+    ]
 
 
 def route_targets(model: Topology, vpc_id: str) -> list[tuple[str, str]]:
@@ -251,18 +277,16 @@ def route_targets(model: Topology, vpc_id: str) -> list[tuple[str, str]]:
 
 
 def endpoint_label(model: Topology, value: str) -> str:
-    """``web-server (i-…)`` for an instance or ENI of the topology; the value itself otherwise."""
+    """``web-server (i-…)`` for an instance or ENI of the topology, ``the Amazon DNS server
+    at 10.0.0.2`` for a service AWS provides; the value itself otherwise."""
     found = find(model, value)
-    return _name(found[1], value) if found else value
-
-
-def trace_ids(result: dict[str, Any], path: str) -> list[str]:
-    ids: list[str] = []
-    for hop in result.get(path, []):
-        ids.append(hop["component"]["id"])
-        if "subnet" in hop:
-            ids.append(hop["subnet"]["id"])
-    return ids
+    if found:
+        return _name(found[1], value)
+    try:
+        service = service_at(model, IPv4Address(value))
+    except ValueError:
+        return value
+    return f"the {service.title} at {value}" if service else value
 
 
 # Rendered diagrams. The SVG of a large topology takes most of a workspace page's time (tier L:
@@ -272,7 +296,7 @@ DIAGRAMS: Lru[Markup] = Lru(8)
 
 
 def diagram_html(
-    topology: dict[str, Any], model: Topology, highlight: dict[str, list[str]] | None
+    topology: dict[str, Any], model: Topology, highlight: dict[str, list[Mark]] | None
 ) -> Markup:
     paths = tuple(sorted((k, tuple(v)) for k, v in (highlight or {}).items()))
     key = (topology["id"], topology["revision"], topology["name"], topology["region"], paths)
@@ -342,7 +366,10 @@ def workspace_context(
         except AwsError as error:
             test_error = error
     highlight = (
-        {"forward": trace_ids(result, "forward_path"), "return": trace_ids(result, "return_path")}
+        {
+            "forward": trace_marks(result, "forward_path"),
+            "return": trace_marks(result, "return_path"),
+        }
         if result
         else None
     )

@@ -1,6 +1,11 @@
 """Analyses over HTTP: run and store, list, read, re-run after an edit."""
 
+import schemathesis
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.db import tables
 
 from .lab import Lab
 
@@ -74,6 +79,63 @@ def test_blocked_paths_explain_with_codes_and_fixes(client: TestClient) -> None:
     assert explanation["suggested_fix"].startswith("Add an inbound rule to sg-")
     blocked = [h for h in result["forward_path"] if h["action"] == "blocked"]
     assert blocked[0]["component"]["id"] == explanation["component"]["id"]
+
+
+def test_every_hop_says_whether_it_comes_after_a_block(client: TestClient) -> None:
+    lab = Lab(client, "seed-002-ssh")
+    result = lab.ok("POST", "analyses", {**ssh_to(lab), "protocol": "icmp"}, 201)
+    forward = [(h["component"]["type"], h["after_block"]) for h in result["forward_path"]]
+    assert forward == [
+        ("internet-gateway", False),
+        ("network-acl", False),
+        ("security-group", False),
+        ("network-interface", True),
+        ("instance", True),
+    ]
+    assert {h["after_block"] for h in result["return_path"]} == {True}
+    assert result["forward_path"][-1]["message"].endswith(
+        "would receive the packet if the earlier block were fixed."
+    )
+    passing = lab.ok("POST", "analyses", ssh_to(lab), 201)
+    hops = passing["forward_path"] + passing["return_path"]
+    assert {h["after_block"] for h in hops} == {False}
+
+
+def test_analysis_answers_match_the_openapi_document(client: TestClient) -> None:
+    lab = Lab(client, "seed-002-ssh")
+    spec = client.get("/openapi.json").json()
+    assert "after_block" in spec["components"]["schemas"]["HopResult"]["required"]
+    schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
+    base = "/api/v1/topologies/{topology_id}/analyses"
+    ping = {**ssh_to(lab), "protocol": "icmp"}
+    unstored = client.post(lab.url("analyses?store=false"), json=ping)
+    schema[base]["POST"].validate_response(unstored)
+    stored = client.post(lab.url("analyses"), json=ping)
+    schema[base]["POST"].validate_response(stored)
+    one = client.get(lab.url(f"analyses/{stored.json()['id']}"))
+    schema[base + "/{analysis_id}"]["GET"].validate_response(one)
+    again = client.post(lab.url(f"analyses/{stored.json()['id']}/rerun"))
+    schema[base + "/{analysis_id}/rerun"]["POST"].validate_response(again)
+
+
+def test_a_result_stored_before_after_block_existed_reads_with_it(
+    client: TestClient, engine: Engine
+) -> None:
+    lab = Lab(client, "seed-002-ssh")
+    stored = lab.ok("POST", "analyses", {**ssh_to(lab), "protocol": "icmp"}, 201)
+    with Session(engine) as session:  # as an older version of the lab stored it
+        row = session.exec(select(tables.Analysis)).one()
+        old = dict(row.result)
+        for path in ("forward_path", "return_path"):
+            old[path] = [{k: v for k, v in h.items() if k != "after_block"} for h in old[path]]
+        row.result = old
+        session.add(row)
+        session.commit()
+
+    again = lab.ok("GET", f"analyses/{stored['id']}")
+
+    assert again["forward_path"] == stored["forward_path"]
+    assert again["return_path"] == stored["return_path"]
 
 
 def test_analysis_refusals(client: TestClient) -> None:

@@ -78,7 +78,7 @@ def test_positions_do_not_jump_when_something_unrelated_changes() -> None:
 
 def test_a_traced_path_is_highlighted_in_two_styles() -> None:
     from app.engine import analyze
-    from app.web.workspace import trace_ids
+    from app.web.diagram import trace_marks
 
     lab = new_lab("seed-001-nat")
     db = named(lab, "instance", "db-server").instance_id
@@ -87,7 +87,10 @@ def test_a_traced_path_is_highlighted_in_two_styles() -> None:
     ).to_dict()
     d = layout(
         lab,
-        {"forward": trace_ids(result, "forward_path"), "return": trace_ids(result, "return_path")},
+        {
+            "forward": trace_marks(result, "forward_path"),
+            "return": trace_marks(result, "return_path"),
+        },
     )
     assert [p["css"] for p in d.paths] == ["trace-forward", "trace-return"]
     assert "on-forward" in d.find(named(lab, "nat-gateway", "lab-nat").nat_gateway_id).css
@@ -124,3 +127,34 @@ def test_the_diagram_on_the_page_follows_every_change_and_the_traced_path(client
     ).json()
     assert "trace-forward" in svg(f"{page}?test={analysis['id']}")
     assert "trace-forward" not in svg(page)
+
+
+def test_a_blocked_path_is_solid_up_to_the_block_and_dotted_after_it() -> None:
+    from app.engine import analyze
+    from app.web.diagram import trace_marks
+
+    lab = new_lab("seed-002-ssh")
+    instance = named(lab, "instance", "myinstance-0001")
+    sg = named(lab, "security-group", "ssh")
+    result = analyze(
+        lab, {"source": "203.0.113.5", "destination": instance.instance_id, "protocol": "icmp"}
+    ).to_dict()
+
+    d = layout(
+        lab,
+        {
+            "forward": trace_marks(result, "forward_path"),
+            "return": trace_marks(result, "return_path"),
+        },
+    )
+
+    assert [p["css"] for p in d.paths] == [
+        "trace-forward",  # the internet to the internet gateway: where the packet really goes
+        "trace-forward trace-after",  # on to the instance: what would happen
+        "trace-return trace-after",  # the whole reply
+    ]
+    assert [b.id for b in d.containers + d.items + d.chips if b.blocked] == [sg.group_id]
+    assert "blocked" in d.find(sg.group_id).css.split()
+    box = d.find(instance.instance_id).css.split()
+    assert "after-forward" in box and "on-forward" not in box
+    assert "on-forward" in d.find("internet").css.split()

@@ -8,7 +8,10 @@ import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
+from app.db import tables
 from tests.engine.test_scenario_real_export import FIXTURES
 
 from .lab import HX, seed_001
@@ -114,6 +117,67 @@ def test_test_connection_with_and_without_htmx(client: TestClient) -> None:
         headers=HX,
     ).text
     assert "<strong>MissingParameter</strong>" in missing
+
+
+def test_a_blocked_test_shows_what_would_follow_greyed_and_never_delivered(
+    client: TestClient,
+) -> None:
+    ids = seed_001(client)
+    html = client.post(
+        f"/topologies/{ids.topology}/test",
+        data={"source": "internet", "destination": ids.web, "preset": "ping"},
+        headers=HX,
+    ).text
+    assert "✘ Not reachable: 1 problem on the way." in html
+    forward = html[html.index('class="path path-fwd"') : html.index('class="path path-ret"')]
+    before, after = forward.split("If the block above were fixed, the packet would go on:")
+    assert "hop-blocked" in before and 'would-be">' not in before
+    assert '<ol class="hops would-be" start="4">' in after
+    assert ">would be delivered<" in after and 'badge ok">delivered<' not in after
+    reply = html[html.index('class="path path-ret"') :]
+    assert "While the request is blocked, no reply comes back." in reply
+    assert 'badge ok"' not in reply
+    assert 'class="block-mark"' in html  # the ✕ on the diagram
+
+
+def test_a_result_stored_before_after_block_existed_still_renders(
+    client: TestClient, engine: Engine
+) -> None:
+    ids = seed_001(client)
+    stored = client.post(
+        f"/api/v1/topologies/{ids.topology}/analyses",
+        json={"source": "203.0.113.5", "destination": ids.web, "protocol": "icmp"},
+    ).json()
+    with Session(engine) as session:  # as an older version of the lab stored it
+        row = session.exec(select(tables.Analysis)).one()
+        old = dict(row.result)
+        for path in ("forward_path", "return_path"):
+            old[path] = [{k: v for k, v in h.items() if k != "after_block"} for h in old[path]]
+        row.result = old
+        session.add(row)
+        session.commit()
+
+    html = client.get(f"/topologies/{ids.topology}?test={stored['id']}").text
+
+    assert "If the block above were fixed, the packet would go on:" in html
+    assert 'class="block-mark"' in html
+
+
+def test_a_learner_can_test_the_amazon_dns_server_from_an_instance(client: TestClient) -> None:
+    ids = seed_001(client)
+    page = client.get(f"/topologies/{ids.topology}").text
+    assert '<option value="172.30.0.2">Amazon DNS server of lab-vpc' in page
+    assert '<option value="169.254.169.254">Instance metadata · 169.254.169.254' in page
+
+    html = client.post(
+        f"/topologies/{ids.topology}/test",
+        data={"source": ids.db, "destination": "172.30.0.2", "preset": "dns"},
+        headers=HX,
+    ).text
+
+    assert "reaches the Amazon DNS server (Route 53 Resolver) at 172.30.0.2" in html
+    assert '<span class="hop-kind">Amazon DNS server</span>' in html
+    assert "do not filter traffic to or from it" in html
 
 
 def test_saved_tests_rerun_after_an_edit(client: TestClient) -> None:
