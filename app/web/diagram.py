@@ -15,6 +15,7 @@ from app.engine import Topology
 from app.engine.model import Subnet
 from app.engine.regions import availability_zones
 from app.engine.routing import route_state
+from app.engine.topology import resource_id
 
 PUBLIC, PRIVATE = "#7AA116", "#00A4A6"
 COLUMN_W, ITEM_W, ITEM_H, GAP = 280, 118, 50, 12
@@ -167,21 +168,20 @@ def layout(topology: Topology, highlight: dict[str, list[Mark]] | None = None) -
                 "security-group",
                 [g for g in topology.security_groups.values() if g.vpc_id == vpc.vpc_id],
             ),
+            (
+                "dhcp-options",
+                [d for d in [topology.dhcp_options.get(vpc.dhcp_options_id or "")] if d],
+            ),
         ):
             for resource in sorted(resources, key=lambda r: r.name or ""):
-                rid = getattr(
-                    resource,
-                    {
-                        "route-table": "route_table_id",
-                        "network-acl": "network_acl_id",
-                        "security-group": "group_id",
-                    }[kind],
-                )
+                rid = resource_id(resource)
                 suffix = (
                     " (main)"
                     if getattr(resource, "is_main", False)
                     else (" (default)" if getattr(resource, "is_default", False) else "")
                 )
+                if kind == "dhcp-options":
+                    suffix = " (DHCP)"
                 label = f"{_label(resource, rid)}{suffix}"[:34]
                 w = 40 + 6.4 * len(label)
                 if cx + w > left + 44 + max(len(zones), 1) * (COLUMN_W + 16):

@@ -9,8 +9,13 @@ from tests.web.lab import seed_001
 
 
 def positions(topology) -> dict[str, tuple[float, float, float, float]]:  # type: ignore
+    """Each box's place; a chip drawn in several VPCs (a shared DHCP options set) is placed by
+    its first drawing, which a new VPC sorted after the others leaves where it was."""
     d = layout(topology)
-    return {b.id: (b.x, b.y, b.w, b.h) for b in d.containers + d.items + d.chips}
+    found: dict[str, tuple[float, float, float, float]] = {}
+    for b in d.containers + d.items + d.chips:
+        found.setdefault(b.id, (b.x, b.y, b.w, b.h))
+    return found
 
 
 def test_nesting_follows_aws_conventions() -> None:
@@ -158,3 +163,12 @@ def test_a_blocked_path_is_solid_up_to_the_block_and_dotted_after_it() -> None:
     box = d.find(instance.instance_id).css.split()
     assert "after-forward" in box and "on-forward" not in box
     assert "on-forward" in d.find("internet").css.split()
+
+
+def test_each_vpc_shows_its_dhcp_options_set_as_a_chip_that_opens_it() -> None:
+    lab = new_lab("seed-001-nat")
+    vpc = next(iter(lab.vpcs.values()))
+    chip = layout(lab).find(vpc.dhcp_options_id or "")
+    assert chip is not None and chip.kind == "dhcp-options" and "(DHCP)" in chip.label
+    op.associate_dhcp_options(lab, vpc_id=vpc.vpc_id, dhcp_options_id="default")
+    assert layout(lab).find(vpc.dhcp_options_id or "") is None  # no set, no chip
