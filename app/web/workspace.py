@@ -188,7 +188,7 @@ def options(model: Topology) -> dict[str, Any]:
     return {
         "vpcs": [(v.vpc_id, f"{_name(v, v.vpc_id)} · {v.cidr_block}") for v in vpcs],
         "dhcp_options": [
-            (d.dhcp_options_id, _name(d, d.dhcp_options_id))
+            (d.dhcp_options_id, " · ".join([_name(d, d.dhcp_options_id), *d.values("domain-name")]))
             for d in sorted(model.dhcp_options.values(), key=lambda d: d.dhcp_options_id)
         ]
         + [("default", "No DHCP options (default)")],
