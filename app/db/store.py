@@ -13,6 +13,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -102,6 +103,9 @@ class Store:
         self._writer = writer(engine)
         self._cache: OrderedDict[str, tuple[int, Topology]] = OrderedDict()
         self._cache_size = cache_size
+        # The builds under way, by (topology, revision): whoever asks for a model being built
+        # waits for that build instead of starting its own (a large model is seconds of CPU).
+        self._building: dict[tuple[str, int], Future[Topology]] = {}
         self._lock = threading.Lock()
 
     # ---- sessions ---------------------------------------------------------------------------
@@ -196,11 +200,34 @@ class Store:
             return topology_json(row), self._model(session, row)
 
     def _model(self, session: Session, row: tables.Topology) -> Topology:
+        """The model of ``row``'s revision: from the cache, from a build under way in another
+        thread, or built here (once, however many requests ask at the same time)."""
+        key = (row.id, row.revision)
         with self._lock:
             cached = self._cache.get(row.id)
             if cached is not None and cached[0] == row.revision:
                 self._cache.move_to_end(row.id)
                 return cached[1]
+            building = self._building.get(key)
+            if building is None:
+                mine: Future[Topology] = Future()
+                self._building[key] = mine
+        if building is not None:
+            return building.result()  # the other build's error too, if it fails
+        try:
+            model = self._build(session, row)
+        except BaseException as error:
+            mine.set_exception(error)
+            raise
+        else:
+            self._remember(row.id, row.revision, model)
+            mine.set_result(model)
+            return model
+        finally:
+            with self._lock:
+                del self._building[key]
+
+    def _build(self, session: Session, row: tables.Topology) -> Topology:
         bundle: dict[str, list[Any]] = {}
         for kind, row_type in tables.ROW_OF_KIND.items():
             documents = session.exec(
@@ -208,11 +235,13 @@ class Store:
             ).all()
             bundle[BUNDLE_KEYS[kind]] = list(documents)
         model, _ = import_bundle(Topology(region=row.region), bundle)
-        self._remember(row.id, row.revision, model)
         return model
 
     def _remember(self, topology_id: str, revision: int, model: Topology) -> None:
         with self._lock:
+            cached = self._cache.get(topology_id)
+            if cached is not None and cached[0] > revision:
+                return  # a slow build of an older revision finished after a newer one
             self._cache[topology_id] = (revision, model)
             self._cache.move_to_end(topology_id)
             while len(self._cache) > self._cache_size:
