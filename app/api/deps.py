@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from app.db.store import Store
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
 
 

@@ -1,6 +1,9 @@
 """The HTML pages and htmx fragments. Real forms and links first; htmx swaps blocks on top.
 
-No JSON-API logic here: the same store and engine operations as /api/v1.
+No JSON-API logic here: the same store and engine operations as /api/v1. Every handler is a
+plain ``def``: FastAPI runs it in its thread pool, so a slow change or a large import never
+stalls the event loop (and with it every other request). The form is read before, by the
+``FormValues`` dependency, which is the only part that awaits.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from .workspace import TEST_PRESETS, TestForm, workspace_context
 router = APIRouter(include_in_schema=False)
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
@@ -45,6 +48,14 @@ def form_dict(form: FormData) -> dict[str, Any]:
             else (values[0] if values else "")
         )
     return data
+
+
+async def form_values(request: Request) -> dict[str, Any]:
+    """The posted form, read on the event loop (reading awaits the body)."""
+    return form_dict(await request.form())
+
+
+FormValues = Annotated[dict[str, Any], Depends(form_values)]
 
 
 # The fields that name the resource an action is about, most specific first.
@@ -107,8 +118,7 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.post("/topologies")
-async def create_topology(request: Request, store: StoreDep) -> Response:
-    values = form_dict(await request.form())
+def create_topology(request: Request, store: StoreDep, values: FormValues) -> Response:
     try:
         topology = store.create_topology(
             name=str(values.get("name", "")),
@@ -121,7 +131,7 @@ async def create_topology(request: Request, store: StoreDep) -> Response:
 
 
 @router.post("/topologies/import")
-async def import_topology(
+def import_topology(
     request: Request,
     store: StoreDep,
     bundle: Annotated[UploadFile, File()],
@@ -129,7 +139,7 @@ async def import_topology(
     region: Annotated[str, Form()] = DEFAULT_REGION,
 ) -> Response:
     values = {"import_name": name, "import_region": region}
-    raw = await bundle.read()
+    raw = bundle.file.read()
     try:
         try:
             data = json.loads(raw)
@@ -153,8 +163,9 @@ async def import_topology(
 
 
 @router.post("/topologies/{topology_id}/rename")
-async def rename_topology(topology_id: str, request: Request, store: StoreDep) -> Response:
-    values = form_dict(await request.form())
+def rename_topology(
+    topology_id: str, request: Request, store: StoreDep, values: FormValues
+) -> Response:
     try:
         store.rename_topology(topology_id, str(values.get("name", "")))
     except AwsError as error:
@@ -218,8 +229,9 @@ def show_workspace(
 
 
 @router.post("/topologies/{topology_id}/do/{action}")
-async def do_action(topology_id: str, action: str, request: Request, store: StoreDep) -> Response:
-    values = form_dict(await request.form())
+def do_action(
+    topology_id: str, action: str, request: Request, store: StoreDep, values: FormValues
+) -> Response:
     handler = ACTIONS.get(action)
     try:
         if handler is None:
@@ -249,8 +261,9 @@ async def do_action(topology_id: str, action: str, request: Request, store: Stor
 
 
 @router.post("/topologies/{topology_id}/test")
-async def test_connection(topology_id: str, request: Request, store: StoreDep) -> Response:
-    values = form_dict(await request.form())
+def test_connection(
+    topology_id: str, request: Request, store: StoreDep, values: FormValues
+) -> Response:
     test = TestForm.from_form(values)
     return workspace(
         request,
