@@ -20,6 +20,20 @@ class Settings(BaseSettings):
     model_cache_size: int = 32
     sqlite_busy_timeout_ms: int = 30_000
 
+    # Fair use (issue 10): one client's burst must not take the server from everyone.
+    # Rate limits per client (a token bucket: this many at once, then one every 60/N s; 0 turns
+    # a limit off), answered 429 RequestLimitExceeded with Retry-After.
+    analyses_per_minute: int = 1200  # POST …/analyses and …/analyses/{n}/rerun
+    whole_network_per_minute: int = 60  # GET …/exposure and …/reachability-matrix
+    imports_per_minute: int = 20  # POST …/import
+    # Background jobs (whole-network analyses): how many run at once, how many may be queued
+    # or running per client and for everyone (more answer 429), and how long a job shown on a
+    # page lives without a poll before it is cancelled (an API job ends with its last waiter).
+    job_workers: int = 1
+    jobs_per_client: int = 3
+    jobs_max: int = 12
+    job_watch_s: float = 10.0
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -17,6 +17,7 @@ from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.db.store import Store
 from app.jobs import Jobs
+from app.throttle import RateLimits
 from app.web import router as web_router
 from app.web.render import SECURITY_HEADERS
 
@@ -35,6 +36,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             if settings.auto_migrate:
                 upgrade(engine)
             app.state.store = Store(engine, cache_size=settings.model_cache_size)
+        app.state.jobs = Jobs(
+            workers=settings.job_workers,
+            per_owner=settings.jobs_per_client,
+            active_max=settings.jobs_max,
+            watch_s=settings.job_watch_s,
+        )
         yield
         app.state.jobs.shutdown()
         app.state.store.engine.dispose()
@@ -46,7 +53,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         lifespan=lifespan,
     )
     app.state.store = store
-    app.state.jobs = Jobs()
+    app.state.rate_limits = RateLimits(
+        {
+            "analyses": settings.analyses_per_minute,
+            "whole-network": settings.whole_network_per_minute,
+            "import": settings.imports_per_minute,
+        }
+    )
     errors.install(app)
     app.add_middleware(
         RequestLimits, max_body_bytes=settings.max_body_bytes, headers=SECURITY_HEADERS

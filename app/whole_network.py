@@ -15,10 +15,15 @@ from app.engine.matrix import matrix_instances, matrix_sources, reachability_mat
 from app.jobs import Job, Jobs
 
 
-def exposure_job(jobs: Jobs, topology: dict[str, Any], model: Topology) -> Job:
+def exposure_job(
+    jobs: Jobs, topology: dict[str, Any], model: Topology, *, owner: str, waiting: bool = False
+) -> Job:
+    """The exposure report of this revision; ``owner`` and ``waiting`` as in ``Jobs.start``."""
     return jobs.start(
         (topology["id"], topology["revision"], "exposure"),
         lambda progress: exposure_report(model, progress),
+        owner=owner,
+        waiting=waiting,
     )
 
 
@@ -37,9 +42,12 @@ def matrix_job(
     protocol: str,
     ports: Sequence[int],
     sources: Sequence[str] | None = None,
+    *,
+    owner: str,
+    waiting: bool = False,
 ) -> Job:
     """The matrix for ``protocol`` and ``ports`` (none for ICMP); only ``sources``' rows when
-    given."""
+    given. ``owner`` and ``waiting`` as in ``Jobs.start``."""
     ports = () if protocol == "icmp" else tuple(dict.fromkeys(ports))
     rows = tuple(matrix_sources(model, sources)) if sources else None  # refused here, not later
     columns = len(matrix_instances(model))
@@ -56,4 +64,6 @@ def matrix_job(
     return jobs.start(
         (topology["id"], topology["revision"], "matrix", protocol, ports, rows),
         lambda progress: reachability_matrix(model, protocol, list(ports), progress, rows),
+        owner=owner,
+        waiting=waiting,
     )

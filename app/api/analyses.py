@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from .deps import StoreDep, TopologyId
+from .deps import THROTTLED, StoreDep, TopologyId, throttled
 from .schemas import AnalysisRequest
 
 router = APIRouter(tags=["analyses"])
@@ -16,7 +16,8 @@ AnalysisId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Stored analysi
 @router.post(
     "/topologies/{topology_id}/analyses",
     status_code=201,
-    responses={200: {"description": "The result, not stored (store=false)"}},
+    dependencies=[throttled("analyses")],
+    responses={200: {"description": "The result, not stored (store=false)"}, **THROTTLED},
 )
 def run_analysis(
     topology_id: TopologyId,
@@ -47,7 +48,11 @@ def get_analysis(
     return store.get_analysis(topology_id, analysis_id)
 
 
-@router.post("/topologies/{topology_id}/analyses/{analysis_id}/rerun")
+@router.post(
+    "/topologies/{topology_id}/analyses/{analysis_id}/rerun",
+    dependencies=[throttled("analyses")],
+    responses=THROTTLED,
+)
 def rerun_analysis(
     topology_id: TopologyId, analysis_id: AnalysisId, store: StoreDep
 ) -> dict[str, Any]:

@@ -7,10 +7,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.engine import AwsError, InvalidBundle
+from app.jobs import ClientGone
+from app.throttle import TooManyRequests
 
 log = logging.getLogger("vpclab")
 
@@ -51,6 +53,20 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             error_body(error.code, error.message, **extra), status_code=status_for(error)
         )
+
+    @app.exception_handler(TooManyRequests)
+    async def too_many(_: Request, error: TooManyRequests) -> JSONResponse:
+        return JSONResponse(
+            error_body(error.code, error.message),
+            status_code=429,
+            headers={"Retry-After": str(error.retry_after)},
+        )
+
+    @app.exception_handler(ClientGone)
+    async def client_gone(_: Request, __: ClientGone) -> Response:
+        # Nobody reads this: the client closed the connection (nginx logs such a request
+        # as 499). Answering normally keeps the server's log free of errors.
+        return Response(status_code=499)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:

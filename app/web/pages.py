@@ -22,6 +22,7 @@ from app.engine.instance_view import instance_view
 from app.engine.matrix import matrix_instances
 from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
 from app.engine.templates import TEMPLATES
+from app.throttle import TooManyRequests, requester
 from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
 
 from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError
@@ -282,6 +283,15 @@ def rerun_tests(topology_id: str, request: Request, store: StoreDep) -> Response
 
 
 # ---- whole-network analyses ----------------------------------------------------------------
+def busy(response: HTMLResponse, error: AwsError | None) -> HTMLResponse:
+    """``response`` as a 429 with Retry-After when the job queue refused the job (its message
+    is on the page; htmx swaps 4xx answers in, so a poll shows it too)."""
+    if isinstance(error, TooManyRequests):
+        response.status_code = 429
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 # The exposure page shows this many interfaces at a time, and this many port ranges of each:
 # an account whose groups open a thousand single ports has millions of rows (the API has all).
 EXPOSURE_PAGE = 50
@@ -294,15 +304,20 @@ def show_exposure(
 ) -> HTMLResponse:
     """The exposure report; computed in the background with progress, cached per revision."""
     topology, model = store.model(topology_id)
-    job = exposure_job(request.app.state.jobs, topology, model)
+    job, error = None, None
+    try:
+        job = exposure_job(request.app.state.jobs, topology, model, owner=requester(request))
+    except TooManyRequests as refused:  # the queue is full: the page says so
+        error = refused
     names = {r.instance_id: r.name for r in model.instances.values() if r.name}
     names |= {r.network_interface_id: r.name for r in model.network_interfaces.values() if r.name}
-    return render(
+    response = render(
         request,
         "exposure.html",
         {
             "topology": topology,
             "job": job,
+            "error": error,
             "names": names,
             "page": max(page, 1),
             "per_page": EXPOSURE_PAGE,
@@ -310,6 +325,7 @@ def show_exposure(
         },
         block="report",
     )
+    return busy(response, error)
 
 
 # Up to this many instances the page draws the whole grid; above, one source's row at a time
@@ -362,14 +378,17 @@ def show_matrix(
             if fixed is not None
             else tuple(parse_ports(test.port))
         )
+        owner = requester(request)
         if not per_source:
-            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports)
+            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports, owner=owner)
         elif source:
-            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports, [source])
+            job = matrix_job(
+                request.app.state.jobs, topology, model, protocol, ports, [source], owner=owner
+            )
     except AwsError as refused:
         error = refused
     names = {i.instance_id: i.name or i.instance_id for i in model.instances.values()}
-    return render(
+    response = render(
         request,
         "matrix.html",
         {
@@ -387,6 +406,7 @@ def show_matrix(
         },
         block="grid",
     )
+    return busy(response, error)
 
 
 @router.get("/topologies/{topology_id}/trace", response_class=HTMLResponse)
