@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     jobs_per_client: int = 3
     jobs_max: int = 12
     job_watch_s: float = 10.0
+    # Quotas, answered 400 …LimitExceeded: topologies per user (personal mode has one user, so
+    # this counts every topology) and analyses saved per topology.
+    max_topologies: int = 50
+    max_analyses_per_topology: int = 500
 
 
 @lru_cache

@@ -35,7 +35,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             )
             if settings.auto_migrate:
                 upgrade(engine)
-            app.state.store = Store(engine, cache_size=settings.model_cache_size)
+            app.state.store = Store(
+                engine,
+                cache_size=settings.model_cache_size,
+                max_topologies=settings.max_topologies,
+                max_analyses=settings.max_analyses_per_topology,
+            )
         app.state.jobs = Jobs(
             workers=settings.job_workers,
             per_owner=settings.jobs_per_client,

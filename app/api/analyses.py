@@ -48,6 +48,13 @@ def get_analysis(
     return store.get_analysis(topology_id, analysis_id)
 
 
+@router.delete("/topologies/{topology_id}/analyses/{analysis_id}", status_code=204)
+def delete_analysis(topology_id: TopologyId, analysis_id: AnalysisId, store: StoreDep) -> Response:
+    """Delete a stored analysis (a topology keeps at most a few hundred)."""
+    store.delete_analysis(topology_id, analysis_id)
+    return Response(status_code=204)
+
+
 @router.post(
     "/topologies/{topology_id}/analyses/{analysis_id}/rerun",
     dependencies=[throttled("analyses")],

@@ -118,3 +118,43 @@ def test_requests_waiting_for_a_job_hold_no_server_thread(
         statuses = [a.result().status_code for a in answers]
     assert health.status_code == 200 and waited < 1.0, f"health took {waited:.2f} s"
     assert statuses == [200] * waiting
+
+
+def test_quotas_on_topologies_and_saved_analyses(engine: Any, database_url: str) -> None:
+    store = Store(engine, max_topologies=2, max_analyses=2)
+    settings = Settings(database_url=database_url, auto_migrate=False)
+    with TestClient(create_app(settings, store=store), raise_server_exceptions=False) as client:
+        lab = Lab(client, "seed-002-ssh")
+        Lab(client, name="second")
+        refused = expect_error(
+            client.post("/api/v1/topologies", json={"name": "third"}), 400, "TopologyLimitExceeded"
+        )
+        assert "2" in refused["message"]
+        page = client.post("/topologies", data={"name": "third"})  # the page says it too
+        assert page.status_code == 400 and "TopologyLimitExceeded" in page.text
+
+        ssh = {"source": "internet", "destination": lab.instances()[0]["InstanceId"]}
+        ssh |= {"protocol": "tcp", "destination_port": 22}
+        first = lab.ok("POST", "analyses", ssh, status=201)
+        lab.ok("POST", "analyses", ssh, status=201)
+        lab.fails("POST", "analyses", ssh, 400, "AnalysisLimitExceeded")
+        lab.ok("POST", "analyses?store=false", ssh)  # testing without saving still works
+        saved = client.post(f"/topologies/{lab.id}/test", data={**ssh, "save": "1"})
+        assert "AnalysisLimitExceeded" in saved.text
+        assert len(lab.ok("GET", "analyses")["analyses"]) == 2
+        lab.ok("DELETE", f"analyses/{first['id']}", status=204)
+        lab.fails("GET", f"analyses/{first['id']}", None, 404, "InvalidAnalysisID.NotFound")
+        lab.fails("DELETE", f"analyses/{first['id']}", None, 404, "InvalidAnalysisID.NotFound")
+        lab.ok("POST", "analyses", ssh, status=201)  # room again
+
+        client.delete(f"/api/v1/topologies/{lab.id}")
+        Lab(client, name="room again")
+
+
+def test_the_quotas_come_from_the_settings(database_url: str) -> None:
+    settings = Settings(database_url=database_url, auto_migrate=False, max_topologies=1)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        Lab(client)
+        expect_error(
+            client.post("/api/v1/topologies", json={"name": "x"}), 400, "TopologyLimitExceeded"
+        )
