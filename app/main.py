@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import api
+from app.api import docs as api_docs
 from app.api import errors
 from app.api.limits import RequestLimits
 from app.config import Settings, get_settings
@@ -56,6 +57,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version="1.0.0",
         summary="Build AWS VPC topologies and see every hop of a packet's way there and back.",
         lifespan=lifespan,
+        # /docs is served from vendored Swagger UI (app.api.docs); ReDoc would need a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = store
     app.state.rate_limits = RateLimits(
@@ -70,6 +74,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         RequestLimits, max_body_bytes=settings.max_body_bytes, headers=SECURITY_HEADERS
     )
     app.include_router(api.router)
+    app.include_router(api_docs.router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 
