@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     jobs_per_client: int = 3
     jobs_max: int = 12
     job_watch_s: float = 10.0
+    # How long a thread keeps the GIL when another wants it (Python's default is 5 ms): short,
+    # so that requests stay quick while a job computes in a thread of the same process.
+    thread_switch_interval_ms: float = 1.0
     # Quotas, answered 400 …LimitExceeded: topologies per user (personal mode has one user, so
     # this counts every topology) and analyses saved per topology.
     max_topologies: int = 50

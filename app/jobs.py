@@ -130,8 +130,27 @@ class Jobs:
             self._pool.submit(self._run, job, work)
         return job
 
+    def refuse_early(self, owner: str, same: Callable[[tuple[Any, ...]], bool]) -> None:
+        """Raise TooManyRequests now if ``start`` would, for a question whose keys ``same``
+        recognises (of any revision): no job for it to share, and no room for a new one."""
+        with self._lock:
+            if not any(
+                same(k) and j.status not in ("failed", "cancelled") for k, j in self._jobs.items()
+            ):
+                self._check_room(owner)
+
     def _new(self, key: tuple[Any, ...], owner: str) -> Job:
         """A queued job for ``key`` if the queue has room (the lock is held)."""
+        self._check_room(owner)
+        self._jobs.pop(key, None)  # a failed or cancelled one: the new one goes to the end
+        job = self._jobs[key] = Job(key, owner)
+        finished = [k for k, j in self._jobs.items() if not j.active]
+        for old in finished[: max(0, len(self._jobs) - self._keep)]:
+            del self._jobs[old]
+        return job
+
+    def _check_room(self, owner: str) -> None:
+        """TooManyRequests if the queue is full, for everyone or for ``owner`` (lock held)."""
         active = [j for j in self._jobs.values() if j.active]
         if len(active) >= self.active_max:
             raise TooManyRequests(
@@ -146,12 +165,6 @@ class Jobs:
                 "client may; wait for one to finish.",
                 retry_after=RETRY_BUSY_S,
             )
-        self._jobs.pop(key, None)  # a failed or cancelled one: the new one goes to the end
-        job = self._jobs[key] = Job(key, owner)
-        finished = [k for k, j in self._jobs.items() if not j.active]
-        for old in finished[: max(0, len(self._jobs) - self._keep)]:
-            del self._jobs[old]
-        return job
 
     def _abandoned(self, job: Job) -> bool:
         with self._lock:

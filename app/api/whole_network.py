@@ -17,7 +17,14 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from app.throttle import requester
-from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
+from app.whole_network import (
+    EXPOSURE,
+    MAX_MATRIX_PORTS,
+    exposure_job,
+    matrix_job,
+    matrix_question,
+    refuse_early,
+)
 
 from .deps import THROTTLED, StoreDep, TopologyId, throttled
 
@@ -42,9 +49,10 @@ async def exposure(
     """Every ENI reachable from the internet: protocols, ports, sources and the chain. A large
     account's report can be read a part at a time (``offset``, ``limit``); ``total`` counts
     every exposed interface."""
-    jobs = request.app.state.jobs
+    jobs, owner = request.app.state.jobs, requester(request)
+    refuse_early(jobs, topology_id, EXPOSURE, owner)
     topology, model = await run_in_threadpool(store.model, topology_id)
-    job = exposure_job(jobs, topology, model, owner=requester(request), waiting=True)
+    job = exposure_job(jobs, topology, model, owner=owner, waiting=True)
     report = await jobs.wait(job, request.is_disconnected)
 
     def answer() -> JSONResponse:
@@ -91,20 +99,12 @@ async def matrix(
     false, or null on the diagonal — exactly what the single-path analysis answers for each
     pair. ``reachable`` is true where every port asked passes; ``by_port`` has each port's
     grid; rows follow ``sources``."""
-    jobs = request.app.state.jobs
+    jobs, owner, ports = request.app.state.jobs, requester(request), port or [22]
+    refuse_early(jobs, topology_id, matrix_question(protocol, ports, source), owner)
 
     def start() -> tuple[dict[str, Any], Any]:
         topology, model = store.model(topology_id)
-        job = matrix_job(
-            jobs,
-            topology,
-            model,
-            protocol,
-            port or [22],
-            source,
-            owner=requester(request),
-            waiting=True,
-        )
+        job = matrix_job(jobs, topology, model, protocol, ports, source, owner=owner, waiting=True)
         return topology, job
 
     topology, job = await run_in_threadpool(start)
