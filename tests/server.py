@@ -23,7 +23,12 @@ def free_port() -> int:
 def serving(app: FastAPI) -> Iterator[str]:
     """``app`` served on 127.0.0.1 in a thread; yields its base URL."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=free_port(),
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=5,  # requests still running then are cancelled
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
