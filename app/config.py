@@ -20,6 +20,27 @@ class Settings(BaseSettings):
     model_cache_size: int = 32
     sqlite_busy_timeout_ms: int = 30_000
 
+    # Fair use (issue 10): one client's burst must not take the server from everyone.
+    # Rate limits per client (a token bucket: this many at once, then one every 60/N s; 0 turns
+    # a limit off), answered 429 RequestLimitExceeded with Retry-After.
+    analyses_per_minute: int = 1200  # POST …/analyses and …/analyses/{n}/rerun
+    whole_network_per_minute: int = 60  # GET …/exposure and …/reachability-matrix
+    imports_per_minute: int = 20  # POST …/import
+    # Background jobs (whole-network analyses): how many run at once, how many may be queued
+    # or running per client and for everyone (more answer 429), and how long a job shown on a
+    # page lives without a poll before it is cancelled (an API job ends with its last waiter).
+    job_workers: int = 1
+    jobs_per_client: int = 3
+    jobs_max: int = 12
+    job_watch_s: float = 10.0
+    # How long a thread keeps the GIL when another wants it (Python's default is 5 ms): short,
+    # so that requests stay quick while a job computes in a thread of the same process.
+    thread_switch_interval_ms: float = 1.0
+    # Quotas, answered 400 …LimitExceeded: topologies per user (personal mode has one user, so
+    # this counts every topology) and analyses saved per topology.
+    max_topologies: int = 50
+    max_analyses_per_topology: int = 500
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import api
+from app.api import docs as api_docs
 from app.api import errors
 from app.api.limits import RequestLimits
 from app.config import Settings, get_settings
@@ -17,6 +19,7 @@ from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.db.store import Store
 from app.jobs import Jobs
+from app.throttle import RateLimits
 from app.web import router as web_router
 from app.web.render import SECURITY_HEADERS
 
@@ -28,30 +31,58 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A whole-network job computes in a thread of this process; each time the event loop
+        # needs the GIL back (every socket read or write of every request) it waits up to one
+        # switch interval. Python's 5 ms made /health ~4x slower while a job ran; 1 ms keeps it
+        # within ~2x (bench row g), and costs nothing while only one thread runs.
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(settings.thread_switch_interval_ms / 1000)
         if app.state.store is None:
             engine = make_engine(
                 settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
             )
             if settings.auto_migrate:
                 upgrade(engine)
-            app.state.store = Store(engine, cache_size=settings.model_cache_size)
+            app.state.store = Store(
+                engine,
+                cache_size=settings.model_cache_size,
+                max_topologies=settings.max_topologies,
+                max_analyses=settings.max_analyses_per_topology,
+            )
+        app.state.jobs = Jobs(
+            workers=settings.job_workers,
+            per_owner=settings.jobs_per_client,
+            active_max=settings.jobs_max,
+            watch_s=settings.job_watch_s,
+        )
         yield
         app.state.jobs.shutdown()
         app.state.store.engine.dispose()
+        sys.setswitchinterval(switch_interval)
 
     app = FastAPI(
         title="VPC Lab",
         version="1.0.0",
         summary="Build AWS VPC topologies and see every hop of a packet's way there and back.",
         lifespan=lifespan,
+        # /docs is served from vendored Swagger UI (app.api.docs); ReDoc would need a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = store
-    app.state.jobs = Jobs()
+    app.state.rate_limits = RateLimits(
+        {
+            "analyses": settings.analyses_per_minute,
+            "whole-network": settings.whole_network_per_minute,
+            "import": settings.imports_per_minute,
+        }
+    )
     errors.install(app)
     app.add_middleware(
         RequestLimits, max_body_bytes=settings.max_body_bytes, headers=SECURITY_HEADERS
     )
     app.include_router(api.router)
+    app.include_router(api_docs.router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 

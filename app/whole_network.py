@@ -14,11 +14,35 @@ from app.engine.exposure import exposure_report
 from app.engine.matrix import matrix_instances, matrix_sources, reachability_matrix
 from app.jobs import Job, Jobs
 
+# A job's key is (topology id, revision, *question): the same question on the same revision is
+# one job. The question is known before the model is loaded, so a full queue can be said at
+# once, before any work (``refuse_early``).
+EXPOSURE: tuple[Any, ...] = ("exposure",)
 
-def exposure_job(jobs: Jobs, topology: dict[str, Any], model: Topology) -> Job:
+
+def matrix_question(
+    protocol: str, ports: Sequence[int], sources: Sequence[str] | None
+) -> tuple[Any, ...]:
+    ports = () if protocol == "icmp" else tuple(dict.fromkeys(ports))
+    rows = tuple(dict.fromkeys(sources)) if sources else None
+    return ("matrix", protocol, ports, rows)
+
+
+def refuse_early(jobs: Jobs, topology_id: str, question: tuple[Any, ...], owner: str) -> None:
+    """429 now, before the model is even read, if ``start`` would refuse this question (a
+    burst of requests from one client is then refused for next to nothing)."""
+    jobs.refuse_early(owner, lambda key: key[0] == topology_id and key[2:] == question)
+
+
+def exposure_job(
+    jobs: Jobs, topology: dict[str, Any], model: Topology, *, owner: str, waiting: bool = False
+) -> Job:
+    """The exposure report of this revision; ``owner`` and ``waiting`` as in ``Jobs.start``."""
     return jobs.start(
-        (topology["id"], topology["revision"], "exposure"),
+        (topology["id"], topology["revision"], *EXPOSURE),
         lambda progress: exposure_report(model, progress),
+        owner=owner,
+        waiting=waiting,
     )
 
 
@@ -37,11 +61,16 @@ def matrix_job(
     protocol: str,
     ports: Sequence[int],
     sources: Sequence[str] | None = None,
+    *,
+    owner: str,
+    waiting: bool = False,
 ) -> Job:
     """The matrix for ``protocol`` and ``ports`` (none for ICMP); only ``sources``' rows when
-    given."""
-    ports = () if protocol == "icmp" else tuple(dict.fromkeys(ports))
-    rows = tuple(matrix_sources(model, sources)) if sources else None  # refused here, not later
+    given. ``owner`` and ``waiting`` as in ``Jobs.start``."""
+    question = matrix_question(protocol, ports, sources)
+    _, _, ports, rows = question
+    if rows:
+        matrix_sources(model, rows)  # an unknown or terminated source is refused here, not later
     columns = len(matrix_instances(model))
     per_row = max(columns - 1, 0) * max(len(ports), 1)
     pairs = (len(rows) if rows else columns) * per_row
@@ -54,6 +83,8 @@ def matrix_job(
             f" (source=i-…): one row here is {per_row:,} pairs.",
         )
     return jobs.start(
-        (topology["id"], topology["revision"], "matrix", protocol, ports, rows),
+        (topology["id"], topology["revision"], *question),
         lambda progress: reachability_matrix(model, protocol, list(ports), progress, rows),
+        owner=owner,
+        waiting=waiting,
     )

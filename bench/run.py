@@ -7,6 +7,8 @@
 (d) importing L through the store, against json.load plus raw sqlite3.executemany of the rows;
 (e) rendering the workspace page of M and L, against json.dumps of the same data;
 (f) 25 concurrent users on loopback (page loads, analyses, one import): p95 loaded vs unloaded;
+(g) issue 10's flood on M: 60 matrix requests abandoned after 5 s, then 90 at once; /health p95
+    during the flood vs unloaded, and the server's CPU once the clients are gone;
 and tier Q (quota-max stress) in a child process: the exposure report and one matrix row.
 Prints a table and writes bench/results.json. `--smoke` runs tier S with few iterations (CI
 runs it so the benchmark keeps working; it asserts no times).
@@ -393,6 +395,72 @@ def measure_load(
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def probe_health(base: str, stop: threading.Event, samples: list[float]) -> None:
+    """GET /health every 20 ms until ``stop``: what a monitoring probe sees."""
+    with httpx.Client(timeout=60) as client:
+        while not stop.is_set():
+            start = time.perf_counter()
+            client.get(f"{base}/api/v1/health").raise_for_status()
+            samples.append(time.perf_counter() - start)
+            time.sleep(0.02)
+
+
+def measure_flood(base: str, topology_id: str, server_pid: int) -> dict[str, Any]:
+    """(g) 60 reachability-matrix requests, each a port of its own (no shared job), abandoned
+    by their clients after 5 s; then 90 at once. /health is probed throughout and for 3 s
+    before (unloaded); the server's CPU is read for 3 s after the clients are gone (a job left
+    running would burn a core)."""
+    unloaded: list[float] = []
+    stop = threading.Event()
+    threading.Timer(3.0, stop.set).start()
+    probe_health(base, stop, unloaded)
+    loaded: list[float] = []
+    stop = threading.Event()
+    prober = threading.Thread(target=probe_health, args=(base, stop, loaded))
+    prober.start()
+    outcomes: list[str] = []
+    flood = httpx.Client(
+        base_url=base,
+        timeout=5.0,
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=0),
+    )
+
+    def ask(port: int) -> str:
+        url = f"/api/v1/topologies/{topology_id}/reachability-matrix"
+        try:
+            return str(flood.get(url, params={"port": port}).status_code)
+        except httpx.TimeoutException:
+            return "abandoned"
+
+    start = time.perf_counter()
+    with flood, ThreadPoolExecutor(90) as pool:
+        outcomes += pool.map(ask, range(1000, 1060))
+        outcomes += pool.map(ask, range(2000, 2090))
+    flood_s = time.perf_counter() - start
+    stop.set()
+    prober.join()
+    before = cpu_seconds(server_pid)
+    time.sleep(3.0)
+    after_cpu = cpu_seconds(server_pid) - before
+    u, lo = summary(unloaded), summary(loaded)
+    return {
+        "outcomes": {o: outcomes.count(o) for o in sorted(set(outcomes))},
+        "seconds": flood_s,
+        "health_unloaded": u,
+        "health_loaded": lo,
+        "health_max_ms": max(loaded) * 1000,
+        "ratio_p95": lo["p95_ms"] / u["p95_ms"],
+        "ratio_median": lo["median_ms"] / u["median_ms"],
+        "server_cpu_s_after": after_cpu,
+    }
+
+
 def stress_child() -> None:
     """Tier Q in a process of its own (its memory is not L's): the exposure report and one
     source's row of the matrix on two ports. Prints JSON."""
@@ -491,6 +559,9 @@ def main() -> None:
         results["f_stress_no_think_time"] = measure_load(
             base, ids[medium], imported, load_requests, 25, per_user
         )
+        assert server.process is not None
+        results["g_flood"] = measure_flood(base, ids[medium], server.process.pid)
+        results["g_flood"]["tier"] = medium
         results["server_peak_memory_mib"] = server.peak_memory_mib()
     if not args.smoke:
         results["q_stress"] = measure_stress()
@@ -549,6 +620,15 @@ def print_table(r: dict[str, Any]) -> None:
             "(f') the same 25 clients, no think time (stress)",
             f"errors {x['errors']}, analysis p95 {x['analysis_loaded']['p95_ms']:.1f} ms",
             f"{x['ratio_p95']:.1f}x unloaded p95",
+        )
+    )
+    g = r["g_flood"]
+    rows.append(
+        (
+            f"(g) flood: 60 matrix requests abandoned, then 90, tier {g['tier']}",
+            f"health p95 {g['health_loaded']['p95_ms']:.1f} ms (max {g['health_max_ms']:.0f} ms), "
+            f"server CPU after {g['server_cpu_s_after']:.2f} s",
+            f"{g['ratio_p95']:.1f}x unloaded p95 ({g['ratio_median']:.1f}x median)",
         )
     )
     m = r["matrix_one_port"]

@@ -68,8 +68,15 @@ def store(engine: Engine) -> Store:
 
 @pytest.fixture
 def client(store: Store, database_url: str) -> Iterator[TestClient]:
+    # Rate limits off: the suite sends far more imports and analyses a minute than a person
+    # would; tests/api/test_fair_use.py checks the limits with clients of their own.
     settings = Settings(
-        database_url=database_url, auto_migrate=False, max_body_bytes=2 * 1024 * 1024
+        database_url=database_url,
+        auto_migrate=False,
+        max_body_bytes=2 * 1024 * 1024,
+        analyses_per_minute=0,
+        whole_network_per_minute=0,
+        imports_per_minute=0,
     )
     with TestClient(create_app(settings, store=store), raise_server_exceptions=False) as c:
         yield c

@@ -9,8 +9,9 @@ router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
 
 @router.get("/health", tags=["health"], responses={})
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     """200 once the application can serve requests."""
+    # async: answered on the event loop, never queued behind busy thread-pool workers.
     return {"status": "ok"}
 
 

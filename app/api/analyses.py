@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from .analysis_results import documented
-from .deps import StoreDep, TopologyId
+from .deps import THROTTLED, StoreDep, TopologyId, throttled
 from .schemas import AnalysisRequest
 
 router = APIRouter(tags=["analyses"])
@@ -18,9 +18,11 @@ AnalysisId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Stored analysi
     "/topologies/{topology_id}/analyses",
     status_code=201,
     response_model=None,
-    responses=documented(
-        (201, "The result, stored"), (200, "The result, not stored (store=false)")
-    ),
+    dependencies=[throttled("analyses")],
+    responses={
+        **documented((201, "The result, stored"), (200, "The result, not stored (store=false)")),
+        **THROTTLED,
+    },
 )
 def run_analysis(
     topology_id: TopologyId,
@@ -55,10 +57,21 @@ def get_analysis(
     return store.get_analysis(topology_id, analysis_id)
 
 
+@router.delete("/topologies/{topology_id}/analyses/{analysis_id}", status_code=204)
+def delete_analysis(topology_id: TopologyId, analysis_id: AnalysisId, store: StoreDep) -> Response:
+    """Delete a stored analysis (a topology keeps at most a few hundred)."""
+    store.delete_analysis(topology_id, analysis_id)
+    return Response(status_code=204)
+
+
 @router.post(
     "/topologies/{topology_id}/analyses/{analysis_id}/rerun",
     response_model=None,
-    responses=documented((200, "The new result, stored in place of the old one")),
+    dependencies=[throttled("analyses")],
+    responses={
+        **documented((200, "The new result, stored in place of the old one")),
+        **THROTTLED,
+    },
 )
 def rerun_analysis(
     topology_id: TopologyId, analysis_id: AnalysisId, store: StoreDep

@@ -8,13 +8,26 @@ from fastapi import Depends, Path, Request
 from pydantic import BaseModel
 
 from app.db.store import Store
+from app.throttle import requester
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def throttled(group: str) -> Any:
+    """A route dependency counting the request against the client's rate limit for ``group``
+    (429 RequestLimitExceeded once it is spent)."""
+
+    async def take(request: Request) -> None:
+        request.app.state.rate_limits.take(group, requester(request))
+
+    return Depends(take)
+
+
 TopologyId = Annotated[str, Path(min_length=1, max_length=32, description="Topology id")]
 ResourceId = Annotated[str, Path(min_length=1, max_length=64, description="AWS resource id")]
 
@@ -41,4 +54,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: _error("Conflicts with existing state (DependencyViolation, …Duplicate, …)"),
     413: _error("Request body too large"),
     422: _error("A body that does not match the schema"),
+}
+
+# The expensive routes also answer 429 (with Retry-After) when a client asks too often.
+THROTTLED: dict[int | str, dict[str, Any]] = {
+    429: _error("Too many requests (RequestLimitExceeded); retry after Retry-After seconds"),
 }

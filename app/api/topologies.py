@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Response
 
 from app.engine.templates import TEMPLATES
 
-from .deps import StoreDep, TopologyId
+from .deps import THROTTLED, StoreDep, TopologyId, throttled
 from .schemas import TopologyCreate, TopologyUpdate
 
 router = APIRouter(tags=["topologies"])
@@ -68,7 +68,11 @@ BUNDLE_EXAMPLE = {
 BUNDLE_EXAMPLES = {"minimal": {"summary": "A VPC and a subnet", "value": BUNDLE_EXAMPLE}}
 
 
-@router.post("/topologies/{topology_id}/import")
+@router.post(
+    "/topologies/{topology_id}/import",
+    dependencies=[throttled("import")],
+    responses=THROTTLED,
+)
 def import_bundle(
     topology_id: TopologyId,
     store: StoreDep,

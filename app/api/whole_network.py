@@ -1,23 +1,43 @@
 """Whole-network analyses: the exposure report (what the internet can reach, exhaustively) and
-the reachability matrix."""
+the reachability matrix.
+
+Both are background jobs that take seconds on a large account. These routes are ``async``:
+the model and the answer are prepared in the thread pool, and the job is awaited on the event
+loop, so a waiting request holds no thread; a client that disconnects stops waiting, and a job
+nobody waits for any more is cancelled.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from app.jobs import Jobs
-from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
+from app.throttle import requester
+from app.whole_network import (
+    EXPOSURE,
+    MAX_MATRIX_PORTS,
+    exposure_job,
+    matrix_job,
+    matrix_question,
+    refuse_early,
+)
 
-from .deps import StoreDep, TopologyId
+from .deps import THROTTLED, StoreDep, TopologyId, throttled
 
 router = APIRouter(tags=["whole-network analyses"])
 
 
-@router.get("/topologies/{topology_id}/exposure")
-def exposure(
+@router.get(
+    "/topologies/{topology_id}/exposure",
+    response_model=dict[str, Any],
+    dependencies=[throttled("whole-network")],
+    responses=THROTTLED,
+)
+async def exposure(
     topology_id: TopologyId,
     store: StoreDep,
     request: Request,
@@ -25,23 +45,37 @@ def exposure(
     limit: Annotated[
         int | None, Query(ge=1, description="At most this many interfaces (all if absent).")
     ] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Every ENI reachable from the internet: protocols, ports, sources and the chain. A large
     account's report can be read a part at a time (``offset``, ``limit``); ``total`` counts
     every exposed interface."""
-    topology, model = store.model(topology_id)
-    report = Jobs.wait(exposure_job(request.app.state.jobs, topology, model))
-    part = report[offset:] if limit is None else report[offset : offset + limit]
-    return {
-        "topology_id": topology_id,
-        "revision": topology["revision"],
-        "total": len(report),
-        "interfaces": [i.to_dict() for i in part],
-    }
+    jobs, owner = request.app.state.jobs, requester(request)
+    refuse_early(jobs, topology_id, EXPOSURE, owner)
+    topology, model = await run_in_threadpool(store.model, topology_id)
+    job = exposure_job(jobs, topology, model, owner=owner, waiting=True)
+    report = await jobs.wait(job, request.is_disconnected)
+
+    def answer() -> JSONResponse:
+        part = report[offset:] if limit is None else report[offset : offset + limit]
+        return JSONResponse(
+            {
+                "topology_id": topology_id,
+                "revision": topology["revision"],
+                "total": len(report),
+                "interfaces": [i.to_dict() for i in part],
+            }
+        )
+
+    return await run_in_threadpool(answer)
 
 
-@router.get("/topologies/{topology_id}/reachability-matrix")
-def matrix(
+@router.get(
+    "/topologies/{topology_id}/reachability-matrix",
+    response_model=dict[str, Any],
+    dependencies=[throttled("whole-network")],
+    responses=THROTTLED,
+)
+async def matrix(
     topology_id: TopologyId,
     store: StoreDep,
     request: Request,
@@ -60,12 +94,23 @@ def matrix(
             description="Only these instances' rows (`?source=i-…`); every instance if absent.",
         ),
     ] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Instances to every instance for a protocol and one port or a set of ports: true,
     false, or null on the diagonal — exactly what the single-path analysis answers for each
     pair. ``reachable`` is true where every port asked passes; ``by_port`` has each port's
     grid; rows follow ``sources``."""
-    topology, model = store.model(topology_id)
-    job = matrix_job(request.app.state.jobs, topology, model, protocol, port or [22], source)
-    result = Jobs.wait(job).to_dict()
-    return {"topology_id": topology_id, "revision": topology["revision"], **result}
+    jobs, owner, ports = request.app.state.jobs, requester(request), port or [22]
+    refuse_early(jobs, topology_id, matrix_question(protocol, ports, source), owner)
+
+    def start() -> tuple[dict[str, Any], Any]:
+        topology, model = store.model(topology_id)
+        job = matrix_job(jobs, topology, model, protocol, ports, source, owner=owner, waiting=True)
+        return topology, job
+
+    topology, job = await run_in_threadpool(start)
+    result = await jobs.wait(job, request.is_disconnected)
+    return await run_in_threadpool(
+        lambda: JSONResponse(
+            {"topology_id": topology_id, "revision": topology["revision"], **result.to_dict()}
+        )
+    )

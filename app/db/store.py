@@ -13,6 +13,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -98,11 +99,25 @@ def paused_gc() -> Iterator[None]:
 class Store:
     """Topologies persisted in ``engine`` (SQLAlchemy), with an LRU of engine models."""
 
-    def __init__(self, engine: Engine, *, cache_size: int = 32) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        cache_size: int = 32,
+        max_topologies: int | None = None,
+        max_analyses: int | None = None,
+    ) -> None:
+        """``max_topologies`` per user (personal mode has one user: every topology counts) and
+        ``max_analyses`` stored per topology; None is no limit."""
         self.engine = engine
+        self.max_topologies = max_topologies
+        self.max_analyses = max_analyses
         self._writer = writer(engine)
         self._cache: OrderedDict[str, tuple[int, Topology]] = OrderedDict()
         self._cache_size = cache_size
+        # The builds under way, by (topology, revision): whoever asks for a model being built
+        # waits for that build instead of starting its own (a large model is seconds of CPU).
+        self._building: dict[tuple[str, int], Future[Topology]] = {}
         self._lock = threading.Lock()
 
     # ---- sessions ---------------------------------------------------------------------------
@@ -145,11 +160,28 @@ class Store:
         apply_template(model, template)
         row = tables.Topology(id=secrets.token_hex(6), name=name, region=region, revision=1)
         with self._write() as session:
+            self._check_topology_quota(session)
             session.add(row)
             session.flush()
             self._insert(session, row.id, model, list(model))
         self._remember(row.id, row.revision, model)
         return topology_json(row)
+
+    def _check_topology_quota(self, session: Session) -> None:
+        """A topology is the lab's own notion (one account in one region): AWS has no such
+        resource, so no code for its quota; ``TopologyLimitExceeded`` follows EC2's quota codes
+        (``VpcLimitExceeded``, ``AddressLimitExceeded``, …). Counted in the write transaction:
+        exact on SQLite (one writer at a time); on PostgreSQL two creates at the same instant
+        may both pass."""
+        if self.max_topologies is None:
+            return
+        count = session.exec(select(func.count()).select_from(tables.Topology)).one()
+        if count >= self.max_topologies:
+            raise AwsError(
+                "TopologyLimitExceeded",
+                f"You have {count} topologies, the most this lab allows "
+                f"({self.max_topologies}); delete one you no longer need first.",
+            )
 
     def list_topologies(self) -> list[dict[str, Any]]:
         with self._read() as session:
@@ -197,11 +229,34 @@ class Store:
             return topology_json(row), self._model(session, row)
 
     def _model(self, session: Session, row: tables.Topology) -> Topology:
+        """The model of ``row``'s revision: from the cache, from a build under way in another
+        thread, or built here (once, however many requests ask at the same time)."""
+        key = (row.id, row.revision)
         with self._lock:
             cached = self._cache.get(row.id)
             if cached is not None and cached[0] == row.revision:
                 self._cache.move_to_end(row.id)
                 return cached[1]
+            building = self._building.get(key)
+            if building is None:
+                mine: Future[Topology] = Future()
+                self._building[key] = mine
+        if building is not None:
+            return building.result()  # the other build's error too, if it fails
+        try:
+            model = self._build(session, row)
+        except BaseException as error:
+            mine.set_exception(error)
+            raise
+        else:
+            self._remember(row.id, row.revision, model)
+            mine.set_result(model)
+            return model
+        finally:
+            with self._lock:
+                del self._building[key]
+
+    def _build(self, session: Session, row: tables.Topology) -> Topology:
         bundle: dict[str, list[Any]] = {}
         for kind, row_type in tables.ROW_OF_KIND.items():
             documents = session.exec(
@@ -209,11 +264,13 @@ class Store:
             ).all()
             bundle[BUNDLE_KEYS[kind]] = list(documents)
         model, _ = import_bundle(Topology(region=row.region), bundle, rules=False)
-        self._remember(row.id, row.revision, model)
         return model
 
     def _remember(self, topology_id: str, revision: int, model: Topology) -> None:
         with self._lock:
+            cached = self._cache.get(topology_id)
+            if cached is not None and cached[0] > revision:
+                return  # a slow build of an older revision finished after a newer one
             self._cache[topology_id] = (revision, model)
             self._cache.move_to_end(topology_id)
             while len(self._cache) > self._cache_size:
@@ -316,7 +373,8 @@ class Store:
         if not keep:
             return result
         with self._write() as session:
-            self._row(session, topology_id)
+            self._row(session, topology_id, lock=True)  # one store at a time: an exact count
+            self._check_analysis_quota(session, topology_id)
             stored = tables.Analysis(
                 topology_id=topology_id,
                 revision=revision,
@@ -327,6 +385,27 @@ class Store:
             session.add(stored)
             session.flush()
             return self._analysis_json(stored)
+
+    def _check_analysis_quota(self, session: Session, topology_id: str) -> None:
+        """Reachability Analyzer keeps analyses too, but no EC2 error code for their number
+        could be confirmed; ``AnalysisLimitExceeded`` follows EC2's ``…LimitExceeded`` codes."""
+        if self.max_analyses is None:
+            return
+        count = session.exec(
+            select(func.count())
+            .select_from(tables.Analysis)
+            .where(tables.Analysis.topology_id == topology_id)
+        ).one()
+        if count >= self.max_analyses:
+            raise AwsError(
+                "AnalysisLimitExceeded",
+                f"This topology keeps {count} saved analyses, the most it may "
+                f"({self.max_analyses}); delete some, or run the test without saving it.",
+            )
+
+    def delete_analysis(self, topology_id: str, analysis_id: int) -> None:
+        with self._write() as session:
+            session.delete(self._analysis(session, topology_id, analysis_id))
 
     def list_analyses(self, topology_id: str) -> list[dict[str, Any]]:
         with self._read() as session:

@@ -20,10 +20,17 @@ def is_private(address: IPv4Address) -> bool:
     return any(address in net for net in RFC1918) or address in SHARED_ADDRESS_SPACE
 
 
-def parse_cidr(value: object, *, code: str, what: str) -> IPv4Network:
+def parse_cidr(value: object, *, what: str, code: str = "InvalidParameterValue") -> IPv4Network:
     """An IPv4 network from ``value``; host bits set is refused *(our choice)*.
 
-    >>> parse_cidr("10.0.0.0/16", code="InvalidParameterValue", what="CIDR block")
+    A value that is no IPv4 CIDR block at all (``10.0.0.0/33``, an IPv6 block, ``010.0.0.0/16``
+    with a leading zero, ``nonsense``) is ``InvalidParameterValue`` whatever it is for: AWS
+    answers CreateVpc and CreateSubnet so ("Value (…) for parameter cidrBlock is invalid. This
+    is not a valid CIDR block."); ``InvalidVpc.Range`` and ``InvalidSubnet.Range`` are for
+    well-formed blocks of a size or place AWS refuses (``check_block_size``). See
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html.
+
+    >>> parse_cidr("10.0.0.0/16", what="CIDR block")
     IPv4Network('10.0.0.0/16')
     """
     if not isinstance(value, str):

@@ -1,6 +1,9 @@
 """The HTML pages and htmx fragments. Real forms and links first; htmx swaps blocks on top.
 
-No JSON-API logic here: the same store and engine operations as /api/v1.
+No JSON-API logic here: the same store and engine operations as /api/v1. Every handler is a
+plain ``def``: FastAPI runs it in its thread pool, so a slow change or a large import never
+stalls the event loop (and with it every other request). The form is read before, by the
+``FormValues`` dependency, which is the only part that awaits.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from app.engine.instance_view import instance_view
 from app.engine.matrix import matrix_instances
 from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
 from app.engine.templates import TEMPLATES
+from app.throttle import TooManyRequests, requester
 from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
 
 from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError
@@ -28,7 +32,7 @@ from .workspace import TEST_PRESETS, TestForm, workspace_context
 router = APIRouter(include_in_schema=False)
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
@@ -45,6 +49,14 @@ def form_dict(form: FormData) -> dict[str, Any]:
             else (values[0] if values else "")
         )
     return data
+
+
+async def form_values(request: Request) -> dict[str, Any]:
+    """The posted form, read on the event loop (reading awaits the body)."""
+    return form_dict(await request.form())
+
+
+FormValues = Annotated[dict[str, Any], Depends(form_values)]
 
 
 # The fields that name the resource an action is about, most specific first.
@@ -107,8 +119,7 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.post("/topologies")
-async def create_topology(request: Request, store: StoreDep) -> Response:
-    values = form_dict(await request.form())
+def create_topology(request: Request, store: StoreDep, values: FormValues) -> Response:
     try:
         topology = store.create_topology(
             name=str(values.get("name", "")),
@@ -121,7 +132,7 @@ async def create_topology(request: Request, store: StoreDep) -> Response:
 
 
 @router.post("/topologies/import")
-async def import_topology(
+def import_topology(
     request: Request,
     store: StoreDep,
     bundle: Annotated[UploadFile, File()],
@@ -129,7 +140,7 @@ async def import_topology(
     region: Annotated[str, Form()] = DEFAULT_REGION,
 ) -> Response:
     values = {"import_name": name, "import_region": region}
-    raw = await bundle.read()
+    raw = bundle.file.read()
     try:
         try:
             data = json.loads(raw)
@@ -153,8 +164,9 @@ async def import_topology(
 
 
 @router.post("/topologies/{topology_id}/rename")
-async def rename_topology(topology_id: str, request: Request, store: StoreDep) -> Response:
-    values = form_dict(await request.form())
+def rename_topology(
+    topology_id: str, request: Request, store: StoreDep, values: FormValues
+) -> Response:
     try:
         store.rename_topology(topology_id, str(values.get("name", "")))
     except AwsError as error:
@@ -218,8 +230,9 @@ def show_workspace(
 
 
 @router.post("/topologies/{topology_id}/do/{action}")
-async def do_action(topology_id: str, action: str, request: Request, store: StoreDep) -> Response:
-    values = form_dict(await request.form())
+def do_action(
+    topology_id: str, action: str, request: Request, store: StoreDep, values: FormValues
+) -> Response:
     handler = ACTIONS.get(action)
     try:
         if handler is None:
@@ -249,8 +262,9 @@ async def do_action(topology_id: str, action: str, request: Request, store: Stor
 
 
 @router.post("/topologies/{topology_id}/test")
-async def test_connection(topology_id: str, request: Request, store: StoreDep) -> Response:
-    values = form_dict(await request.form())
+def test_connection(
+    topology_id: str, request: Request, store: StoreDep, values: FormValues
+) -> Response:
     test = TestForm.from_form(values)
     return workspace(
         request,
@@ -269,6 +283,15 @@ def rerun_tests(topology_id: str, request: Request, store: StoreDep) -> Response
 
 
 # ---- whole-network analyses ----------------------------------------------------------------
+def busy(response: HTMLResponse, error: AwsError | None) -> HTMLResponse:
+    """``response`` as a 429 with Retry-After when the job queue refused the job (its message
+    is on the page; htmx swaps 4xx answers in, so a poll shows it too)."""
+    if isinstance(error, TooManyRequests):
+        response.status_code = 429
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 # The exposure page shows this many interfaces at a time, and this many port ranges of each:
 # an account whose groups open a thousand single ports has millions of rows (the API has all).
 EXPOSURE_PAGE = 50
@@ -281,15 +304,20 @@ def show_exposure(
 ) -> HTMLResponse:
     """The exposure report; computed in the background with progress, cached per revision."""
     topology, model = store.model(topology_id)
-    job = exposure_job(request.app.state.jobs, topology, model)
+    job, error = None, None
+    try:
+        job = exposure_job(request.app.state.jobs, topology, model, owner=requester(request))
+    except TooManyRequests as refused:  # the queue is full: the page says so
+        error = refused
     names = {r.instance_id: r.name for r in model.instances.values() if r.name}
     names |= {r.network_interface_id: r.name for r in model.network_interfaces.values() if r.name}
-    return render(
+    response = render(
         request,
         "exposure.html",
         {
             "topology": topology,
             "job": job,
+            "error": error,
             "names": names,
             "page": max(page, 1),
             "per_page": EXPOSURE_PAGE,
@@ -297,6 +325,7 @@ def show_exposure(
         },
         block="report",
     )
+    return busy(response, error)
 
 
 # Up to this many instances the page draws the whole grid; above, one source's row at a time
@@ -349,14 +378,17 @@ def show_matrix(
             if fixed is not None
             else tuple(parse_ports(test.port))
         )
+        owner = requester(request)
         if not per_source:
-            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports)
+            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports, owner=owner)
         elif source:
-            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports, [source])
+            job = matrix_job(
+                request.app.state.jobs, topology, model, protocol, ports, [source], owner=owner
+            )
     except AwsError as refused:
         error = refused
     names = {i.instance_id: i.name or i.instance_id for i in model.instances.values()}
-    return render(
+    response = render(
         request,
         "matrix.html",
         {
@@ -374,6 +406,7 @@ def show_matrix(
         },
         block="grid",
     )
+    return busy(response, error)
 
 
 @router.get("/topologies/{topology_id}/trace", response_class=HTMLResponse)

@@ -53,8 +53,8 @@ def test_bad_topology_requests_are_refused(client: TestClient) -> None:
         client.post(
             f"{API}/topologies", content=b"{nope", headers={"content-type": "application/json"}
         ),
-        422,
-        "MalformedJSON",
+        400,
+        "MalformedQueryString",
     )
     expect_error(
         client.post(f"{API}/topologies", json={"name": "   "}), 400, "InvalidParameterValue"

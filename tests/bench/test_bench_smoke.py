@@ -29,6 +29,7 @@ def test_the_benchmark_runs_on_tier_s_and_writes_its_results(tmp_path: Path) -> 
             "d_import",
             "e_render_workspace",
             "f_concurrent_users",
+            "g_flood",
             "peak_memory_mib",
         ):
             assert key in data, key

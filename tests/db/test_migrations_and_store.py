@@ -4,12 +4,17 @@ per revision and never half-writes."""
 from __future__ import annotations
 
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect, text
 
+from app.db import store as store_module
 from app.db import tables
 from app.db.migrate import alembic_config, upgrade
 from app.db.session import make_engine
@@ -48,6 +53,35 @@ def test_a_cold_store_rebuilds_the_same_model_from_the_rows(engine: Engine) -> N
     _, rebuilt = Store(engine).model(topology["id"])
     assert rebuilt is not cached
     assert rebuilt.deep_equal(cached)
+
+
+def test_many_requests_for_a_new_revision_build_its_model_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Concurrent readers of a freshly changed topology wait for one build (a large one is
+    seconds of CPU) instead of each building their own."""
+    topology = Store(engine).create_topology(name="busy", template="seed-001-nat")
+    cold = Store(engine)  # a new process: nothing cached
+    builds = []
+    real = store_module.import_bundle
+
+    def slow_build(*args: Any, **kwargs: Any) -> Any:
+        builds.append(threading.get_ident())
+        time.sleep(0.3)  # long enough for every reader to arrive while it runs
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_module, "import_bundle", slow_build)
+    readers = 8
+    start = threading.Barrier(readers)
+
+    def read(_: int) -> object:
+        start.wait()
+        return cold.model(topology["id"])[1]
+
+    with ThreadPoolExecutor(readers) as pool:
+        models = list(pool.map(read, range(readers)))
+    assert len(builds) == 1
+    assert all(m is models[0] for m in models)
 
 
 def test_a_refused_operation_changes_neither_rows_nor_revision(store: Store) -> None:

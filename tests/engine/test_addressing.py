@@ -118,12 +118,30 @@ def test_host_bits_set_is_refused_with_a_hint() -> None:
     assert "10.0.0.0/16" in error.value.message
 
 
-@pytest.mark.parametrize("cidr", ["10.0.0.0/15", "10.0.0.0/29", "169.254.0.0/16", "nonsense"])
+@pytest.mark.parametrize("cidr", ["10.0.0.0/15", "10.0.0.0/29", "169.254.0.0/16"])
 def test_vpc_blocks_outside_16_to_28_are_invalid_range(cidr: str) -> None:
     lab = new_lab()
     with pytest.raises(AwsError) as error:
         op.create_vpc(lab, cidr_block=cidr)
     assert error.value.code == "InvalidVpc.Range"
+
+
+@pytest.mark.parametrize(
+    "cidr", ["10.0.0.0/33", "2001:db8::/56", "010.0.0.0/16", "10.0.0/16", "nonsense", ""]
+)
+def test_a_malformed_block_is_an_invalid_parameter_value_not_a_range(cidr: str) -> None:
+    """AWS: "Value (…) for parameter cidrBlock is invalid. This is not a valid CIDR block."""
+    lab = new_lab()
+    with pytest.raises(AwsError) as error:
+        op.create_vpc(lab, cidr_block=cidr)
+    assert error.value.code == "InvalidParameterValue"
+    vpc = op.create_vpc(lab, cidr_block="10.0.0.0/16")
+    with pytest.raises(AwsError) as error:
+        op.create_subnet(lab, vpc_id=vpc.vpc_id, cidr_block=cidr)
+    assert error.value.code == "InvalidParameterValue"
+    with pytest.raises(AwsError) as error:
+        op.associate_vpc_cidr_block(lab, vpc_id=vpc.vpc_id, cidr_block=cidr)
+    assert error.value.code == "InvalidParameterValue"
 
 
 def test_is_reserved_knows_the_broadcast_address() -> None:

@@ -24,7 +24,7 @@ def create_subnet(
 ) -> Subnet:
     """A subnet joins the main route table and the default NACL (VPC UG: subnet-sizing)."""
     vpc: Vpc = topology.get("vpc", vpc_id)
-    block = parse_cidr(cidr_block, code="InvalidSubnet.Range", what="subnet CIDR block")
+    block = parse_cidr(cidr_block, what="subnet CIDR block")
     check_block_size(block, code="InvalidSubnet.Range", what="subnet CIDR block")
     if not any(block.subnet_of(vpc_block) for vpc_block in vpc.cidr_blocks):
         raise refuse(

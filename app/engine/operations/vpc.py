@@ -22,7 +22,7 @@ def create_vpc(
     is_default: bool = False,
 ) -> Vpc:
     """A new VPC with its main route table, default NACL and default SG (VPC UG: create-vpc)."""
-    block = parse_cidr(cidr_block, code="InvalidVpc.Range", what="VPC CIDR block")
+    block = parse_cidr(cidr_block, what="VPC CIDR block")
     check_block_size(block, code="InvalidVpc.Range", what="VPC CIDR block")
     within_quota("vpcs", len(topology.vpcs) + 1)
     require(
@@ -103,7 +103,7 @@ def delete_vpc(topology: Topology, *, vpc_id: str) -> None:
 def associate_vpc_cidr_block(topology: Topology, *, vpc_id: str, cidr_block: str) -> Vpc:
     """A secondary block; every route table of the VPC gets its ``local`` route."""
     vpc: Vpc = topology.get("vpc", vpc_id)
-    block = parse_cidr(cidr_block, code="InvalidVpc.Range", what="VPC CIDR block")
+    block = parse_cidr(cidr_block, what="VPC CIDR block")
     check_block_size(block, code="InvalidVpc.Range", what="VPC CIDR block")
     within_quota("cidr_blocks_per_vpc", len(vpc.cidr_blocks) + 1)
     for existing in vpc.cidr_blocks:

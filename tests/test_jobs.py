@@ -1,0 +1,157 @@
+"""The background jobs: bounded queues per client and overall, shared by identical questions,
+cancelled once nobody waits for them, awaited without a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+
+import pytest
+
+from app.jobs import ClientGone, Job, Jobs
+from app.throttle import TooManyRequests
+
+Progress = Callable[[int, int], None]
+
+
+class Endless:
+    """A long analysis: reports progress every 10 ms until ``release`` is set (at the end of
+    each test at the latest, so that a job that fails to stop does not outlive its test)."""
+
+    made: ClassVar[list[Endless]] = []
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.steps = 0
+        Endless.made.append(self)
+
+    def __call__(self, progress: Progress) -> str:
+        deadline = time.monotonic() + 10  # a job that ignores cancellation still ends
+        while not self.release.is_set() and time.monotonic() < deadline:
+            self.steps += 1
+            progress(self.steps, 10_000)
+            time.sleep(0.01)
+        return "result"
+
+
+@pytest.fixture
+def jobs() -> Iterator[Jobs]:
+    registry = Jobs(workers=4, per_owner=2, active_max=3, watch_s=0.3)
+    yield registry
+    registry.shutdown()
+    for work in Endless.made:
+        work.release.set()
+    Endless.made.clear()
+
+
+def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_identical_questions_share_one_job(jobs: Jobs) -> None:
+    work = Endless()
+    first = jobs.start(("t", 1, "matrix"), work, owner="a")
+    again = jobs.start(("t", 1, "matrix"), Endless(), owner="b")
+    assert again is first
+    work.release.set()
+    until(lambda: first.status == "done")
+    assert first.result == "result"
+
+
+def test_a_client_gets_429_past_its_share_and_others_still_get_theirs(jobs: Jobs) -> None:
+    works = [Endless() for _ in range(4)]
+    jobs.start(("t", 1, "q0"), works[0], owner="a")
+    jobs.start(("t", 1, "q1"), works[1], owner="a")
+    with pytest.raises(TooManyRequests) as refused:
+        jobs.start(("t", 1, "q2"), works[2], owner="a")
+    assert refused.value.code == "RequestLimitExceeded" and refused.value.retry_after >= 1
+    jobs.start(("t", 1, "q3"), works[3], owner="b")  # another client is not refused
+    with pytest.raises(TooManyRequests):  # but the whole queue is full now (3)
+        jobs.start(("t", 1, "q4"), Endless(), owner="c")
+    works[0].release.set()
+    until(lambda: len(jobs.active()) == 2)
+    jobs.start(("t", 1, "q2"), works[2], owner="a")  # a place is free again
+    for work in works:
+        work.release.set()
+
+
+def test_a_job_nobody_polls_any_more_is_cancelled(jobs: Jobs) -> None:
+    work = Endless()
+    job = jobs.start(("t", 1, "exposure"), work, owner="a")  # a page shows it...
+    for _ in range(5):  # ...and polls it for a while: it keeps running
+        time.sleep(0.1)
+        assert jobs.start(("t", 1, "exposure"), work, owner="a") is job
+    assert job.status == "running"
+    until(lambda: job.status == "cancelled")  # the page was closed
+    steps = work.steps
+    time.sleep(0.1)
+    assert work.steps == steps  # it stopped computing
+    assert jobs.active() == []
+    again = jobs.start(("t", 1, "exposure"), work, owner="a")  # asked again: a new run
+    assert again is not job and again.active
+    work.release.set()
+
+
+def wait(jobs: Jobs, job: Job, gone: Callable[[], bool]) -> Any:
+    async def disconnected() -> bool:
+        return gone()
+
+    return asyncio.run(jobs.wait(job, disconnected))
+
+
+def test_a_job_whose_last_waiter_disconnects_is_cancelled(jobs: Jobs) -> None:
+    work = Endless()
+    key = ("t", 1, "matrix", 22)
+    job = jobs.start(key, work, owner="a", waiting=True)
+    assert jobs.start(key, work, owner="b", waiting=True) is job
+    started = time.monotonic()
+    with pytest.raises(ClientGone):  # one client goes at once...
+        wait(jobs, job, lambda: True)
+    # ...the other still waits, so the job runs on past watch_s: an API job lives by its
+    # waiters, not by page polls.
+    time.sleep(0.5)
+    assert job.status == "running"
+    with pytest.raises(ClientGone):  # the last one goes after a moment
+        wait(jobs, job, lambda: time.monotonic() - started > 0.8)
+    until(lambda: job.status == "cancelled", 2.0)
+    assert jobs.active() == []
+
+
+def test_a_waiter_gets_the_result_without_holding_a_thread(jobs: Jobs) -> None:
+    work = Endless()
+    job = jobs.start(("t", 1, "matrix"), work, owner="a", waiting=True)
+    threading.Timer(0.2, work.release.set).start()
+
+    async def many_waiters() -> list[Any]:
+        # 50 waiters on one event loop thread (the server's): none needs a thread of its own.
+        for _ in range(49):
+            jobs.start(("t", 1, "matrix"), work, owner="a", waiting=True)
+
+        async def connected() -> bool:
+            return False
+
+        return await asyncio.gather(*(jobs.wait(job, connected) for _ in range(50)))
+
+    before = threading.active_count()
+    assert asyncio.run(many_waiters()) == ["result"] * 50
+    assert threading.active_count() <= before + 1
+    assert job.waiters == 0
+
+
+def test_a_failed_job_is_reported_and_asked_again_runs_again(jobs: Jobs) -> None:
+    def broken(progress: Progress) -> None:
+        raise ValueError("boom")
+
+    job = jobs.start(("t", 1, "x"), broken, owner="a", waiting=True)
+    with pytest.raises(RuntimeError, match="boom"):
+        wait(jobs, job, lambda: False)
+    work = Endless()
+    work.release.set()
+    again = jobs.start(("t", 1, "x"), work, owner="a")
+    until(lambda: again.status == "done")
