@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     # so that requests stay quick while a job computes in a thread of the same process.
     thread_switch_interval_ms: float = 1.0
     # Quotas, answered 400 …LimitExceeded: topologies per user (personal mode has one user, so
-    # this counts every topology) and analyses saved per topology.
+    # this counts every topology) and analyses saved per topology; 0 turns a quota off.
     max_topologies: int = 50
     max_analyses_per_topology: int = 500
 

@@ -46,8 +46,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             app.state.store = Store(
                 engine,
                 cache_size=settings.model_cache_size,
-                max_topologies=settings.max_topologies,
-                max_analyses=settings.max_analyses_per_topology,
+                max_topologies=settings.max_topologies or None,  # 0: no limit
+                max_analyses=settings.max_analyses_per_topology or None,
             )
         app.state.jobs = Jobs(
             workers=settings.job_workers,

@@ -158,3 +158,6 @@ def test_the_quotas_come_from_the_settings(database_url: str) -> None:
         expect_error(
             client.post("/api/v1/topologies", json={"name": "x"}), 400, "TopologyLimitExceeded"
         )
+    unlimited = Settings(database_url=database_url, auto_migrate=False, max_topologies=0)
+    with TestClient(create_app(unlimited), raise_server_exceptions=False) as client:
+        Lab(client, name="no quota")
