@@ -16,6 +16,7 @@ from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.db.store import Store
+from app.hosts import AllowedHosts
 from app.jobs import Jobs
 from app.web import router as web_router
 from app.web.render import SECURITY_HEADERS
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store
     app.state.jobs = Jobs()
     errors.install(app)
+    # Outermost last: limits and security headers, then Host.
+    app.add_middleware(AllowedHosts, allowed=settings.allowed_hosts)
     app.add_middleware(
         RequestLimits, max_body_bytes=settings.max_body_bytes, headers=SECURITY_HEADERS
     )

@@ -69,7 +69,10 @@ def store(engine: Engine) -> Store:
 @pytest.fixture
 def client(store: Store, database_url: str) -> Iterator[TestClient]:
     settings = Settings(
-        database_url=database_url, auto_migrate=False, max_body_bytes=2 * 1024 * 1024
+        database_url=database_url,
+        auto_migrate=False,
+        max_body_bytes=2 * 1024 * 1024,
+        allowed_hosts=["testserver"],
     )
     with TestClient(create_app(settings, store=store), raise_server_exceptions=False) as c:
         yield c
