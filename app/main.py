@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from app import api
 from app.api import errors
 from app.api.limits import RequestLimits
+from app.api.origin import CrossSiteApiGuard
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
@@ -49,7 +50,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store
     app.state.jobs = Jobs()
     errors.install(app)
-    # Outermost last: limits and security headers, then Host.
+    # Outermost last: limits and security headers, then Host, cross-site API.
+    app.add_middleware(CrossSiteApiGuard)
     app.add_middleware(AllowedHosts, allowed=settings.allowed_hosts)
     app.add_middleware(
         RequestLimits, max_body_bytes=settings.max_body_bytes, headers=SECURITY_HEADERS
