@@ -19,7 +19,9 @@ from app.db.session import make_engine
 from app.db.store import Store
 from app.hosts import AllowedHosts
 from app.jobs import Jobs
+from app.server_secret import server_secret
 from app.web import router as web_router
+from app.web.csrf import CsrfProtect
 from app.web.render import SECURITY_HEADERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +52,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store
     app.state.jobs = Jobs()
     errors.install(app)
-    # Outermost last: limits and security headers, then Host, cross-site API.
+    # Outermost last: limits and security headers, then Host, cross-site API, CSRF.
+    app.add_middleware(CsrfProtect, key=lambda: server_secret(settings))
     app.add_middleware(CrossSiteApiGuard)
     app.add_middleware(AllowedHosts, allowed=settings.allowed_hosts)
     app.add_middleware(

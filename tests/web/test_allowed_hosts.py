@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.db.store import Store
 from app.main import create_app
+from tests.conftest import TEST_SECRET_KEY
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def configured(
 ) -> Iterator[TestClient]:
     """A lab started with ``VPCLAB_ALLOWED_HOSTS`` and the default names otherwise."""
     monkeypatch.setenv("VPCLAB_ALLOWED_HOSTS", "lab.example.edu, 10.0.0.5")
-    settings = Settings(database_url=database_url, auto_migrate=False)
+    settings = Settings(database_url=database_url, auto_migrate=False, secret_key=TEST_SECRET_KEY)
     with TestClient(create_app(settings, store=store), raise_server_exceptions=False) as c:
         yield c
 
