@@ -20,6 +20,7 @@ from app.db.store import Store
 from app.hosts import AllowedHosts
 from app.jobs import Jobs
 from app.server_secret import server_secret
+from app.web import errors as web_errors
 from app.web import router as web_router
 from app.web.csrf import CsrfProtect
 from app.web.render import SECURITY_HEADERS
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store
     app.state.jobs = Jobs()
     errors.install(app)
+    web_errors.install(app)
     # Outermost last: limits and security headers, then Host, cross-site API, CSRF.
     app.add_middleware(CsrfProtect, key=lambda: server_secret(settings))
     app.add_middleware(CrossSiteApiGuard)
