@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -19,6 +21,20 @@ class Settings(BaseSettings):
     # How many topologies' engine models are kept in memory, one per revision.
     model_cache_size: int = 32
     sqlite_busy_timeout_ms: int = 30_000
+    # Host names the server answers to besides the loopback ones (127.0.0.1, localhost, [::1]),
+    # comma-separated: any other Host header is refused, so DNS rebinding cannot reach the lab.
+    # "*" answers every name (only behind a proxy that checks the name itself).
+    allowed_hosts: Annotated[list[str], NoDecode] = []
+    # Signs the CSRF cookie and tokens; generated into secret_key_file at first start if unset.
+    secret_key: SecretStr | None = None
+    secret_key_file: str = "vpclab-secret.key"
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
 
     # Fair use (issue 10): one client's burst must not take the server from everyone.
     # Rate limits per client (a token bucket: this many at once, then one every 60/N s; 0 turns

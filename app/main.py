@@ -14,13 +14,18 @@ from app import api
 from app.api import docs as api_docs
 from app.api import errors
 from app.api.limits import RequestLimits
+from app.api.origin import CrossSiteApiGuard
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.db.store import Store
+from app.hosts import AllowedHosts
 from app.jobs import Jobs
+from app.server_secret import server_secret
 from app.throttle import RateLimits
+from app.web import errors as web_errors
 from app.web import router as web_router
+from app.web.csrf import CsrfProtect
 from app.web.render import SECURITY_HEADERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +83,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         }
     )
     errors.install(app)
+    web_errors.install(app)
+    # Outermost last: limits and security headers, then Host, cross-site API, CSRF.
+    app.add_middleware(CsrfProtect, key=lambda: server_secret(settings))
+    app.add_middleware(CrossSiteApiGuard)
+    app.add_middleware(AllowedHosts, allowed=settings.allowed_hosts)
     app.add_middleware(
         RequestLimits, max_body_bytes=settings.max_body_bytes, headers=SECURITY_HEADERS
     )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from app.db.store import Store
 from app.main import create_app
 
 POSTGRES_URL = os.environ.get("VPCLAB_TEST_DATABASE_URL")
+TEST_SECRET_KEY = "test-secret-key-for-csrf-tokens-0123456789"
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +79,18 @@ def client(store: Store, database_url: str) -> Iterator[TestClient]:
         analyses_per_minute=0,
         whole_network_per_minute=0,
         imports_per_minute=0,
+        allowed_hosts=["testserver"],
+        secret_key=TEST_SECRET_KEY,
     )
     with TestClient(create_app(settings, store=store), raise_server_exceptions=False) as c:
+        # Like a browser: the first page sets the CSRF cookie, and its token goes with every
+        # change (as htmx sends it). tests/web/test_csrf.py covers requests without it.
+        c.headers["X-CSRF-Token"] = csrf_token_of(c.get("/").text)
         yield c
+
+
+def csrf_token_of(page: str) -> str:
+    """The CSRF token a page's forms carry."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)

@@ -6,6 +6,7 @@ whole page, and every answer says ``Vary: HX-Request``.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,11 @@ env = Environment(
     lstrip_blocks=True,
 )
 env.globals["htmx_file"] = HTMX
+
+# The CSRF token of the request being answered (set by ``csrf.CsrfProtect``): every form renders
+# it as a hidden ``csrf_token`` input, and <body> hands it to htmx as a header.
+CSRF_TOKEN: ContextVar[str] = ContextVar("csrf_token", default="")
+env.globals["csrf_token"] = CSRF_TOKEN.get
 
 
 def is_htmx(request: Request) -> bool:

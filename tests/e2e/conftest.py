@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db.store import Store
 from app.main import create_app
 from tests.api.test_concurrency import free_port
+from tests.conftest import TEST_SECRET_KEY
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -25,7 +26,10 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def live_server(store: Store, database_url: str) -> Iterator[str]:
     port = free_port()
     config = uvicorn.Config(
-        create_app(Settings(database_url=database_url, auto_migrate=False), store=store),
+        create_app(
+            Settings(database_url=database_url, auto_migrate=False, secret_key=TEST_SECRET_KEY),
+            store=store,
+        ),
         host="127.0.0.1",
         port=port,
         log_level="warning",
