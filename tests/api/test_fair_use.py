@@ -17,14 +17,28 @@ from app import whole_network
 from app.config import Settings
 from app.db.store import Store
 from app.main import create_app
+from tests.conftest import TEST_SECRET_KEY, csrf_token_of
 from tests.server import serving
 
 from .lab import Lab, expect_error
 
 
+def own_settings(database_url: str, **limits: Any) -> Settings:
+    """Settings for a test client of its own: the test host allowed, a fixed CSRF key."""
+    return Settings(
+        database_url=database_url,
+        auto_migrate=False,
+        allowed_hosts=["testserver"],
+        secret_key=TEST_SECRET_KEY,
+        **limits,
+    )
+
+
 def app_client(store: Store, database_url: str, **limits: Any) -> TestClient:
-    settings = Settings(database_url=database_url, auto_migrate=False, **limits)
-    return TestClient(create_app(settings, store=store), raise_server_exceptions=False)
+    settings = own_settings(database_url, **limits)
+    client = TestClient(create_app(settings, store=store), raise_server_exceptions=False)
+    client.headers["X-CSRF-Token"] = csrf_token_of(client.get("/").text)
+    return client
 
 
 def test_expensive_routes_answer_429_with_retry_after_past_a_clients_rate(
@@ -122,8 +136,9 @@ def test_requests_waiting_for_a_job_hold_no_server_thread(
 
 def test_quotas_on_topologies_and_saved_analyses(engine: Any, database_url: str) -> None:
     store = Store(engine, max_topologies=2, max_analyses=2)
-    settings = Settings(database_url=database_url, auto_migrate=False)
+    settings = own_settings(database_url)
     with TestClient(create_app(settings, store=store), raise_server_exceptions=False) as client:
+        client.headers["X-CSRF-Token"] = csrf_token_of(client.get("/").text)
         lab = Lab(client, "seed-002-ssh")
         Lab(client, name="second")
         refused = expect_error(
@@ -152,12 +167,12 @@ def test_quotas_on_topologies_and_saved_analyses(engine: Any, database_url: str)
 
 
 def test_the_quotas_come_from_the_settings(database_url: str) -> None:
-    settings = Settings(database_url=database_url, auto_migrate=False, max_topologies=1)
+    settings = own_settings(database_url, max_topologies=1)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         Lab(client)
         expect_error(
             client.post("/api/v1/topologies", json={"name": "x"}), 400, "TopologyLimitExceeded"
         )
-    unlimited = Settings(database_url=database_url, auto_migrate=False, max_topologies=0)
+    unlimited = own_settings(database_url, max_topologies=0)
     with TestClient(create_app(unlimited), raise_server_exceptions=False) as client:
         Lab(client, name="no quota")
