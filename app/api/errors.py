@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.engine import AwsError, InvalidBundle
+from app.i18n import negotiate, reading, say_error
 
 log = logging.getLogger("vpclab")
 
@@ -46,11 +47,11 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(AwsError)
-    async def aws_error(_: Request, error: AwsError) -> JSONResponse:
+    async def aws_error(request: Request, error: AwsError) -> JSONResponse:
         extra = {"resource_id": error.resource_id} if error.resource_id else {}
-        return JSONResponse(
-            error_body(error.code, error.message, **extra), status_code=status_for(error)
-        )
+        with reading(negotiate(None, request.headers.get("accept-language"))):
+            message = say_error(error)  # in the reader's language; the code never translates
+        return JSONResponse(error_body(error.code, message, **extra), status_code=status_for(error))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
