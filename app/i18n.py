@@ -22,7 +22,9 @@ from babel.support import NullTranslations, Translations
 
 import app.engine
 import app.engine.instance_view
-import app.engine.operations  # noqa: F401  (their message ids, for stored results)
+import app.engine.matrix
+import app.engine.operations
+import app.engine.templates  # noqa: F401  (their message ids, for stored results)
 from app.engine.messages import TEMPLATES, Message, render
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"

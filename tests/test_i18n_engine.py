@@ -22,10 +22,14 @@ from tests.engine.lab import new_lab
 ENGINE_PO = LOCALE_DIR / "ja" / "LC_MESSAGES" / "engine.po"
 
 
-def _catalog() -> dict[str, tuple[str, str]]:
-    with Path(ENGINE_PO).open("rb") as po:
+def _catalog_of(path: Path) -> dict[str, tuple[str, str]]:
+    with path.open("rb") as po:
         catalog = read_po(po, locale="ja", domain="engine")
     return {str(m.context): (str(m.id), str(m.string)) for m in catalog if m.id and m.context}
+
+
+def _catalog() -> dict[str, tuple[str, str]]:
+    return _catalog_of(ENGINE_PO)
 
 
 def _fields(template: str) -> set[str]:
@@ -43,6 +47,9 @@ def test_every_message_id_has_its_japanese_text_with_the_same_placeholders() -> 
             problems.append(f"{message_id}: no Japanese text")
         elif _fields(japanese) != _fields(english):
             problems.append(f"{message_id}: placeholders {_fields(japanese)} != {_fields(english)}")
+    translated = {i for i, (_, japanese) in catalog.items() if japanese}
+    untranslated = set(_catalog_of(LOCALE_DIR / "engine.pot")) - translated
+    problems += [f"{i}: extracted (make i18n-engine) but not in engine.po" for i in untranslated]
     assert not problems, "\n".join(problems)
     assert len(TEMPLATES) > 300  # the tracer, explanations, fixes, notes and the refusals
 
