@@ -21,6 +21,7 @@ from ..topology import Topology
 from ._rules import parse_tags, refuse, require
 
 # What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text("word.or_value", " or {value}")
 text(
     "error.dhcp_options._check.InvalidParameterValue",
     "{key} takes at most {MAX_SERVERS} addresses.",
@@ -180,7 +181,11 @@ def _check(key: str, values: tuple[str, ...]) -> tuple[str, ...]:
         try:
             IPv4Address(value)
         except ValueError:
-            hint = f" or {AMAZON_PROVIDED_DNS}" if key == "domain-name-servers" else ""
+            hint = (
+                message("word.or_value", value=AMAZON_PROVIDED_DNS)
+                if key == "domain-name-servers"
+                else ""
+            )
             raise refuse(
                 "InvalidParameterValue",
                 message(

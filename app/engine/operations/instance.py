@@ -13,6 +13,7 @@ from typing import Any
 from ..messages import message, text
 from ..model import Attachment, Instance, NetworkInterface
 from ..topology import Topology
+from ..wording import state_word
 from ._rules import parse_tags, refuse, require
 from .address import free_addresses, new_public_ip, set_auto_public_ip, without_public_ips
 from .network_interface import create_network_interface
@@ -186,6 +187,13 @@ def run_instances(
     return topology.put(instance)  # type: ignore[no-any-return]
 
 
+ACTIONS = {
+    "stopped": text("word.action.stopped", "stopped"),
+    "started": text("word.action.started", "started"),
+    "terminated": text("word.action.terminated", "terminated"),
+}
+
+
 def _state(topology: Topology, instance_id: str, allowed: tuple[str, ...], action: str) -> Instance:
     instance: Instance = topology.get("instance", instance_id)
     if instance.state not in allowed:
@@ -194,8 +202,8 @@ def _state(topology: Topology, instance_id: str, allowed: tuple[str, ...], actio
             message(
                 "error.instance._state.IncorrectInstanceState",
                 instance_id=instance_id,
-                state=instance.state,
-                action=action,
+                state=state_word(instance.state),
+                action=message(ACTIONS[action]),
             ),
         )
     return instance

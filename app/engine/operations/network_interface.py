@@ -10,10 +10,12 @@ from ..addressing import check_requested_address, lowest_free, parse_address
 from ..messages import message, text
 from ..model import Attachment, NetworkInterface, PrivateIpAddress, Subnet
 from ..topology import Topology
+from ..wording import state_word
 from ._rules import parse_tags, refuse, require, within_quota
 from .address import free_addresses
 
 # What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text("word.an_aws_service", "an AWS service")
 text(
     "error.network_interface.assign_private_ip_addresses.MissingParameter",
     "Give the addresses to add or how many to add.",
@@ -221,7 +223,7 @@ def delete_network_interface(topology: Topology, *, network_interface_id: str) -
             message(
                 "error.network_interface.delete_network_interface.InvalidNetworkInterface.InUse",
                 network_interface_id=network_interface_id,
-                value=eni.instance_id or "an AWS service",
+                value=eni.instance_id or message("word.an_aws_service"),
             ),
         )
     free_addresses(topology, network_interface_id)
@@ -313,7 +315,7 @@ def attach_network_interface(
         message(
             "error.network_interface.attach_network_interface.IncorrectInstanceState",
             instance_id=instance_id,
-            state=instance.state,
+            state=state_word(instance.state),
         ),
     )
     if eni.attachment is not None:

@@ -14,6 +14,7 @@ from ._rules import parse_tags, refuse, require, within_quota
 from .dhcp_options import default_set_for_new_vpc
 
 # What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text("word.and_more", " and more")
 text(
     "error.vpc.associate_vpc_cidr_block.InvalidVpc.Range",
     "{block} overlaps the VPC's block {existing}.",
@@ -104,7 +105,7 @@ def delete_vpc(topology: Topology, *, vpc_id: str) -> None:
                 "error.vpc.delete_vpc.DependencyViolation",
                 vpc_id=vpc.vpc_id,
                 items=", ".join(blockers[:5]),
-                value=" and more" if len(blockers) > 5 else "",
+                value=message("word.and_more") if len(blockers) > 5 else "",
             ),
         )
     for kind in ("route-table", "network-acl", "security-group"):
