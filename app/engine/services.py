@@ -59,11 +59,6 @@ SERVES = {
     "instance-metadata": (("tcp", 80),),
     "time-sync": (("udp", 123),),
 }
-SERVES_WORDS = {
-    "amazon-dns": "DNS queries (UDP or TCP port 53)",
-    "instance-metadata": "HTTP (TCP port 80)",
-    "time-sync": "NTP (UDP port 123)",
-}
 SERVES_IDS = {
     "amazon-dns": text("service.serves.amazon-dns", "DNS queries (UDP or TCP port 53)"),
     "instance-metadata": text("service.serves.instance-metadata", "HTTP (TCP port 80)"),
@@ -126,8 +121,7 @@ def service_at(
 
 # Neither security groups nor network ACLs are consulted on the way to or from these services
 # (see the sources above): the walk goes straight from the instance's interface to the service.
-UNFILTERED = "Security groups and network ACLs do not filter traffic to or from it."
-UNFILTERED_REPLY = "Security groups and network ACLs do not filter its reply either."
+# (The hops say so: hop.service.* in wording.py.)
 text(
     "service.link_local.refused",
     "{address} is a link-local address (169.254.0.0/16): it never leaves the instance's own "
