@@ -150,8 +150,10 @@ def say_note(note: Message | dict[str, Any] | str) -> str:
     if isinstance(note, Message):
         return say(note.id, note.params, str(note))
     if isinstance(note, dict):
+        if note.get("id") not in TEMPLATES:
+            return ""  # a note this version no longer has
         english = str(Message(note["id"], note.get("params") or {}))
-        return say(note.get("id"), note.get("params"), english)
+        return say(note["id"], note.get("params"), english)
     return note
 
 

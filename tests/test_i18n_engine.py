@@ -14,9 +14,10 @@ from babel.messages.pofile import read_po
 
 from app.engine import Topology, analyze
 from app.engine import operations as op
+from app.engine.instance_view import instance_view
 from app.engine.messages import TEMPLATES, render
 from app.engine.services import amazon_dns_address
-from app.i18n import LOCALE_DIR, reading, say, say_fix, say_hop, translations
+from app.i18n import LOCALE_DIR, reading, say, say_fix, say_hop, say_note, translations
 from tests.engine.lab import new_lab
 
 ENGINE_PO = LOCALE_DIR / "ja" / "LC_MESSAGES" / "engine.po"
@@ -214,3 +215,16 @@ def test_an_unknown_or_missing_id_reads_as_the_stored_english(language: str) -> 
         assert say("hop.gone", {}, "An id this version no longer has.") == (
             "An id this version no longer has."
         )
+
+
+def test_the_instance_view_notes_read_in_japanese() -> None:
+    lab = new_lab("seed-002-ssh")
+    instance = next(i for i in lab.instances.values() if i.name == "myinstance-0001")
+    view = instance_view(lab, instance.instance_id)
+
+    with reading("ja"):
+        notes = [say_note(n) for n in view.to_dict()["note_messages"]]
+
+    assert view.to_dict()["notes"][0].startswith("The public address ")  # English as before
+    assert notes[0].startswith("パブリックアドレス ")
+    assert "インスタンスからは見えません" in notes[0]
