@@ -65,8 +65,8 @@ KEPT = re.compile(
 )
 LATIN_KEPT = {
     "TCP", "UDP", "ICMP", "tcp", "udp", "icmp", "ALLOW", "DENY", "ALL", "all", "local",
-    "NAT", "ACL", "VPC", "IP", "DNS", "HTTP", "NTP", "AWS", "active", "pending", "running",
-    "stopping", "stopped", "shutting", "down", "terminated", "acceptance",
+    "NAT", "ACL", "VPC", "IP", "DNS", "HTTP", "NTP", "AWS",
+    "active", "pending", "acceptance",  # a peering connection's status, as AWS spells it
 }  # fmt: skip
 
 
