@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.dev-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run migrate test lint bench clean
+.PHONY: run migrate test lint bench clean i18n-engine
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,12 @@ lint: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# The engine's message catalog (issue 11): every text(id, English) in app/engine, with the id as
+# context; then the Japanese catalog is updated from it (new ids arrive untranslated).
+i18n-engine: $(DEV_STAMP)
+	$(BIN)/pybabel extract -F babel-engine.cfg --no-default-keywords -k text:1c,2 \
+	  --ignore-dirs='.* _* bundle' --no-location --sort-by-file --omit-header \
+	  -o app/locale/engine.pot app/engine
+	$(BIN)/pybabel update -D engine -i app/locale/engine.pot -d app/locale -l ja \
+	  --no-fuzzy-matching --ignore-obsolete --width 100

@@ -9,13 +9,23 @@ language of the source text; Japanese follows the glossary in docs/glossary-ja.m
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+
+import app.engine
+import app.engine.instance_view
+import app.engine.matrix
+import app.engine.operations
+import app.engine.templates  # noqa: F401  (their message ids, for stored results)
+from app.engine.messages import TEMPLATES, Message, render
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = {"en": "English", "ja": "日本語"}
@@ -86,3 +96,94 @@ def pgettext(context: str, message: str) -> str:
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return translations(current_language.get()).unpgettext(context, singular, plural, n)
+
+
+# ---- the engine's decisions in the reader's language ---------------------------------------------
+# The engine declares every message id with its English template when its modules are imported
+# (the imports above load them all: tracer, wording, explain, services, instance view, operations).
+
+
+def _engine_text(message_id: str, english: str) -> str:
+    return pgettext(message_id, english)
+
+
+def say(message_id: str | None, params: dict[str, Any] | None, english: str) -> str:
+    """An engine message in the current language: the catalog's text for ``message_id`` (the
+    context) and its English template (the msgid), with its parameters rendered too.
+
+    ``english`` is what is shown when there is no id (an analysis stored before messages were
+    data), the id is unknown, or the reader reads English (then it is exactly the stored text).
+    """
+    if current_language.get() == DEFAULT_LANGUAGE or not message_id or message_id not in TEMPLATES:
+        return english
+    try:
+        return render(message_id, params or {}, _engine_text)
+    except (KeyError, IndexError, ValueError):
+        return english  # a parameter the stored result lacks: its English still reads right
+
+
+def say_hop(hop: dict[str, Any]) -> str:
+    """A hop's message (a hop of an analysis result, as JSON) in the current language."""
+    return say(hop.get("message_id"), hop.get("message_params"), hop.get("message", ""))
+
+
+def say_explanation(explanation: dict[str, Any]) -> str:
+    """An explanation's message in the current language."""
+    return say(
+        explanation.get("message_id"),
+        explanation.get("message_params"),
+        explanation.get("message", ""),
+    )
+
+
+def say_fix(explanation: dict[str, Any]) -> str:
+    """An explanation's suggested fix in the current language."""
+    return say(
+        explanation.get("suggested_fix_id"),
+        explanation.get("suggested_fix_params"),
+        explanation.get("suggested_fix", ""),
+    )
+
+
+def say_note(note: Message | dict[str, Any] | str) -> str:
+    """An instance view's note (a Message, its JSON, or plain English) in the current language."""
+    if isinstance(note, Message):
+        return say(note.id, note.params, str(note))
+    if isinstance(note, dict):
+        if note.get("id") not in TEMPLATES:
+            return ""  # a note this version no longer has
+        english = str(Message(note["id"], note.get("params") or {}))
+        return say(note["id"], note.get("params"), english)
+    return note
+
+
+def say_error(error: Any) -> str:
+    """An AwsError's message in the current language (its code never translates)."""
+    return say(getattr(error, "message_id", None), getattr(error, "params", None), error.message)
+
+
+def said_result(result: dict[str, Any]) -> dict[str, Any]:
+    """An analysis result (JSON) with ``message`` and ``suggested_fix`` in the current language;
+    ids and parameters stay. In English the result is returned as it is."""
+    if current_language.get() == DEFAULT_LANGUAGE:
+        return result
+    said = dict(result)
+    for path in ("forward_path", "return_path"):
+        if path in result:
+            said[path] = [{**hop, "message": say_hop(hop)} for hop in result[path] or []]
+    if "explanations" in result:
+        said["explanations"] = [
+            {**e, "message": say_explanation(e), "suggested_fix": say_fix(e)}
+            for e in result["explanations"] or []
+        ]
+    return said
+
+
+@contextmanager
+def reading(language: str) -> Iterator[None]:
+    """Render in ``language`` inside the block (the JSON API has no cookie: Accept-Language)."""
+    token = current_language.set(language)
+    try:
+        yield
+    finally:
+        current_language.reset(token)

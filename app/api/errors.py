@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from app.engine import AwsError, InvalidBundle
+from app.i18n import negotiate, reading, say_error
 from app.jobs import ClientGone
 from app.throttle import TooManyRequests
 
@@ -70,11 +71,11 @@ def allowed_methods(request: Request) -> list[str]:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(AwsError)
-    async def aws_error(_: Request, error: AwsError) -> JSONResponse:
+    async def aws_error(request: Request, error: AwsError) -> JSONResponse:
         extra = {"resource_id": error.resource_id} if error.resource_id else {}
-        return JSONResponse(
-            error_body(error.code, error.message, **extra), status_code=status_for(error)
-        )
+        with reading(negotiate(None, request.headers.get("accept-language"))):
+            message = say_error(error)  # in the reader's language; the code never translates
+        return JSONResponse(error_body(error.code, message, **extra), status_code=status_for(error))
 
     @app.exception_handler(TooManyRequests)
     async def too_many(_: Request, error: TooManyRequests) -> JSONResponse:

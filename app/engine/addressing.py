@@ -6,6 +6,48 @@ from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network, ip_network
 
 from .errors import AwsError
+from .messages import Message, message, text
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.addressing.check_block_size.error",
+    "The {what} {network} is a /{prefixlen}; AWS allows sizes from /{MIN_PREFIX} (65,536 "
+    "addresses) to /{MAX_PREFIX} (16 addresses).",
+)
+text(
+    "error.addressing.check_block_size.error.2",
+    "The {what} {network} overlaps 169.254.0.0/16, which AWS reserves.",
+)
+text(
+    "error.addressing.check_requested_address.InvalidIPAddress.InUse",
+    "Address {address} is already in use in subnet {subnet_id}.",
+)
+text(
+    "error.addressing.check_requested_address.InvalidParameterValue",
+    "Address {address} is not in subnet {subnet_id} ({subnet}).",
+)
+text(
+    "error.addressing.check_requested_address.InvalidParameterValue.2",
+    "Address {address} is one of the five addresses AWS reserves in {subnet} (network, router, "
+    "DNS, future use, broadcast).",
+)
+text(
+    "error.addressing.lowest_free.InsufficientFreeAddressesInSubnet",
+    "Subnet {subnet_id} ({subnet}) has no free address left: all {value} usable addresses are "
+    "in use.",
+)
+text("error.addressing.parse_address.error", "The {what} must be a string such as 10.0.1.11.")
+text("error.addressing.parse_address.error.2", "'{value}' is not a valid IPv4 {what}.")
+text(
+    "error.addressing.parse_cidr.InvalidParameterValue",
+    "'{value}' has host bits set; did you mean {network}?",
+)
+text("error.addressing.parse_cidr.error", "The {what} must be a string such as 10.0.0.0/16.")
+text(
+    "error.addressing.parse_cidr.error.2",
+    "'{value}' is not an IPv4 {what}; the lab models IPv4 only.",
+)
+text("error.addressing.parse_cidr.error.3", "'{value}' is not a valid IPv4 {what}.")
 
 LINK_LOCAL = IPv4Network("169.254.0.0/16")
 RFC1918 = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"))
@@ -13,6 +55,20 @@ SHARED_ADDRESS_SPACE = IPv4Network("100.64.0.0/10")
 AMAZON_DNS = IPv4Address("169.254.169.253")
 INSTANCE_METADATA = IPv4Address("169.254.169.254")
 MIN_PREFIX, MAX_PREFIX = 16, 28  # VPC and subnet sizes (VPC UG: vpc-cidr-blocks, subnet-sizing)
+
+
+WHATS = {  # what the callers name, as words to translate
+    "CIDR block": text("what.cidr_block", "CIDR block"),
+    "CIDR": text("what.cidr", "CIDR"),
+    "VPC CIDR block": text("what.vpc_cidr_block", "VPC CIDR block"),
+    "destination CIDR block": text("what.destination_cidr_block", "destination CIDR block"),
+    "private IP address": text("what.private_ip_address", "private IP address"),
+    "subnet CIDR block": text("what.subnet_cidr_block", "subnet CIDR block"),
+}
+
+
+def _what(what: str) -> Message | str:
+    return message(WHATS[what]) if what in WHATS else what
 
 
 def is_private(address: IPv4Address) -> bool:
@@ -34,17 +90,23 @@ def parse_cidr(value: object, *, what: str, code: str = "InvalidParameterValue")
     IPv4Network('10.0.0.0/16')
     """
     if not isinstance(value, str):
-        raise AwsError(code, f"The {what} must be a string such as 10.0.0.0/16.")
+        raise AwsError(code, message("error.addressing.parse_cidr.error", what=_what(what)))
     try:
         network = ip_network(value.strip(), strict=False)
     except ValueError:
-        raise AwsError(code, f"'{value}' is not a valid IPv4 {what}.") from None
+        raise AwsError(
+            code, message("error.addressing.parse_cidr.error.3", value=value, what=_what(what))
+        ) from None
     if network.version != 4:
-        raise AwsError(code, f"'{value}' is not an IPv4 {what}; the lab models IPv4 only.")
+        raise AwsError(
+            code, message("error.addressing.parse_cidr.error.2", value=value, what=_what(what))
+        )
     if str(network.network_address) != value.strip().split("/")[0]:
         raise AwsError(
             "InvalidParameterValue",
-            f"'{value}' has host bits set; did you mean {network}?",
+            message(
+                "error.addressing.parse_cidr.InvalidParameterValue", value=value, network=network
+            ),
         )
     return IPv4Network(network)
 
@@ -53,11 +115,13 @@ def parse_address(
     value: object, *, code: str = "InvalidParameterValue", what: str = "IP address"
 ) -> IPv4Address:
     if not isinstance(value, str):
-        raise AwsError(code, f"The {what} must be a string such as 10.0.1.11.")
+        raise AwsError(code, message("error.addressing.parse_address.error", what=_what(what)))
     try:
         return IPv4Address(value.strip())
     except ValueError:
-        raise AwsError(code, f"'{value}' is not a valid IPv4 {what}.") from None
+        raise AwsError(
+            code, message("error.addressing.parse_address.error.2", value=value, what=_what(what))
+        ) from None
 
 
 def check_block_size(network: IPv4Network, *, code: str, what: str) -> None:
@@ -65,11 +129,20 @@ def check_block_size(network: IPv4Network, *, code: str, what: str) -> None:
     if not MIN_PREFIX <= network.prefixlen <= MAX_PREFIX:
         raise AwsError(
             code,
-            f"The {what} {network} is a /{network.prefixlen}; AWS allows sizes from "
-            f"/{MIN_PREFIX} (65,536 addresses) to /{MAX_PREFIX} (16 addresses).",
+            message(
+                "error.addressing.check_block_size.error",
+                what=_what(what),
+                network=network,
+                prefixlen=network.prefixlen,
+                MIN_PREFIX=MIN_PREFIX,
+                MAX_PREFIX=MAX_PREFIX,
+            ),
         )
     if network.overlaps(LINK_LOCAL):
-        raise AwsError(code, f"The {what} {network} overlaps 169.254.0.0/16, which AWS reserves.")
+        raise AwsError(
+            code,
+            message("error.addressing.check_block_size.error.2", what=_what(what), network=network),
+        )
 
 
 def reserved_addresses(subnet: IPv4Network) -> tuple[IPv4Address, ...]:
@@ -100,18 +173,30 @@ def check_requested_address(
     if address not in subnet:
         raise AwsError(
             "InvalidParameterValue",
-            f"Address {address} is not in subnet {subnet_id} ({subnet}).",
+            message(
+                "error.addressing.check_requested_address.InvalidParameterValue",
+                address=address,
+                subnet_id=subnet_id,
+                subnet=subnet,
+            ),
         )
     if is_reserved(subnet, address):
         raise AwsError(
             "InvalidParameterValue",
-            f"Address {address} is one of the five addresses AWS reserves in {subnet} "
-            f"(network, router, DNS, future use, broadcast).",
+            message(
+                "error.addressing.check_requested_address.InvalidParameterValue.2",
+                address=address,
+                subnet=subnet,
+            ),
         )
     if address in set(used):
         raise AwsError(
             "InvalidIPAddress.InUse",
-            f"Address {address} is already in use in subnet {subnet_id}.",
+            message(
+                "error.addressing.check_requested_address.InvalidIPAddress.InUse",
+                address=address,
+                subnet_id=subnet_id,
+            ),
         )
 
 
@@ -129,6 +214,10 @@ def lowest_free(subnet: IPv4Network, used: set[IPv4Address], subnet_id: str) -> 
             return candidate
     raise AwsError(
         "InsufficientFreeAddressesInSubnet",
-        f"Subnet {subnet_id} ({subnet}) has no free address left: all {usable_count(subnet)} "
-        "usable addresses are in use.",
+        message(
+            "error.addressing.lowest_free.InsufficientFreeAddressesInSubnet",
+            subnet_id=subnet_id,
+            subnet=subnet,
+            value=usable_count(subnet),
+        ),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from ipaddress import IPv4Address
 
+from .messages import message
 from .request import ResolvedRequest
 from .topology import Topology
 from .trace import Explanation, Hop
@@ -35,19 +36,18 @@ def drop_asymmetric_reply(
     hops[-1] = dataclasses.replace(
         last,
         action="blocked",
-        message=f"The reply comes from {got}, but the client spoke to {expected}, so it "
-        "does not recognise the reply and drops it.",
+        message=str(dropped := message("hop.reply.other_source", got=got, expected=expected)),
+        said=dropped,
     )
     through_nat = _reply_route_to_nat(hops)
     if through_nat is None:
         explanations.append(
-            Explanation(
+            Explanation.of(
                 "NO_PATH",
                 "return",
                 last.component,
-                f"The reply leaves by another way than the request came in (it comes from "
-                f"{got}, not {expected}): the destination's subnet routes its replies elsewhere.",
-                "Route the destination subnet's replies back the way the request came in.",
+                message("explain.reply.other_way", got=got, expected=expected),
+                message("fix.reply.route_back"),
             )
         )
         return
@@ -81,20 +81,29 @@ def _reply_through_nat(
     owner = req.destination.instance
     who = owner.instance_id if owner else req.destination.label
     igw = topology.internet_gateway_of(topology.route_tables[rtb].vpc_id)
-    igw_id = igw.internet_gateway_id if igw else "an internet gateway"
-    return Explanation(
+    igw_id = igw.internet_gateway_id if igw else message("word.an_internet_gateway")
+    return Explanation.of(
         "NO_PATH",
         "return",
         last.component,
-        f"The reply leaves by another way than the request came in: route table {rtb} of "
-        f"{subnet} sends it to NAT gateway {nat} (route {destination} → {nat}), which gives it "
-        f"its own address, so the reply comes from {got} instead of {expected}, the public "
-        f"address of {who} the client spoke to. A NAT gateway carries connections its VPC "
-        "opens; it cannot answer connections from the internet.",
-        f"Replace the route {destination} → {nat} in {rtb} with {destination} → {igw_id}, so "
-        f"replies leave through {expected} (a subnet whose instances take connections from the "
-        "internet must be public); keep the NAT gateway for a private subnet whose instances "
-        "have no public address.",
+        message(
+            "explain.reply.through_nat",
+            rtb=rtb,
+            subnet=subnet,
+            nat=nat,
+            destination=destination,
+            got=got,
+            expected=expected,
+            who=who,
+        ),
+        message(
+            "fix.reply.through_nat",
+            destination=destination,
+            nat=nat,
+            rtb=rtb,
+            igw=igw_id,
+            expected=expected,
+        ),
         refs={
             "route_table": {"id": rtb},
             "route": {"destination": destination, "target": nat},

@@ -11,9 +11,37 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from .addressing import INSTANCE_METADATA
+from .messages import Message, message, text
 from .model import AMAZON_PROVIDED_DNS, Vpc
 from .regions import private_dns_name, public_dns_name
 from .topology import Topology
+
+text(
+    "note.public_ip_not_configured",
+    "The public address {public} is not configured on any interface: the internet gateway maps "
+    "it to the private address (1:1 NAT), so the instance never sees it.",
+)
+text(
+    "note.no_dhcp_options",
+    "The VPC has no DHCP options set ('default' means none): DHCP gives no domain name and no "
+    "DNS server, so the instance cannot resolve names unless one is configured on it.",
+)
+text(
+    "note.dns_support_off",
+    "DNS resolution is off for {vpc} (enableDnsSupport), so the Amazon DNS server at {address} "
+    "does not answer.",
+)
+text("note.no_dns_server", "The DHCP options set {options} names no DNS server.")
+text(
+    "note.short_name_resolves",
+    "The short name {short} resolves: the search domain completes it to {internal}.",
+)
+text(
+    "note.short_name_unknown",
+    "The search domain completes {short} to {name}, a name the Amazon DNS server does not "
+    "know: use {internal}, or a DNS server of your own that holds {domain} (AWS: custom host "
+    "names need your own DNS server).",
+)
 
 
 @dataclass(frozen=True)
@@ -29,10 +57,14 @@ class InstanceView:
     resolv_conf: list[str] = field(default_factory=list)
     dhcp_options_id: str | None = None
     ntp_servers: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        """The view as JSON: ``notes`` in English, ``note_messages`` as ids and parameters."""
+        data = dict(self.__dict__)
+        data["notes"] = [str(note) for note in self.notes]
+        data["note_messages"] = [note.to_dict() for note in self.notes]
+        return data
 
 
 def instance_view(topology: Topology, instance_id: str) -> InstanceView:
@@ -76,11 +108,7 @@ def instance_view(topology: Topology, instance_id: str) -> InstanceView:
     dns = bool(vpc and vpc.enable_dns_support)
     notes = []
     if public is not None:
-        notes.append(
-            f"The public address {public} is not configured on any interface: the "
-            "internet gateway maps it to the private address (1:1 NAT), so the "
-            "instance never sees it."
-        )
+        notes.append(message("note.public_ip_not_configured", public=public))
     resolv_conf, dns_notes = _resolv_conf(topology, vpc, primary.primary_ip if primary else None)
     notes += dns_notes
     options = topology.dhcp_options.get(vpc.dhcp_options_id or "") if vpc else None
@@ -106,18 +134,14 @@ def instance_view(topology: Topology, instance_id: str) -> InstanceView:
 
 def _resolv_conf(
     topology: Topology, vpc: Vpc | None, address: IPv4Address | None
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[Message]]:
     """``/etc/resolv.conf`` as the VPC's DHCP options set writes it, and what a learner should
     know about it (VPC UG: DHCPOptionSet; AmazonDNS-concepts)."""
     options = topology.dhcp_options.get(vpc.dhcp_options_id or "") if vpc else None
     if vpc is None or options is None:
-        return [], [
-            "The VPC has no DHCP options set ('default' means none): DHCP gives no domain name "
-            "and no DNS server, so the instance cannot resolve names unless one is configured "
-            "on it."
-        ]
+        return [], [message("note.no_dhcp_options")]
     lines: list[str] = []
-    notes: list[str] = []
+    notes: list[Message] = []
     domain = options.domain_name
     if domain:
         lines.append(f"search {domain}")
@@ -130,22 +154,25 @@ def _resolv_conf(
     amazon = AMAZON_PROVIDED_DNS in servers
     if amazon and not vpc.enable_dns_support:
         notes.append(
-            f"DNS resolution is off for {vpc.vpc_id} (enableDnsSupport), so the Amazon DNS "
-            f"server at {vpc.cidr_block.network_address + 2} does not answer."
+            message(
+                "note.dns_support_off", vpc=vpc.vpc_id, address=vpc.cidr_block.network_address + 2
+            )
         )
     if not servers:
-        notes.append(f"The DHCP options set {options.dhcp_options_id} names no DNS server.")
+        notes.append(message("note.no_dns_server", options=options.dhcp_options_id))
     if address is not None and domain:
         short = "ip-" + str(address).replace(".", "-")
         internal = private_dns_name(topology.region, address)
         if f"{short}.{domain}" == internal and amazon:
-            notes.append(
-                f"The short name {short} resolves: the search domain completes it to {internal}."
-            )
+            notes.append(message("note.short_name_resolves", short=short, internal=internal))
         elif amazon:
             notes.append(
-                f"The search domain completes {short} to {short}.{domain}, a name the Amazon DNS "
-                f"server does not know: use {internal}, or a DNS server of your own that holds "
-                f"{domain} (AWS: custom host names need your own DNS server)."
+                message(
+                    "note.short_name_unknown",
+                    short=short,
+                    name=f"{short}.{domain}",
+                    internal=internal,
+                    domain=domain,
+                )
             )
     return lines, notes

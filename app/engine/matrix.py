@@ -18,12 +18,19 @@ from typing import Any
 from .addressing import is_private
 from .decisions import Decisions
 from .errors import AwsError
+from .messages import message, text
 from .model import NetworkInterface, Subnet
 from .packet import ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, Header
 from .request import DEFAULT_SOURCE_PORT
 from .security_group import evaluate_security_groups
 from .topology import Topology
 from .tracer import analyze
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.matrix.matrix_sources.IncorrectInstanceState",
+    "Instance {source} has no network interface (it is terminated).",
+)
 
 Grid = list[list[bool | None]]  # rows are sources, columns destinations; None on the diagonal
 
@@ -275,7 +282,7 @@ def matrix_sources(topology: Topology, sources: Sequence[str]) -> list[str]:
         if topology.primary_eni(source) is None:
             raise AwsError(
                 "IncorrectInstanceState",
-                f"Instance {source} has no network interface (it is terminated).",
+                message("error.matrix.matrix_sources.IncorrectInstanceState", source=source),
             )
     return rows
 

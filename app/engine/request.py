@@ -7,10 +7,68 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from .errors import AwsError
+from .messages import Message, message, text
 from .model import Address, Instance, NetworkInterface
 from .packet import ICMP_ECHO_REQUEST, Header
 from .services import LINK_LOCAL, Service, service_at
 from .topology import Topology
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.request._address_endpoint.InvalidParameterValue",
+    "{address} is the {title}: it answers, it never starts a connection. Choose an instance as "
+    "the source.",
+)
+text(
+    "error.request._address_endpoint.InvalidParameterValue.2",
+    "The Elastic IP {address} is not associated with anything, so nothing sends from it.",
+)
+text("error.request._eni_endpoint.InvalidParameterValue", "{chosen} is not an address of {label}.")
+text(
+    "error.request._parse_ip.InvalidParameterValue",
+    "{what} must be an IPv4 address written as a string.",
+)
+text(
+    "error.request._parse_ip.InvalidParameterValue.2",
+    "{what} '{value}' is not a valid IPv4 address.",
+)
+text("error.request._port.InvalidParameterValue", "{what} must be a whole number from 0 to 65535.")
+text(
+    "error.request.resolve_endpoint.InvalidParameterValue",
+    "The {role} must be an instance id, a network interface id, 'internet' or an IPv4 address.",
+)
+text(
+    "error.request.resolve_endpoint.InvalidParameterValue.2",
+    "Instance {instance_id} has no network interface.",
+)
+text(
+    "error.request.resolve_endpoint.InvalidParameterValue.3",
+    "An internet gateway cannot be the source; use 'internet' instead.",
+)
+text(
+    "error.request.resolve_endpoint.InvalidParameterValue.4",
+    "{chosen} is not an address of instance {value}.",
+)
+text(
+    "error.request.resolve_request.InvalidParameterValue",
+    "The analysis request must be a JSON object.",
+)
+text(
+    "error.request.resolve_request.InvalidParameterValue.2",
+    "protocol must be one of tcp, udp or icmp.",
+)
+text(
+    "error.request.resolve_request.InvalidParameterValue.3",
+    "At least one end must be inside the topology: both the source and the destination are "
+    "hosts outside it.",
+)
+text(
+    "error.request.resolve_request.InvalidParameterValue.4",
+    "The source and the destination are the same network interface.",
+)
+text(
+    "error.request.resolve_request.MissingParameter", "destination_port is required for {protocol}."
+)
 
 # Documented defaults (api-contract "Analyses"): the seeds' "my PC" as the internet source,
 # a well-known public resolver as the internet destination, and an ephemeral client port that
@@ -19,6 +77,15 @@ DEFAULT_INTERNET_SOURCE = IPv4Address("203.0.113.5")
 DEFAULT_INTERNET_DESTINATION = IPv4Address("8.8.8.8")
 DEFAULT_SOURCE_PORT = 49152
 PROTOCOLS = ("tcp", "udp", "icmp")
+
+ROLES = {
+    "source": text("word.source", "source"),
+    "destination": text("word.destination", "destination"),
+}
+
+
+def _role(role: str) -> Message | str:
+    return message(ROLES[role]) if role in ROLES else role
 
 
 @dataclass(frozen=True)
@@ -53,26 +120,28 @@ class ResolvedRequest:
     echo: dict[str, Any]
 
 
-def _bad(message: str) -> AwsError:
-    return AwsError("InvalidParameterValue", message)
+def _bad(said: str | Message) -> AwsError:
+    return AwsError("InvalidParameterValue", said)
 
 
 def _parse_ip(value: Any, what: str) -> IPv4Address | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise _bad(f"{what} must be an IPv4 address written as a string.")
+        raise _bad(message("error.request._parse_ip.InvalidParameterValue", what=what))
     try:
         return IPv4Address(value.strip())
     except ValueError:
-        raise _bad(f"{what} '{value}' is not a valid IPv4 address.") from None
+        raise _bad(
+            message("error.request._parse_ip.InvalidParameterValue.2", what=what, value=value)
+        ) from None
 
 
 def _port(value: Any, what: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
-        raise _bad(f"{what} must be a whole number from 0 to 65535.")
+        raise _bad(message("error.request._port.InvalidParameterValue", what=what))
     return value
 
 
@@ -94,7 +163,11 @@ def _eni_endpoint(
     else:
         mapped = next((p for p in eni.addresses if topology.public_ip_of(eni, p) == chosen), None)
         if mapped is None:
-            raise _bad(f"{chosen} is not an address of {label}.")
+            raise _bad(
+                message(
+                    "error.request._eni_endpoint.InvalidParameterValue", chosen=chosen, label=label
+                )
+            )
         private, public = mapped, chosen
     if public is None and reached_from_internet:
         public = topology.public_ip_of(eni, private)
@@ -113,8 +186,7 @@ def resolve_endpoint(
     """One end of the request, as the contract describes it."""
     if not isinstance(value, str) or not value.strip():
         raise _bad(
-            f"The {role} must be an instance id, a network interface id, 'internet' or "
-            "an IPv4 address."
+            message("error.request.resolve_endpoint.InvalidParameterValue", role=_role(role))
         )
     value = value.strip()
     chosen = _parse_ip(chosen_ip, f"{role}_ip")
@@ -132,14 +204,23 @@ def resolve_endpoint(
                 None,
             )
             if owner is None:
-                raise _bad(f"{chosen} is not an address of instance {value}.")
+                raise _bad(
+                    message(
+                        "error.request.resolve_endpoint.InvalidParameterValue.4",
+                        chosen=chosen,
+                        value=value,
+                    )
+                )
             return _eni_endpoint(
                 topology, value, owner, chosen, reached_from_internet=other_is_internet
             )
         if not enis:
             raise AwsError(
                 "InvalidParameterValue",
-                f"Instance {instance.instance_id} has no network interface.",
+                message(
+                    "error.request.resolve_endpoint.InvalidParameterValue.2",
+                    instance_id=instance.instance_id,
+                ),
             )
         return _eni_endpoint(
             topology, value, enis[0], None, reached_from_internet=other_is_internet
@@ -149,7 +230,7 @@ def resolve_endpoint(
         return _eni_endpoint(topology, value, eni, chosen, reached_from_internet=other_is_internet)
     if value.startswith("igw-"):
         if role == "source":
-            raise _bad("An internet gateway cannot be the source; use 'internet' instead.")
+            raise _bad(message("error.request.resolve_endpoint.InvalidParameterValue.3"))
         topology.get("internet-gateway", value)
         return Endpoint(value, chosen or DEFAULT_INTERNET_DESTINATION, via_igw=value)
     if value == "internet":
@@ -174,8 +255,9 @@ def _address_endpoint(
         if eip.public_ip == address:
             if role == "source":
                 raise _bad(
-                    f"The Elastic IP {address} is not associated with anything, so nothing "
-                    "sends from it."
+                    message(
+                        "error.request._address_endpoint.InvalidParameterValue.2", address=address
+                    )
                 )
             return Endpoint(str(address), address, unassociated_eip=eip)
     vpc_order = sorted(topology.vpcs, key=lambda v: v != near_vpc)
@@ -187,8 +269,11 @@ def _address_endpoint(
     service = service_at(topology, address, near_vpc)
     if service is not None and role == "source":
         raise _bad(
-            f"{address} is the {service.title}: it answers, it never starts a connection. "
-            "Choose an instance as the source."
+            message(
+                "error.request._address_endpoint.InvalidParameterValue",
+                address=address,
+                title=service.title_message,
+            )
         )
     return Endpoint(str(address), address, service=service)
 
@@ -196,10 +281,10 @@ def _address_endpoint(
 def resolve_request(topology: Topology, request: dict[str, Any]) -> ResolvedRequest:
     """Validate a request and fill in every default (``echo`` is the request as answered)."""
     if not isinstance(request, dict):
-        raise _bad("The analysis request must be a JSON object.")
+        raise _bad(message("error.request.resolve_request.InvalidParameterValue"))
     protocol = request.get("protocol", "tcp")
     if protocol not in PROTOCOLS:
-        raise _bad("protocol must be one of tcp, udp or icmp.")
+        raise _bad(message("error.request.resolve_request.InvalidParameterValue.2"))
     src_value, dst_value = request.get("source"), request.get("destination")
     src_is_internet = src_value == "internet" or (
         isinstance(src_value, str) and _looks_public(topology, src_value)
@@ -230,17 +315,14 @@ def resolve_request(topology: Topology, request: dict[str, Any]) -> ResolvedRequ
         and destination.unassociated_eip is None
         and destination.service is None
     ):
-        raise _bad(
-            "At least one end must be inside the topology: both the source and the "
-            "destination are hosts outside it."
-        )
+        raise _bad(message("error.request.resolve_request.InvalidParameterValue.3"))
     if (
         source.eni is not None
         and destination.eni is not None
         and source.eni.network_interface_id == destination.eni.network_interface_id
         and destination.public_ip is None
     ):
-        raise _bad("The source and the destination are the same network interface.")
+        raise _bad(message("error.request.resolve_request.InvalidParameterValue.4"))
     # An internet peer addresses an ENI by its public IP; without one it can only name the
     # private address, and the internet gateway will explain the drop.
     dst_address = destination.public_ip or destination.address
@@ -257,7 +339,10 @@ def resolve_request(topology: Topology, request: dict[str, Any]) -> ResolvedRequ
     else:
         dport = _port(request.get("destination_port"), "destination_port")
         if dport is None:
-            raise AwsError("MissingParameter", f"destination_port is required for {protocol}.")
+            raise AwsError(
+                "MissingParameter",
+                message("error.request.resolve_request.MissingParameter", protocol=protocol),
+            )
         sport = _port(request.get("source_port"), "source_port")
         header = Header(
             source.address,

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
 from .explain import traffic_words
+from .messages import Message, message, text
 from .model import Vpc
 from .packet import Header
 from .topology import Topology
@@ -44,6 +45,12 @@ TITLES = {
     "time-sync": "Amazon Time Sync Service",
     "link-local": "link-local address",
 }
+TITLE_IDS = {
+    "amazon-dns": text("service.amazon-dns", "Amazon DNS server (Route 53 Resolver)"),
+    "instance-metadata": text("service.instance-metadata", "instance metadata service"),
+    "time-sync": text("service.time-sync", "Amazon Time Sync Service"),
+    "link-local": text("service.link-local", "link-local address"),
+}
 # What each service answers *(our choice: the lab answers only the service's own protocol and
 # port, DNS on 53, metadata over HTTP, NTP on 123, and no ping; AWS documents the addresses,
 # and its guides reach each service only this way)*.
@@ -52,10 +59,10 @@ SERVES = {
     "instance-metadata": (("tcp", 80),),
     "time-sync": (("udp", 123),),
 }
-SERVES_WORDS = {
-    "amazon-dns": "DNS queries (UDP or TCP port 53)",
-    "instance-metadata": "HTTP (TCP port 80)",
-    "time-sync": "NTP (UDP port 123)",
+SERVES_IDS = {
+    "amazon-dns": text("service.serves.amazon-dns", "DNS queries (UDP or TCP port 53)"),
+    "instance-metadata": text("service.serves.instance-metadata", "HTTP (TCP port 80)"),
+    "time-sync": text("service.serves.time-sync", "NTP (UDP port 123)"),
 }
 LINK_LOCAL_SERVICES = {
     AMAZON_DNS_LINK_LOCAL: "amazon-dns",
@@ -76,6 +83,10 @@ class Service:
     @property
     def title(self) -> str:
         return TITLES[self.kind]
+
+    @property
+    def title_message(self) -> Message:
+        return message(TITLE_IDS[self.kind])
 
     @property
     def link_local(self) -> bool:
@@ -110,8 +121,37 @@ def service_at(
 
 # Neither security groups nor network ACLs are consulted on the way to or from these services
 # (see the sources above): the walk goes straight from the instance's interface to the service.
-UNFILTERED = "Security groups and network ACLs do not filter traffic to or from it."
-UNFILTERED_REPLY = "Security groups and network ACLs do not filter its reply either."
+# (The hops say so: hop.service.* in wording.py.)
+text(
+    "service.link_local.refused",
+    "{address} is a link-local address (169.254.0.0/16): it never leaves the instance's own "
+    "link, and the lab models only the Amazon DNS server ({dns}), instance metadata "
+    "({metadata}) and the Amazon Time Sync Service ({time_sync}) there.",
+)
+text("service.link_local.fix", "None in the lab: choose one of the services it models.")
+text(
+    "service.dns_support_off",
+    "DNS resolution (enableDnsSupport) is off for {vpc}, so the Amazon DNS server does not "
+    "answer queries from it at {address}.",
+)
+text(
+    "service.dns_support_off.fix",
+    "Turn on DNS resolution for {vpc} (modify-vpc-attribute --enable-dns-support).",
+)
+text(
+    "service.not_served",
+    "The {service} at {address} answers {serves} only; nothing answers {traffic} there.",
+)
+text("service.not_served.fix", "Test {serves} instead.")
+text(
+    "service.peer_dns",
+    "{address} is the Amazon DNS server of {vpc}; it answers only instances inside {vpc}, not "
+    "from {source_vpc}, not even through a peering connection.",
+)
+text(
+    "service.peer_dns.fix",
+    "Query the Amazon DNS server of {source_vpc} instead: {dns} or {link_local_dns}.",
+)
 
 
 @dataclass(frozen=True)
@@ -119,8 +159,8 @@ class Refusal:
     """Why a service does not answer: a Reachability Analyzer code, words, a fix, and refs."""
 
     code: str
-    message: str
-    fix: str
+    message: Message
+    fix: Message
     refs: dict[str, dict[str, str]]
 
 
@@ -130,11 +170,14 @@ def refusal(topology: Topology, service: Service, vpc_id: str, header: Header) -
     if service.kind == "link-local":
         return Refusal(
             "UNSUPPORTED_COMPONENT",
-            f"{service.address} is a link-local address (169.254.0.0/16): it never leaves the "
-            "instance's own link, and the lab models only the Amazon DNS server "
-            f"({AMAZON_DNS_LINK_LOCAL}), instance metadata ({INSTANCE_METADATA}) and the Amazon "
-            f"Time Sync Service ({TIME_SYNC}) there.",
-            "None in the lab: choose one of the services it models.",
+            message(
+                "service.link_local.refused",
+                address=service.address,
+                dns=AMAZON_DNS_LINK_LOCAL,
+                metadata=INSTANCE_METADATA,
+                time_sync=TIME_SYNC,
+            ),
+            message("service.link_local.fix"),
             {},
         )
     if service.vpc_id is not None and service.vpc_id != vpc_id:
@@ -142,17 +185,21 @@ def refusal(topology: Topology, service: Service, vpc_id: str, header: Header) -
     if service.kind == "amazon-dns" and not vpc.enable_dns_support:
         return Refusal(
             "NO_PATH",
-            f"DNS resolution (enableDnsSupport) is off for {vpc_id}, so the Amazon DNS server "
-            f"does not answer queries from it at {service.address}.",
-            f"Turn on DNS resolution for {vpc_id} (modify-vpc-attribute --enable-dns-support).",
+            message("service.dns_support_off", vpc=vpc_id, address=service.address),
+            message("service.dns_support_off.fix", vpc=vpc_id),
             {"vpc": {"id": vpc_id}},
         )
     if not service.serves(header):
         return Refusal(
             "NO_PATH",
-            f"The {service.title} at {service.address} answers {SERVES_WORDS[service.kind]} "
-            f"only; nothing answers {traffic_words(header)} there.",
-            f"Test {SERVES_WORDS[service.kind]} instead.",
+            message(
+                "service.not_served",
+                service=service.title_message,
+                address=service.address,
+                serves=message(SERVES_IDS[service.kind]),
+                traffic=traffic_words(header),
+            ),
+            message("service.not_served.fix", serves=message(SERVES_IDS[service.kind])),
             {"vpc": {"id": vpc_id}},
         )
     return None
@@ -163,10 +210,14 @@ def _peer_dns(service: Service, vpc: Vpc) -> Refusal:
     # peer VPC." The same holds for any other VPC the instance is not in.
     return Refusal(
         "NO_PATH",
-        f"{service.address} is the Amazon DNS server of {service.vpc_id}; it answers only "
-        f"instances inside {service.vpc_id}, not from {vpc.vpc_id}, not even through a peering "
-        "connection.",
-        f"Query the Amazon DNS server of {vpc.vpc_id} instead: {amazon_dns_address(vpc)} or "
-        f"{AMAZON_DNS_LINK_LOCAL}.",
+        message(
+            "service.peer_dns", address=service.address, vpc=service.vpc_id, source_vpc=vpc.vpc_id
+        ),
+        message(
+            "service.peer_dns.fix",
+            source_vpc=vpc.vpc_id,
+            dns=amazon_dns_address(vpc),
+            link_local_dns=AMAZON_DNS_LINK_LOCAL,
+        ),
         {"vpc": {"id": str(service.vpc_id)}, "source_vpc": {"id": vpc.vpc_id}},
     )

@@ -8,8 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import operations as op
+from .messages import message, text
 from .regions import availability_zones
 from .topology import Topology
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.templates.apply_template.InvalidParameterValue",
+    "Unknown template '{name}'; choose one of {TEMPLATES}.",
+)
 
 SSH_FROM_ANYWHERE = [
     {
@@ -206,6 +213,10 @@ def apply_template(topology: Topology, name: str) -> None:
     if name not in TEMPLATES:
         raise AwsError(
             "InvalidParameterValue",
-            f"Unknown template '{name}'; choose one of {', '.join(TEMPLATES)}.",
+            message(
+                "error.templates.apply_template.InvalidParameterValue",
+                name=name,
+                TEMPLATES=", ".join(TEMPLATES),
+            ),
         )
     TEMPLATES[name][1](topology)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .messages import Message
 from .packet import Header
 
 ACTIONS = frozenset({"sent", "forwarded", "allowed", "blocked", "translated", "delivered"})
@@ -34,6 +35,7 @@ class Hop:
 
     ``after_block`` marks a *would-be* hop: after a block on its leg, or on the reply to a blocked
     request. It says what would happen if the block were fixed, never that anything arrives.
+    ``said`` is the message as data (id and parameters); ``message`` its English words.
     """
 
     component: Component
@@ -43,6 +45,7 @@ class Hop:
     message: str
     details: dict[str, Any] = field(default_factory=dict)
     after_block: bool = False
+    said: Message | None = None
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
@@ -57,6 +60,7 @@ class Hop:
             "inbound_header": self.inbound_header.to_dict(),
             "outbound_header": self.outbound_header.to_dict(),
             "message": self.message,
+            **_said("message", self.said),
         }
         data.update(self.details)
         return data
@@ -64,7 +68,10 @@ class Hop:
 
 @dataclass
 class Explanation:
-    """Why a hop blocked: a Reachability Analyzer code, the resources concerned, and a fix."""
+    """Why a hop blocked: a Reachability Analyzer code, the resources concerned, and a fix.
+
+    ``said`` and ``fix_said`` are the message and the fix as data; the strings their English.
+    """
 
     code: str
     path: str
@@ -73,6 +80,22 @@ class Explanation:
     suggested_fix: str
     direction: str | None = None
     refs: dict[str, Any] = field(default_factory=dict)
+    said: Message | None = None
+    fix_said: Message | None = None
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        path: str,
+        component: Component,
+        said: Message,
+        fix: Message,
+        direction: str | None = None,
+        refs: dict[str, Any] | None = None,
+    ) -> Explanation:
+        """An explanation from its messages; the English strings are rendered from them."""
+        return cls(code, path, component, str(said), str(fix), direction, refs or {}, said, fix)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"code": self.code}
@@ -81,7 +104,15 @@ class Explanation:
         data.update(path=self.path, component=self.component.to_dict())
         data.update(self.refs)
         data.update(message=self.message, suggested_fix=self.suggested_fix)
+        data.update(_said("message", self.said), **_said("suggested_fix", self.fix_said))
         return data
+
+
+def _said(field: str, said: Message | None) -> dict[str, Any]:
+    """``<field>_id`` and ``<field>_params`` of a Message (nothing for plain text)."""
+    if said is None:
+        return {}
+    return {f"{field}_id": said.id, f"{field}_params": said.to_dict()["params"]}
 
 
 @dataclass

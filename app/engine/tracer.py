@@ -19,6 +19,7 @@ from . import explain, services
 from .addressing import is_private
 from .asymmetric_reply import drop_asymmetric_reply
 from .labels import nacl_entry_label, sg_rule_label
+from .messages import Message, join, message
 from .model import NatGateway, NetworkInterface, Route, RouteTable, Subnet
 from .nacl import evaluate_nacl
 from .packet import Header
@@ -28,6 +29,9 @@ from .security_group import SgDecision, evaluate_security_groups, reply_decision
 from .services import Service
 from .topology import Topology
 from .trace import Analysis, Component, Explanation, Hop
+from .wording import said_header, state_word
+
+# The words of every decision are declared (``text(id, English)``) in wording.py.
 
 MAX_HOPS = 64  # a routing loop (appliance routes pointing at each other) ends here
 
@@ -76,30 +80,29 @@ class Walk:
         """Is the next hop after a block (of this leg, or of the request this leg answers)?"""
         return bool(self.earlier or self.explanations)
 
-    def verb(self, present: str, *, second: bool = False) -> str:
-        """``sends`` where the packet goes, ``would send`` on a would-be hop; ``second`` is the
-        second verb of a pair (``maps … and sends`` / ``would map … and send``)."""
+    def said(self, message_id: str, **params: Any) -> Message:
+        """A hop's message: ``<id>`` where the packet goes (``sends``), ``<id>.would`` on a
+        would-be hop (``would send``), whose delivery waits on the earlier ``blocks``."""
         if not self.would_be:
-            return present
-        return bare(present) if second else f"would {bare(present)}"
-
-    def unless_fixed(self) -> str:
-        """What a would-be delivery depends on: `` if the earlier block were fixed``."""
-        if not self.would_be:
-            return ""
+            return message(message_id, **params)
         many = len(self.earlier) + len(self.explanations) > 1
-        return f" if the earlier block{'s' if many else ''} were fixed"
+        blocks = message("word.blocks" if many else "word.block")
+        return message(f"{message_id}.would", blocks=blocks, **params)
+
+    @property
+    def what_word(self) -> Message:
+        return message("word.reply" if self.reply else "word.packet")
 
     def explained(
-        self, code: str, component: Component, fix: str, direction: str | None = None
+        self, code: str, component: Component, fix: Message, direction: str | None = None
     ) -> bool:
         """One problem, one explanation: is this block one already explained, with the very same
         fix? (A stopped instance neither receives the request nor sends the reply; a network ACL
         shared by two subnets misses one rule for both.) Such a hop is recorded as what it
         becomes once that fix is made."""
-        key = (code, component.id, direction, fix)
+        key = (code, component.id, direction, str(fix))
         return any(
-            (e.code, e.component.id, e.direction, e.suggested_fix) == key
+            (e.code, e.component.id, e.direction, str(e.suggested_fix)) == key
             for e in (*self.earlier, *self.explanations)
         )
 
@@ -108,7 +111,7 @@ class Walk:
         component: Component,
         action: str,
         header: Header,
-        message: str,
+        words: Message,
         out: Header | None = None,
         **details: Any,
     ) -> Hop:
@@ -119,17 +122,18 @@ class Walk:
                     "blocked",
                     header,
                     header,
-                    "The packet is going round in circles: the routes form a loop.",
+                    str(loop := message("hop.loop")),
                     after_block=self.would_be,
+                    said=loop,
                 )
             )
             self.explanations.append(
-                Explanation(
+                Explanation.of(
                     "NO_PATH",
                     self.path,
                     component,
-                    "The routes send the packet round in a loop, so it never arrives.",
-                    "Check the routes to network interfaces and instances: one must lead out.",
+                    message("explain.loop"),
+                    message("fix.loop"),
                 )
             )
             raise _Stop
@@ -138,9 +142,10 @@ class Walk:
             action,
             header,
             out or header,
-            message,
+            str(words),
             {k: v for k, v in details.items() if v is not None},
             after_block=self.would_be,
+            said=words,
         )
         self.hops.append(hop)
         return hop
@@ -150,17 +155,17 @@ class Walk:
         component: Component,
         header: Header,
         code: str,
-        message: str,
-        fix: str,
+        words: Message,
+        fix: Message,
         *,
         direction: str | None = None,
         refs: dict[str, Any] | None = None,
         stop: bool = False,
         **details: Any,
     ) -> None:
-        self.hop(component, "blocked", header, message, **details)
+        self.hop(component, "blocked", header, words, **details)
         self.explanations.append(
-            Explanation(code, self.path, component, message, fix, direction, refs or {})
+            Explanation.of(code, self.path, component, words, fix, direction, refs)
         )
         if stop:
             raise _Stop
@@ -186,8 +191,12 @@ class Walk:
                     ref,
                     "sent",
                     header,
-                    f"Instance {instance.instance_id} {self.verb('sends')} the {self.what}: "
-                    f"{header.describe()}.",
+                    self.said(
+                        "hop.instance.sent",
+                        instance=instance.instance_id,
+                        what=self.what_word,
+                        traffic=said_header(header),
+                    ),
                 )
         self.eni_hop(eni, header, sending=True)
         if self.target.service is not None and not self.reply:
@@ -217,8 +226,12 @@ class Walk:
             ref,
             "delivered",
             header,
-            f"The {ref.name} {self.verb('receives')} the {self.what} at {service.address}"
-            f"{self.unless_fixed()}. {services.UNFILTERED}",
+            self.said(
+                "hop.service.delivered",
+                service=_service_name(service, eni.vpc_id),
+                what=self.what_word,
+                address=service.address,
+            ),
         )
         self.delivered = True
         self.final_header = header
@@ -230,28 +243,28 @@ class Walk:
             _service_ref(service, service.vpc_id),
             "sent",
             header,
-            f"The {service.title} {self.verb('sends')} the reply: {header.describe()}. "
-            f"{services.UNFILTERED_REPLY}",
+            self.said(
+                "hop.service.sent", service=service.title_message, traffic=said_header(header)
+            ),
         )
         assert self.target.eni is not None  # only an instance's interface asks a service
         self.receive(self.target.eni, header)
 
-    @property
-    def what(self) -> str:
-        return "reply" if self.reply else "packet"
-
     def running(self, ref: Component, instance: Any, header: Header) -> bool:
         """Only a running instance sends or receives (BAD_STATE); the walk goes on. False when
         this hop is the block; a block the request's leg already explained is not repeated."""
-        fix = f"Start instance {instance.instance_id}."
+        fix = message("fix.instance.start", instance=instance.instance_id)
         if instance.state == "running" or self.explained("BAD_STATE", ref, fix):
             return True
         self.block(
             ref,
             header,
             "BAD_STATE",
-            f"Instance {instance.instance_id} is {instance.state}; only a running "
-            "instance sends or receives traffic.",
+            message(
+                "explain.instance.state",
+                instance=instance.instance_id,
+                state=state_word(instance.state),
+            ),
             fix,
             refs={"instance": {"id": instance.instance_id}},
         )
@@ -261,7 +274,7 @@ class Walk:
         ref = _ref("network-interface", eni, eni.network_interface_id)
         attached = {"id": eni.instance_id, "type": "instance"} if eni.instance_id else None
         eni_id = eni.network_interface_id
-        fix = f"Attach {eni_id} to an instance."
+        fix = message("fix.eni.attach", eni=eni_id)
         if (
             eni.attachment is None
             and eni.interface_type == "interface"
@@ -271,17 +284,13 @@ class Walk:
                 ref,
                 header,
                 "BAD_STATE_ATTACHMENT",
-                f"Network interface {eni_id} is not attached to an "
-                "instance, so nothing sends or receives through it.",
+                message("explain.eni.unattached", eni=eni_id),
                 fix,
                 refs={"network_interface": {"id": eni_id}},
             )
             return
         own = header.source_ip if sending else header.destination_ip
-        fix = (
-            f"Disable the source/destination check on {eni_id} "
-            "(needed for NAT instances and routers)."
-        )
+        fix = message("fix.eni.source_dest_check", eni=eni_id)
         if (
             own not in eni.addresses
             and eni.source_dest_check
@@ -292,20 +301,22 @@ class Walk:
                 ref,
                 header,
                 "ENI_SOURCE_DEST_CHECK_RESTRICTION",
-                f"Network interface {eni_id} has the source/destination "
-                f"check on, so it drops traffic {which} {own}, which is not one of its own "
-                "addresses.",
+                message(f"explain.eni.source_dest_check.{which}", eni=eni_id, address=own),
                 fix,
                 refs={"network_interface": {"id": eni_id}},
                 attached_to=attached,
             )
             return
-        verb = self.verb("sends" if sending else "receives")
         self.hop(
             ref,
             "forwarded",
             header,
-            f"Network interface {eni_id} ({own}) {verb} the {self.what}.",
+            self.said(
+                "hop.eni.sends" if sending else "hop.eni.receives",
+                eni=eni_id,
+                address=own,
+                what=self.what_word,
+            ),
             attached_to=attached,
         )
 
@@ -336,14 +347,13 @@ class Walk:
         self, ref: Component, decision: SgDecision, groups: list[str], header: Header
     ) -> None:
         direction = decision.direction
-        way = "inbound" if direction == "ingress" else "outbound"
+        way = explain.way(direction == "egress")
         if decision.reason == "reply":
             self.hop(
                 ref,
                 "allowed",
                 header,
-                f"Security groups are stateful: the reply of an allowed connection "
-                f"{self.verb('passes')} {', '.join(groups)} whatever their {way} rules.",
+                self.said("hop.security_group.reply", groups=join(groups), way=way),
                 security_groups=groups,
                 security_group_rule={"direction": direction, "reply": True},
             )
@@ -354,7 +364,9 @@ class Walk:
             ref,
             "allowed",
             header,
-            f"Security group {ref.id} {self.verb('allows')} it {way}: {sg_rule_label(rule)}.",
+            self.said(
+                "hop.security_group.allowed", group=ref.id, way=way, rule=sg_rule_label(rule)
+            ),
             security_groups=groups,
             security_group_rule=_sg_rule_json(rule, direction),
         )
@@ -375,24 +387,27 @@ class Walk:
             "security_groups": [{"id": g} for g in groups],
         }
         if decision.ignored_rule is not None and self.via_appliance is not None:
-            message, fix = self._sg_through_appliance(eni, ref, decision, groups, header)
+            refused, fix = self._sg_through_appliance(eni, ref, decision, groups, header)
             refs["appliance"] = {"id": self.via_appliance.network_interface_id}
             refs["referenced_group"] = {"id": decision.ignored_rule.group_id}
         else:
-            message = _sg_refusal(eni, groups, header, way, code)
+            refused = _sg_refusal(eni, groups, header, way, code)
             fix = explain.sg_fix(self.t, ref.id, header, direction=direction)
         if self.explained(code, ref, fix, direction):
             self.hop(
                 ref,
                 "allowed",
                 header,
-                f"Security group {ref.id} would allow it {way} once the fix above is made "
-                "(the same rule is missing here).",
+                message(
+                    "hop.security_group.same_fix",
+                    group=ref.id,
+                    way=explain.way(direction == "egress"),
+                ),
                 security_groups=groups,
             )
             return
         self.block(
-            ref, header, code, message, fix, direction=direction, refs=refs, security_groups=groups
+            ref, header, code, refused, fix, direction=direction, refs=refs, security_groups=groups
         )
 
     def _sg_through_appliance(
@@ -402,18 +417,20 @@ class Walk:
         decision: SgDecision,
         groups: list[str],
         header: Header,
-    ) -> tuple[str, str]:
+    ) -> tuple[Message, Message]:
         """A rule referencing the sender's group would allow it, but a middlebox forwarded the
         packet: such a rule does not match (security_group.py cites the AWS guide)."""
         rule, appliance = decision.ignored_rule, self.via_appliance
         assert rule is not None and appliance is not None
-        message = (
-            f"{_sg_refusal(eni, groups, header, 'inbound', 'ENI_SG_RULES_MISMATCH')} The rule "
-            f"{sg_rule_label(rule)} of {ref.id} references {rule.group_id}, but the packet came "
-            f"through the appliance {appliance.network_interface_id}, and a rule that references "
-            "a security group does not match traffic a middlebox appliance forwards."
+        refused = message(
+            "explain.security_group.through_appliance",
+            refusal=_sg_refusal(eni, groups, header, "inbound", "ENI_SG_RULES_MISMATCH"),
+            rule=sg_rule_label(rule),
+            group=ref.id,
+            referenced=rule.group_id,
+            appliance=appliance.network_interface_id,
         )
-        return message, explain.sg_fix_through_appliance(self.t, ref.id, header)
+        return refused, explain.sg_fix_through_appliance(self.t, ref.id, header)
 
     # ---- network ACLs ---------------------------------------------------------------------
     def network_acl(self, subnet: Subnet, header: Header, *, egress: bool) -> None:
@@ -424,14 +441,19 @@ class Walk:
         entry = decision.entry
         ref = _ref("network-acl", acl, acl.network_acl_id)
         rule_json = _nacl_rule_json(entry)
-        leaves = "leaves" if egress else "enters"
+        leaves = "egress" if egress else "ingress"
         if decision.allowed:
             self.hop(
                 ref,
                 "allowed",
                 header,
-                f"Network ACL {acl.network_acl_id} {self.verb('allows')} the "
-                f"{self.what} as it {leaves} {subnet.subnet_id}: {rule_json['label']}.",
+                self.said(
+                    f"hop.nacl.allowed.{leaves}",
+                    acl=acl.network_acl_id,
+                    what=self.what_word,
+                    subnet=subnet.subnet_id,
+                    rule=rule_json["label"],
+                ),
                 acl_rule=rule_json,
                 subnet={"id": subnet.subnet_id},
             )
@@ -447,8 +469,12 @@ class Walk:
                 ref,
                 "allowed",
                 header,
-                f"Network ACL {acl.network_acl_id} would allow the {self.what} as it {leaves} "
-                f"{subnet.subnet_id} once the fix above is made (the same rule is missing here).",
+                message(
+                    f"hop.nacl.same_fix.{leaves}",
+                    acl=acl.network_acl_id,
+                    what=self.what_word,
+                    subnet=subnet.subnet_id,
+                ),
                 subnet={"id": subnet.subnet_id},
             )
             return
@@ -475,23 +501,25 @@ class Walk:
         rule_json: dict[str, Any],
         egress: bool,
         ephemeral: bool,
-    ) -> str:
+    ) -> Message:
         number = rule_json["rule_number"]
-        way = "outbound" if egress else "inbound"
-        rule_words = "no rule allows" if number == 32767 else f"rule {number} denies"
-        message = (
-            f"The network ACL {acl_id} of subnet {subnet.subnet_id}: "
-            f"{rule_words} {way} {explain.traffic_words(header)} "
-            f"{'to' if egress else 'from'} "
-            f"{header.destination_ip if egress else header.source_ip}, so the "
-            f"{self.what} is dropped ({rule_json['label']})."
+        rule_words = "no_rule" if number == 32767 else "denied"
+        refused = message(
+            f"explain.nacl.{rule_words}.{'outbound' if egress else 'inbound'}",
+            acl=acl_id,
+            subnet=subnet.subnet_id,
+            number=number,
+            traffic=explain.traffic_words(header),
+            peer=header.destination_ip if egress else header.source_ip,
+            what=self.what_word,
+            rule=rule_json["label"],
         )
         if ephemeral:
-            message += (
-                f" Network ACLs are stateless: allow the client's ephemeral ports "
-                f"({explain.EPHEMERAL_RANGE[0]}-{explain.EPHEMERAL_RANGE[1]}) {way}."
+            ports = f"{explain.EPHEMERAL_RANGE[0]}-{explain.EPHEMERAL_RANGE[1]}"
+            refused = message(
+                "explain.nacl.stateless", refusal=refused, ports=ports, way=explain.way(egress)
             )
-        return message
+        return refused
 
     # ---- leaving a subnet: NACL, then the route table -------------------------------------
     def leave_subnet(self, subnet: Subnet, header: Header) -> None:
@@ -509,8 +537,8 @@ class Walk:
                 Component(subnet.subnet_id, "subnet", subnet.name),
                 header,
                 "UNASSOCIATED_COMPONENT",
-                f"Subnet {subnet.subnet_id} has no route table (its VPC has no main table).",
-                f"Associate a route table with {subnet.subnet_id}.",
+                message("explain.subnet.no_route_table", subnet=subnet.subnet_id),
+                message("fix.subnet.associate_route_table", subnet=subnet.subnet_id),
                 stop=True,
             )
             return
@@ -522,9 +550,13 @@ class Walk:
                 ref,
                 header,
                 "NO_ROUTE_TO_DESTINATION",
-                f"Route table {rtb.route_table_id} of subnet {subnet.subnet_id} has no route "
-                f"that matches {dst}, so the {'reply' if self.reply else 'packet'} "
-                "cannot leave the subnet.",
+                message(
+                    "explain.route.no_match",
+                    rtb=rtb.route_table_id,
+                    subnet=subnet.subnet_id,
+                    destination=dst,
+                    what=self.what_word,
+                ),
                 self._route_fix(rtb, subnet, dst),
                 refs={
                     "route_table": {"id": rtb.route_table_id},
@@ -544,11 +576,15 @@ class Walk:
                 ref,
                 header,
                 "BAD_STATE_ROUTE",
-                f"The route {route.destination} → {describe_target(route)} in "
-                f"{rtb.route_table_id} is a blackhole: its target is deleted or detached, "
-                "so matching traffic is dropped.",
-                f"Replace the route {route.destination} in {rtb.route_table_id} with one to "
-                "a target that exists (or re-attach the gateway).",
+                message(
+                    "explain.route.blackhole",
+                    destination=route.destination,
+                    target=describe_target(route),
+                    rtb=rtb.route_table_id,
+                ),
+                message(
+                    "fix.route.blackhole", destination=route.destination, rtb=rtb.route_table_id
+                ),
                 refs={"route_table": {"id": rtb.route_table_id}},
                 route=route_json,
                 stop=True,
@@ -558,34 +594,36 @@ class Walk:
             ref,
             "forwarded",
             header,
-            f"Route table {rtb.route_table_id} {self.verb('sends')} {dst} to "
-            f"{describe_target(route)} "
-            f"(route {route.destination}, the longest prefix that matches).",
+            self.said(
+                "hop.route.forwarded",
+                rtb=rtb.route_table_id,
+                destination=dst,
+                target=describe_target(route),
+                route=route.destination,
+            ),
             route=route_json,
             subnet={"id": subnet.subnet_id},
         )
         self.follow_route(route, rtb, subnet, header)
 
-    def _route_fix(self, rtb: RouteTable, subnet: Subnet, dst: IPv4Address) -> str:
+    def _route_fix(self, rtb: RouteTable, subnet: Subnet, dst: IPv4Address) -> Message:
+        rtb_id = rtb.route_table_id
         if not is_private(dst):
             igw = self.t.internet_gateway_of(subnet.vpc_id)
             if igw is not None:
-                return (
-                    f"Add the route 0.0.0.0/0 → {igw.internet_gateway_id} to {rtb.route_table_id}."
-                )
-            return (
-                f"Create an internet gateway, attach it to {subnet.vpc_id} and add the route "
-                f"0.0.0.0/0 → igw-… to {rtb.route_table_id}."
-            )
+                return message("fix.route.to_igw", igw=igw.internet_gateway_id, rtb=rtb_id)
+            return message("fix.route.create_igw", vpc=subnet.vpc_id, rtb=rtb_id)
         for pcx in self.t.peerings.values():
             peer = self.t.vpcs.get(pcx.peer_of(subnet.vpc_id) or "")
             if peer is not None and peer.contains(dst):
                 block = next(b for b in peer.cidr_blocks if dst in b)
-                return (
-                    f"Add the route {block} → {pcx.vpc_peering_connection_id} to "
-                    f"{rtb.route_table_id}."
+                return message(
+                    "fix.route.to_peering",
+                    block=block,
+                    pcx=pcx.vpc_peering_connection_id,
+                    rtb=rtb_id,
                 )
-        return f"Add a route that covers {dst} to {rtb.route_table_id}."
+        return message("fix.route.cover", destination=dst, rtb=rtb_id)
 
     def follow_route(self, route: Route, rtb: RouteTable, subnet: Subnet, header: Header) -> None:
         kind = route.target_type
@@ -608,8 +646,8 @@ class Walk:
                     _ref("route-table", rtb, rtb.route_table_id),
                     header,
                     "BAD_STATE_ROUTE",
-                    f"The target {route.target_id} has no network interface.",
-                    f"Replace the route {route.destination}.",
+                    message("explain.route.target_without_eni", target=route.target_id),
+                    message("fix.route.replace", destination=route.destination),
                     stop=True,
                 )
                 return
@@ -619,10 +657,13 @@ class Walk:
                 Component(route.target_id, kind),
                 header,
                 "UNSUPPORTED_COMPONENT",
-                f"The route {route.destination} sends the packet to {route.target_id} "
-                f"({kind.replace('-', ' ')}), which the lab does not model, so the "
-                "analysis ends here.",
-                "None in the lab: this path leaves the part of the network it simulates.",
+                message(
+                    "explain.route.unsupported",
+                    destination=route.destination,
+                    target=route.target_id,
+                    kind=kind.replace("-", " "),
+                ),
+                message("fix.route.unsupported"),
                 refs={"route_table": {"id": rtb.route_table_id}},
                 stop=True,
             )
@@ -636,9 +677,8 @@ class Walk:
                 _ref("vpc", vpc, vpc_id),
                 header,
                 "NO_PATH",
-                f"No network interface in {vpc_id} has the address "
-                f"{header.destination_ip}, so nothing receives the packet.",
-                "Check the destination address.",
+                message("explain.vpc.no_interface", vpc=vpc_id, address=header.destination_ip),
+                message("fix.check_destination"),
                 stop=True,
             )
             return
@@ -668,8 +708,11 @@ class Walk:
                     ref,
                     "delivered",
                     header,
-                    f"Instance {instance.instance_id} {self.verb('receives')} the {self.what}"
-                    f"{self.unless_fixed()}.",
+                    self.said(
+                        "hop.instance.delivered",
+                        instance=instance.instance_id,
+                        what=self.what_word,
+                    ),
                 )
         self.delivered = True
         self.final_header = header
@@ -706,10 +749,8 @@ class Walk:
                 ref,
                 header,
                 "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
-                f"Internet gateway {igw_id} does not send traffic to the private address "
-                f"{dst}: private (RFC 1918) addresses are not reachable on the internet.",
-                f"Route {dst} through a peering connection or gateway that reaches it, "
-                "not the internet gateway.",
+                message("explain.igw.private_destination", igw=igw_id, address=dst),
+                message("fix.igw.private_destination", address=dst),
                 stop=True,
             )
         public = self._public_address_of(vpc_id, src)
@@ -720,11 +761,8 @@ class Walk:
                 ref,
                 header,
                 "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
-                f"Internet gateway {igw_id} drops the packet: its source {src} "
-                f"({who}) has no public IP or Elastic IP to translate to, so a reply "
-                "could never come back.",
-                f"Allocate an Elastic IP and associate it with {who}, or route 0.0.0.0/0 "
-                "from its subnet through a NAT gateway in a public subnet.",
+                message("explain.igw.no_public_ip", igw=igw_id, source=src, who=who),
+                message("fix.igw.no_public_ip", who=who),
                 refs={"network_interface": {"id": who}},
                 stop=True,
             )
@@ -734,9 +772,7 @@ class Walk:
             ref,
             "translated",
             header,
-            f"Internet gateway {igw_id} {self.verb('maps')} the private source {src} to its "
-            f"public address {public} (1:1 static NAT) and "
-            f"{self.verb('sends', second=True)} the packet to the internet.",
+            self.said("hop.igw.egress", igw=igw_id, source=src, public=public),
             out=out,
         )
         if self.target.via_igw and self.target.via_igw != igw_id and not self.reply:
@@ -744,8 +780,8 @@ class Walk:
                 ref,
                 out,
                 "NO_PATH",
-                f"The packet leaves through {igw_id}, not {self.target.via_igw}.",
-                f"Route the traffic to {self.target.via_igw}.",
+                message("explain.igw.other_gateway", igw=igw_id, expected=self.target.via_igw),
+                message("fix.igw.other_gateway", expected=self.target.via_igw),
                 stop=True,
             )
         self.on_internet(out)
@@ -768,12 +804,15 @@ class Walk:
                 _service_ref(service, service.vpc_id),
                 header,
                 "NO_PATH",
-                f"{dst} is a link-local address (169.254.0.0/16): it never leaves an "
-                "instance's own link, so no host on the internet reaches it."
+                message("explain.internet.link_local", address=dst)
                 if service.kind == "link-local"
-                else f"{dst} is the {service.title}: it answers only instances inside "
-                f"{service.vpc_id or 'their VPC'}, never a host on the internet.",
-                f"Test from an instance inside {service.vpc_id or 'a VPC'}.",
+                else message(
+                    "explain.internet.service",
+                    address=dst,
+                    service=service.title_message,
+                    vpc=service.vpc_id or message("word.their_vpc"),
+                ),
+                message("fix.internet.service", vpc=service.vpc_id or message("word.a_vpc")),
                 refs={"vpc": {"id": service.vpc_id}} if service.vpc_id else None,
                 stop=True,
             )
@@ -787,9 +826,8 @@ class Walk:
                 _ref("address", eip, eip.allocation_id),
                 header,
                 "NO_PATH",
-                f"The Elastic IP {dst} ({eip.allocation_id}) is not associated with any "
-                "network interface, so nothing answers at it.",
-                f"Associate {eip.allocation_id} with an instance or network interface.",
+                message("explain.eip.unassociated", address=dst, allocation=eip.allocation_id),
+                message("fix.eip.associate", allocation=eip.allocation_id),
                 stop=True,
             )
             return
@@ -803,8 +841,7 @@ class Walk:
                 Component("internet", "internet", str(dst)),
                 "delivered",
                 header,
-                f"The {self.what} {self.verb('reaches')} the internet host {dst}"
-                f"{self.unless_fixed()}.",
+                self.said("hop.internet.delivered", what=self.what_word, address=dst),
             )
             self.delivered = True
             self.final_header = header
@@ -814,8 +851,8 @@ class Walk:
             Component("internet", "internet"),
             header,
             "NO_PATH",
-            f"{dst} is a private address: the internet cannot deliver to it.",
-            "Address the instance by its public IP or Elastic IP.",
+            message("explain.internet.private", address=dst),
+            message("fix.internet.private"),
             stop=True,
         )
 
@@ -827,9 +864,8 @@ class Walk:
                 _ref("vpc", vpc, vpc_id),
                 header,
                 "NO_PATH",
-                f"{vpc_id} has no internet gateway attached, so nothing from the internet "
-                "can enter it.",
-                f"Create an internet gateway and attach it to {vpc_id}.",
+                message("explain.vpc.no_igw", vpc=vpc_id),
+                message("fix.vpc.attach_igw", vpc=vpc_id),
                 stop=True,
             )
             return
@@ -839,9 +875,12 @@ class Walk:
                 ref,
                 header,
                 "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
-                f"Internet gateway {igw.internet_gateway_id} drops traffic from the private "
-                f"address {header.source_ip}.",
-                "Use a public source address.",
+                message(
+                    "explain.igw.private_source",
+                    igw=igw.internet_gateway_id,
+                    address=header.source_ip,
+                ),
+                message("fix.igw.public_source"),
                 stop=True,
             )
         owner = self.t.owner_of_public_ip(header.destination_ip)
@@ -852,10 +891,12 @@ class Walk:
                 ref,
                 header,
                 "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-                f"Internet gateway {igw.internet_gateway_id} only accepts traffic to the "
-                f"public IP of a network interface; {header.destination_ip} is not one, so "
-                "the packet is dropped.",
-                f"Allocate an Elastic IP, associate it with {who}, and connect to the Elastic IP.",
+                message(
+                    "explain.igw.not_public_ip",
+                    igw=igw.internet_gateway_id,
+                    address=header.destination_ip,
+                ),
+                message("fix.igw.allocate_eip", who=who),
                 refs={"network_interface": {"id": who}},
                 stop=True,
             )
@@ -866,8 +907,12 @@ class Walk:
             ref,
             "translated",
             header,
-            f"Internet gateway {igw.internet_gateway_id} {self.verb('maps')} "
-            f"{header.destination_ip} to the private address {private}.",
+            self.said(
+                "hop.igw.ingress",
+                igw=igw.internet_gateway_id,
+                public=header.destination_ip,
+                private=private,
+            ),
             out=out,
         )
         self.network_acl(self.t.subnets[eni.subnet_id], out, egress=False)
@@ -887,9 +932,13 @@ class Walk:
                 ref,
                 header,
                 "NGW_REQUIRES_SOURCE_IN_VPC",
-                f"NAT gateway {nat.nat_gateway_id} only serves sources in {nat.vpc_id}; "
-                f"{header.source_ip} is not.",
-                "Give the peered VPC a NAT gateway of its own.",
+                message(
+                    "explain.nat.source_outside_vpc",
+                    nat=nat.nat_gateway_id,
+                    vpc=nat.vpc_id,
+                    source=header.source_ip,
+                ),
+                message("fix.nat.own_gateway"),
             )
         port = _remap_port(header)
         out = dataclasses.replace(
@@ -903,13 +952,18 @@ class Walk:
             nat.private_ip,
             out.source_port,
         )
-        ports = f", source port {header.source_port} → {port}" if header.protocol != "icmp" else ""
+        icmp = header.protocol == "icmp"
         self.hop(
             ref,
             "translated",
             header,
-            f"NAT gateway {nat.nat_gateway_id} {self.verb('replaces')} the source "
-            f"{header.source_ip} with its own private address {nat.private_ip}{ports}.",
+            self.said(
+                "hop.nat.translated" if icmp else "hop.nat.translated.ports",
+                nat=nat.nat_gateway_id,
+                source=header.source_ip,
+                private=nat.private_ip,
+                **({} if icmp else {"port": header.source_port, "new_port": port}),
+            ),
             out=out,
             notes=[{"code": "NGW_SOURCE_ADDRESS_REASSIGN"}]
             + ([{"code": "REMAP_EPHEMERAL_PORT"}] if header.protocol != "icmp" else []),
@@ -924,10 +978,8 @@ class Walk:
                 ref,
                 header,
                 "NGW_REQUIRES_SOURCE_IN_VPC",
-                f"NAT gateway {nat.nat_gateway_id} never accepts connections initiated "
-                "from outside; it only carries replies to connections its VPC opened.",
-                "To reach an instance from the internet, give it a public IP or Elastic "
-                "IP in a public subnet (or use a bastion host).",
+                message("explain.nat.from_outside", nat=nat.nat_gateway_id),
+                message("fix.nat.from_outside"),
                 stop=True,
             )
             return
@@ -939,8 +991,11 @@ class Walk:
             ref,
             "translated",
             header,
-            f"NAT gateway {nat.nat_gateway_id} {self.verb('translates')} the reply back to "
-            f"{original_src}" + (f":{original_port}" if original_port else "") + ".",
+            self.said(
+                "hop.nat.back",
+                nat=nat.nat_gateway_id,
+                address=f"{original_src}" + (f":{original_port}" if original_port else ""),
+            ),
             out=out,
         )
         self.leave_subnet(self.t.subnets[nat.subnet_id], out)
@@ -954,9 +1009,8 @@ class Walk:
                 ref,
                 header,
                 "BAD_STATE",
-                f"Peering connection {pcx_id} is {pcx.status}; it carries traffic only "
-                "once accepted (active).",
-                f"Accept {pcx_id}.",
+                message("explain.peering.inactive", pcx=pcx_id, status=pcx.status),
+                message("fix.peering.accept", pcx=pcx_id),
                 stop=True,
             )
         peer_id = pcx.peer_of(vpc_id)
@@ -966,9 +1020,8 @@ class Walk:
                 ref,
                 header,
                 "UNSUPPORTED_COMPONENT",
-                f"Peering connection {pcx_id} leads to {peer_id}, which is not in this "
-                "topology, so the analysis ends here.",
-                f"Import {peer_id} to follow the path further.",
+                message("explain.peering.unknown_peer", pcx=pcx_id, peer=peer_id),
+                message("fix.peering.import", peer=peer_id),
                 stop=True,
             )
             return
@@ -978,18 +1031,22 @@ class Walk:
                 ref,
                 header,
                 "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
-                f"Peering connection {pcx_id} carries only traffic between addresses of "
-                f"{vpc_id} and {peer.vpc_id}; peering is not transitive, so "
-                f"{header.source_ip} → {header.destination_ip} is dropped.",
-                "Peer the two VPCs directly, or use a transit gateway.",
+                message(
+                    "explain.peering.not_transitive",
+                    pcx=pcx_id,
+                    vpc=vpc_id,
+                    peer=peer.vpc_id,
+                    source=header.source_ip,
+                    destination=header.destination_ip,
+                ),
+                message("fix.peering.direct"),
                 stop=True,
             )
         self.hop(
             ref,
             "forwarded",
             header,
-            f"Peering connection {pcx_id} {self.verb('carries')} the packet from {vpc_id} "
-            f"to {peer.vpc_id}.",
+            self.said("hop.peering.forwarded", pcx=pcx_id, vpc=vpc_id, peer=peer.vpc_id),
         )
         self.deliver_in_vpc(peer.vpc_id, header)
 
@@ -999,17 +1056,11 @@ def _service_ref(service: Service, vpc_id: str | None) -> Component:
     return Component(str(service.address), service.kind, name or service.title)
 
 
-def bare(verb: str) -> str:
-    """The bare infinitive of a verb in the third person: what follows ``would``.
-
-    >>> [bare(v) for v in ("sends", "passes", "carries", "reaches", "receives", "maps")]
-    ['send', 'pass', 'carry', 'reach', 'receive', 'map']
-    """
-    if verb.endswith("ies"):
-        return verb[:-3] + "y"
-    if verb.endswith(("sses", "ches", "shes", "xes")):
-        return verb[:-2]
-    return verb[:-1]
+def _service_name(service: Service, vpc_id: str | None) -> Message:
+    """The service as its hop names it: the Amazon DNS server ``of vpc-…``."""
+    if vpc_id and service.kind == "amazon-dns":
+        return message("service.of_vpc", service=service.title_message, vpc=vpc_id)
+    return service.title_message
 
 
 def _remap_port(header: Header) -> int:
@@ -1020,16 +1071,16 @@ def _remap_port(header: Header) -> int:
 
 def _sg_refusal(
     eni: NetworkInterface, groups: list[str], header: Header, way: str, code: str
-) -> str:
+) -> Message:
+    eni_id = eni.network_interface_id
     if code == "SG_HAS_NO_RULES":
-        return (
-            f"The security groups {', '.join(groups)} of {eni.network_interface_id} "
-            f"have no {way} rules at all, so they allow no {way} traffic."
-        )
-    peer = f"from {header.source_ip}" if way == "inbound" else f"to {header.destination_ip}"
-    return (
-        f"No {way} rule of the security groups {', '.join(groups)} of "
-        f"{eni.network_interface_id} allows {explain.traffic_words(header)} {peer}."
+        return message(f"explain.security_group.no_rules.{way}", groups=join(groups), eni=eni_id)
+    return message(
+        f"explain.security_group.no_match.{way}",
+        groups=join(groups),
+        eni=eni_id,
+        traffic=explain.traffic_words(header),
+        peer=header.source_ip if way == "inbound" else header.destination_ip,
     )
 
 

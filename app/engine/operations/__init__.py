@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import AwsError
 from ..kinds import KIND
+from ..messages import message, text
 from ..topology import Topology
 from .address import allocate_address, associate_address, disassociate_address, release_address
 from .dhcp_options import associate_dhcp_options, create_dhcp_options, delete_dhcp_options
@@ -60,6 +61,11 @@ from .route_table import (
 from .security_group import authorize, create_security_group, delete_security_group, revoke
 from .subnet import create_subnet, delete_subnet, modify_subnet_attribute
 from .vpc import associate_vpc_cidr_block, create_vpc, delete_vpc, modify_vpc_attribute, rename
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.operations.delete_resource.InvalidParameterValue", "'{kind}' is not a kind of resource."
+)
 
 __all__ = [
     "accept_vpc_peering_connection",
@@ -143,5 +149,8 @@ _DELETES: dict[str, Any] = {
 def delete_resource(topology: Topology, *, kind: str, resource_id: str) -> Any:
     """Delete (terminate, release) one resource of any kind, with that kind's AWS rules."""
     if kind not in _DELETES:
-        raise AwsError("InvalidParameterValue", f"'{kind}' is not a kind of resource.")
+        raise AwsError(
+            "InvalidParameterValue",
+            message("error.operations.delete_resource.InvalidParameterValue", kind=kind),
+        )
     return _DELETES[kind](topology, **{KIND[kind].id_field: resource_id})

@@ -7,10 +7,54 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from ..addressing import parse_address
+from ..messages import message, text
 from ..model import Address, NetworkInterface, PrivateIpAddress
 from ..regions import PUBLIC_POOL
 from ..topology import Topology
 from ._rules import parse_tags, refuse, require, within_quota
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.address.associate_address.Gateway.NotAttached",
+    "{vpc_id} has no internet gateway attached; attach one before associating an Elastic IP.",
+)
+text(
+    "error.address.associate_address.InvalidInstanceID",
+    "Instance {instance_id} has no network interface.",
+)
+text(
+    "error.address.associate_address.InvalidParameterCombination",
+    "Give either an instance or a network interface, not both.",
+)
+text(
+    "error.address.associate_address.InvalidParameterValue",
+    "A NAT gateway's network interface is managed by AWS.",
+)
+text(
+    "error.address.associate_address.InvalidParameterValue.2",
+    "{private} is not a private IP of {network_interface_id}.",
+)
+text(
+    "error.address.associate_address.Resource.AlreadyAssociated",
+    "{public_ip} is already associated with {network_interface_id}.",
+)
+text(
+    "error.address.disassociate_address.InvalidAssociationID.NotFound",
+    "{public_ip} is not associated with anything.",
+)
+text(
+    "error.address.disassociate_address.InvalidAssociationID.NotFound.2",
+    "The association '{association_id}' does not exist.",
+)
+text(
+    "error.address.disassociate_address.InvalidIPAddress.InUse",
+    "{public_ip} belongs to a NAT gateway; delete the NAT gateway to free it.",
+)
+text("error.address.new_public_ip.AddressLimitExceeded", "The sandbox has no public address left.")
+text(
+    "error.address.release_address.InvalidIPAddress.InUse",
+    "{public_ip} is associated with {network_interface_id}; disassociate it before releasing it.",
+)
 
 
 def public_addresses_in_use(topology: Topology) -> set[IPv4Address]:
@@ -33,7 +77,9 @@ def new_public_ip(topology: Topology) -> IPv4Address:
             PUBLIC_POOL.broadcast_address,
         ):
             return candidate
-    raise refuse("AddressLimitExceeded", "The sandbox has no public address left.")
+    raise refuse(
+        "AddressLimitExceeded", message("error.address.new_public_ip.AddressLimitExceeded")
+    )
 
 
 def set_auto_public_ip(
@@ -101,7 +147,7 @@ def associate_address(
     require(
         bool(instance_id) != bool(network_interface_id),
         "InvalidParameterCombination",
-        "Give either an instance or a network interface, not both.",
+        message("error.address.associate_address.InvalidParameterCombination"),
     )
     if instance_id:
         instance = topology.get("instance", instance_id)
@@ -109,7 +155,7 @@ def associate_address(
         require(
             eni is not None,
             "InvalidInstanceID",
-            f"Instance {instance_id} has no network interface.",
+            message("error.address.associate_address.InvalidInstanceID", instance_id=instance_id),
         )
         assert eni is not None
     else:
@@ -117,7 +163,7 @@ def associate_address(
     require(
         topology.nat_gateway_of_eni(eni.network_interface_id) is None,
         "InvalidParameterValue",
-        "A NAT gateway's network interface is managed by AWS.",
+        message("error.address.associate_address.InvalidParameterValue"),
     )
     private = (
         parse_address(private_ip_address, what="private IP address")
@@ -127,18 +173,25 @@ def associate_address(
     require(
         private in eni.addresses,
         "InvalidParameterValue",
-        f"{private} is not a private IP of {eni.network_interface_id}.",
+        message(
+            "error.address.associate_address.InvalidParameterValue.2",
+            private=private,
+            network_interface_id=eni.network_interface_id,
+        ),
     )
     require(
         topology.internet_gateway_of(eni.vpc_id) is not None,
         "Gateway.NotAttached",
-        f"{eni.vpc_id} has no internet gateway attached; attach one before associating an "
-        "Elastic IP.",
+        message("error.address.associate_address.Gateway.NotAttached", vpc_id=eni.vpc_id),
     )
     if eip.association_id and not allow_reassociation:
         raise refuse(
             "Resource.AlreadyAssociated",
-            f"{eip.public_ip} is already associated with {eip.network_interface_id}.",
+            message(
+                "error.address.associate_address.Resource.AlreadyAssociated",
+                public_ip=eip.public_ip,
+                network_interface_id=eip.network_interface_id,
+            ),
         )
     if eip.association_id:
         _release_association(topology, eip)
@@ -186,7 +239,10 @@ def disassociate_address(
         if found is None:
             raise refuse(
                 "InvalidAssociationID.NotFound",
-                f"The association '{association_id}' does not exist.",
+                message(
+                    "error.address.disassociate_address.InvalidAssociationID.NotFound.2",
+                    association_id=association_id,
+                ),
             )
         eip = found
     else:
@@ -194,12 +250,17 @@ def disassociate_address(
     require(
         eip.association_id is not None,
         "InvalidAssociationID.NotFound",
-        f"{eip.public_ip} is not associated with anything.",
+        message(
+            "error.address.disassociate_address.InvalidAssociationID.NotFound",
+            public_ip=eip.public_ip,
+        ),
     )
     require(
         topology.nat_gateway_of_eni(eip.network_interface_id or "") is None,
         "InvalidIPAddress.InUse",
-        f"{eip.public_ip} belongs to a NAT gateway; delete the NAT gateway to free it.",
+        message(
+            "error.address.disassociate_address.InvalidIPAddress.InUse", public_ip=eip.public_ip
+        ),
     )
     _release_association(topology, eip)
     return topology.addresses[eip.allocation_id]
@@ -211,7 +272,10 @@ def release_address(topology: Topology, *, allocation_id: str) -> None:
     if eip.association_id is not None:
         raise refuse(
             "InvalidIPAddress.InUse",
-            f"{eip.public_ip} is associated with {eip.network_interface_id}; "
-            "disassociate it before releasing it.",
+            message(
+                "error.address.release_address.InvalidIPAddress.InUse",
+                public_ip=eip.public_ip,
+                network_interface_id=eip.network_interface_id,
+            ),
         )
     topology.remove("address", allocation_id)

@@ -15,9 +15,58 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from ..defaults import default_configuration
+from ..messages import message, text
 from ..model import AMAZON_PROVIDED_DNS, DhcpConfiguration, DhcpOptions, Vpc
 from ..topology import Topology
 from ._rules import parse_tags, refuse, require
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text("word.or_value", " or {value}")
+text(
+    "error.dhcp_options._check.InvalidParameterValue",
+    "{key} takes at most {MAX_SERVERS} addresses.",
+)
+text(
+    "error.dhcp_options._check.InvalidParameterValue.2",
+    "The NetBIOS node type is one of 1, 2, 4 or 8 (AWS recommends 2).",
+)
+text(
+    "error.dhcp_options._check.InvalidParameterValue.3",
+    "The IPv6 preferred lease time is a number of seconds from 140 to 2147483647.",
+)
+text("error.dhcp_options._check.InvalidParameterValue.4", "'{domain}' is not a valid domain name.")
+text(
+    "error.dhcp_options._check.InvalidParameterValue.5",
+    "'{value}' is not an IPv4 address; {key} takes IPv4 addresses{hint}.",
+)
+text("error.dhcp_options._values.InvalidParameterValue", "The option {key} needs a value.")
+text("error.dhcp_options._values.InvalidParameterValue.2", "The values of {key} must be a list.")
+text("error.dhcp_options._values.InvalidParameterValue.3", "Each value of {key} must be text.")
+text(
+    "error.dhcp_options.create_dhcp_options.ResourceLimitExceeded",
+    "A region holds at most {MAX_SETS} DHCP options sets (AWS's default quota).",
+)
+text(
+    "error.dhcp_options.delete_dhcp_options.DependencyViolation",
+    "The DHCP options set '{dhcp_options_id}' is associated with {users}; associate another "
+    "set (or 'default') with it first.",
+)
+text(
+    "error.dhcp_options.parse_configurations.InvalidParameterValue",
+    "'{item}' is not a DHCP option; use one of {KEYS}.",
+)
+text(
+    "error.dhcp_options.parse_configurations.InvalidParameterValue.2",
+    "The option {key} is given twice.",
+)
+text(
+    "error.dhcp_options.parse_configurations.InvalidParameterValue.3",
+    "Each DHCP option needs a Key and its Values.",
+)
+text(
+    "error.dhcp_options.parse_configurations.MissingParameter",
+    "A DHCP options set needs at least one option (DhcpConfigurations).",
+)
 
 # The options CreateDhcpOptions takes, in the order describe-dhcp-options prints them.
 KEYS = (
@@ -41,19 +90,30 @@ def parse_configurations(configurations: Any) -> DhcpConfiguration:
     checks it; ``Values`` items may be plain strings or describe-*'s ``{"Value": …}``."""
     if not isinstance(configurations, list) or not configurations:
         raise refuse(
-            "MissingParameter", "A DHCP options set needs at least one option (DhcpConfigurations)."
+            "MissingParameter", message("error.dhcp_options.parse_configurations.MissingParameter")
         )
     found: dict[str, tuple[str, ...]] = {}
     for item in configurations:
         if not isinstance(item, dict) or not isinstance(item.get("Key"), str):
-            raise refuse("InvalidParameterValue", "Each DHCP option needs a Key and its Values.")
+            raise refuse(
+                "InvalidParameterValue",
+                message("error.dhcp_options.parse_configurations.InvalidParameterValue.3"),
+            )
         key = item["Key"].strip().lower()
         require(
             key in KEYS,
             "InvalidParameterValue",
-            f"'{item['Key']}' is not a DHCP option; use one of {', '.join(KEYS)}.",
+            message(
+                "error.dhcp_options.parse_configurations.InvalidParameterValue",
+                item=item["Key"],
+                KEYS=", ".join(KEYS),
+            ),
         )
-        require(key not in found, "InvalidParameterValue", f"The option {key} is given twice.")
+        require(
+            key not in found,
+            "InvalidParameterValue",
+            message("error.dhcp_options.parse_configurations.InvalidParameterValue.2", key=key),
+        )
         found[key] = _check(key, _values(item.get("Values"), key))
     return tuple((key, found[key]) for key in KEYS if key in found)
 
@@ -62,16 +122,26 @@ def _values(raw: Any, key: str) -> tuple[str, ...]:
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list):
-        raise refuse("InvalidParameterValue", f"The values of {key} must be a list.")
+        raise refuse(
+            "InvalidParameterValue",
+            message("error.dhcp_options._values.InvalidParameterValue.2", key=key),
+        )
     values: list[str] = []
     for value in raw:
         if isinstance(value, dict):
             value = value.get("Value")
         if not isinstance(value, str):
-            raise refuse("InvalidParameterValue", f"Each value of {key} must be text.")
+            raise refuse(
+                "InvalidParameterValue",
+                message("error.dhcp_options._values.InvalidParameterValue.3", key=key),
+            )
         # The console and the CLI take "a, b" as two values (API_CreateDhcpOptions).
         values.extend(part.strip() for part in value.split(",") if part.strip())
-    require(bool(values), "InvalidParameterValue", f"The option {key} needs a value.")
+    require(
+        bool(values),
+        "InvalidParameterValue",
+        message("error.dhcp_options._values.InvalidParameterValue", key=key),
+    )
     return tuple(values)
 
 
@@ -81,27 +151,29 @@ def _check(key: str, values: tuple[str, ...]) -> tuple[str, ...]:
             require(
                 bool(_DOMAIN.match(domain)),
                 "InvalidParameterValue",
-                f"'{domain}' is not a valid domain name.",
+                message("error.dhcp_options._check.InvalidParameterValue.4", domain=domain),
             )
         return (" ".join(values),)
     if key == "netbios-node-type":
         require(
             len(values) == 1 and values[0] in NETBIOS_NODE_TYPES,
             "InvalidParameterValue",
-            "The NetBIOS node type is one of 1, 2, 4 or 8 (AWS recommends 2).",
+            message("error.dhcp_options._check.InvalidParameterValue.2"),
         )
         return values
     if key == "ipv6-address-preferred-lease-time":
         require(
             len(values) == 1 and values[0].isdigit() and 140 <= int(values[0]) <= 2147483647,
             "InvalidParameterValue",
-            "The IPv6 preferred lease time is a number of seconds from 140 to 2147483647.",
+            message("error.dhcp_options._check.InvalidParameterValue.3"),
         )
         return values
     require(
         len(values) <= MAX_SERVERS,
         "InvalidParameterValue",
-        f"{key} takes at most {MAX_SERVERS} addresses.",
+        message(
+            "error.dhcp_options._check.InvalidParameterValue", key=key, MAX_SERVERS=MAX_SERVERS
+        ),
     )
     for value in values:
         if key == "domain-name-servers" and value == AMAZON_PROVIDED_DNS:
@@ -109,10 +181,19 @@ def _check(key: str, values: tuple[str, ...]) -> tuple[str, ...]:
         try:
             IPv4Address(value)
         except ValueError:
-            hint = f" or {AMAZON_PROVIDED_DNS}" if key == "domain-name-servers" else ""
+            hint = (
+                message("word.or_value", value=AMAZON_PROVIDED_DNS)
+                if key == "domain-name-servers"
+                else ""
+            )
             raise refuse(
                 "InvalidParameterValue",
-                f"'{value}' is not an IPv4 address; {key} takes IPv4 addresses{hint}.",
+                message(
+                    "error.dhcp_options._check.InvalidParameterValue.5",
+                    value=value,
+                    key=key,
+                    hint=hint,
+                ),
             ) from None
     return values
 
@@ -125,7 +206,7 @@ def create_dhcp_options(
     require(
         len(topology.dhcp_options) < MAX_SETS,
         "ResourceLimitExceeded",
-        f"A region holds at most {MAX_SETS} DHCP options sets (AWS's default quota).",
+        message("error.dhcp_options.create_dhcp_options.ResourceLimitExceeded", MAX_SETS=MAX_SETS),
     )
     options = DhcpOptions(
         dhcp_options_id=topology.ids.new("dhcp-options"),
@@ -152,8 +233,11 @@ def delete_dhcp_options(topology: Topology, *, dhcp_options_id: str) -> None:
     require(
         not users,
         "DependencyViolation",
-        f"The DHCP options set '{dhcp_options_id}' is associated with {', '.join(users)}; "
-        "associate another set (or 'default') with it first.",
+        message(
+            "error.dhcp_options.delete_dhcp_options.DependencyViolation",
+            dhcp_options_id=dhcp_options_id,
+            users=", ".join(users),
+        ),
     )
     topology.remove("dhcp-options", dhcp_options_id)
 

@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from ..addressing import check_requested_address, lowest_free, parse_address
+from ..messages import message, text
 from ..model import (
     Attachment,
     InternetGateway,
@@ -16,6 +17,50 @@ from ..model import (
 from ..topology import Topology
 from ._rules import parse_tags, refuse, require, within_quota
 from .address import disassociated
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.gateway.attach_internet_gateway.Resource.AlreadyAssociated",
+    "{internet_gateway_id} is already attached to {vpc_id}.",
+)
+text(
+    "error.gateway.attach_internet_gateway.Resource.AlreadyAssociated.2",
+    "{vpc_id} already has the internet gateway {internet_gateway_id}; a VPC has at most one.",
+)
+text(
+    "error.gateway.create_nat_gateway.Gateway.NotAttached",
+    "{vpc_id} has no internet gateway attached; a public NAT gateway sends through one, so "
+    "attach it first.",
+)
+text(
+    "error.gateway.create_nat_gateway.InvalidParameterCombination",
+    "A private NAT gateway has no Elastic IP.",
+)
+text(
+    "error.gateway.create_nat_gateway.InvalidParameterValue",
+    "ConnectivityType must be 'public' or 'private'.",
+)
+text(
+    "error.gateway.create_nat_gateway.MissingParameter",
+    "A public NAT gateway needs an Elastic IP: allocate one and give its allocation id.",
+)
+text(
+    "error.gateway.create_nat_gateway.Resource.AlreadyAssociated",
+    "The Elastic IP {public_ip} is already associated with {network_interface_id}.",
+)
+text(
+    "error.gateway.delete_internet_gateway.DependencyViolation",
+    "{internet_gateway_id} is attached to {vpc_id}; detach it first.",
+)
+text(
+    "error.gateway.detach_internet_gateway.DependencyViolation",
+    "{vpc_id} still has public addresses mapped ({items}); disassociate the Elastic IPs and "
+    "stop or terminate the instances with public IPs first.",
+)
+text(
+    "error.gateway.detach_internet_gateway.Gateway.NotAttached",
+    "{internet_gateway_id} is not attached to {vpc_id}.",
+)
 
 
 def create_internet_gateway(topology: Topology, *, tags: Any = None) -> InternetGateway:
@@ -34,14 +79,21 @@ def attach_internet_gateway(
     if igw.vpc_id is not None:
         raise refuse(
             "Resource.AlreadyAssociated",
-            f"{internet_gateway_id} is already attached to {igw.vpc_id}.",
+            message(
+                "error.gateway.attach_internet_gateway.Resource.AlreadyAssociated",
+                internet_gateway_id=internet_gateway_id,
+                vpc_id=igw.vpc_id,
+            ),
         )
     existing = topology.internet_gateway_of(vpc_id)
     if existing is not None:
         raise refuse(
             "Resource.AlreadyAssociated",
-            f"{vpc_id} already has the internet gateway {existing.internet_gateway_id}; "
-            "a VPC has at most one.",
+            message(
+                "error.gateway.attach_internet_gateway.Resource.AlreadyAssociated.2",
+                vpc_id=vpc_id,
+                internet_gateway_id=existing.internet_gateway_id,
+            ),
         )
     return topology.put(dataclasses.replace(igw, vpc_id=vpc_id))  # type: ignore[no-any-return]
 
@@ -52,7 +104,14 @@ def detach_internet_gateway(
     """Refused while public addresses are mapped in the VPC (AWS: DependencyViolation)."""
     igw: InternetGateway = topology.get("internet-gateway", internet_gateway_id)
     if igw.vpc_id != vpc_id:
-        raise refuse("Gateway.NotAttached", f"{internet_gateway_id} is not attached to {vpc_id}.")
+        raise refuse(
+            "Gateway.NotAttached",
+            message(
+                "error.gateway.detach_internet_gateway.Gateway.NotAttached",
+                internet_gateway_id=internet_gateway_id,
+                vpc_id=vpc_id,
+            ),
+        )
     mapped = [
         e.network_interface_id
         for e in topology.network_interfaces.values()
@@ -62,9 +121,11 @@ def detach_internet_gateway(
     if mapped:
         raise refuse(
             "DependencyViolation",
-            f"{vpc_id} still has public addresses mapped ({', '.join(mapped[:5])}); "
-            "disassociate the Elastic IPs and stop or terminate the instances with "
-            "public IPs first.",
+            message(
+                "error.gateway.detach_internet_gateway.DependencyViolation",
+                vpc_id=vpc_id,
+                items=", ".join(mapped[:5]),
+            ),
         )
     return topology.put(dataclasses.replace(igw, vpc_id=None))  # type: ignore[no-any-return]
 
@@ -74,7 +135,11 @@ def delete_internet_gateway(topology: Topology, *, internet_gateway_id: str) -> 
     if igw.vpc_id is not None:
         raise refuse(
             "DependencyViolation",
-            f"{internet_gateway_id} is attached to {igw.vpc_id}; detach it first.",
+            message(
+                "error.gateway.delete_internet_gateway.DependencyViolation",
+                internet_gateway_id=internet_gateway_id,
+                vpc_id=igw.vpc_id,
+            ),
         )
     topology.remove("internet-gateway", internet_gateway_id)
 
@@ -96,33 +161,35 @@ def create_nat_gateway(
     require(
         connectivity_type in ("public", "private"),
         "InvalidParameterValue",
-        "ConnectivityType must be 'public' or 'private'.",
+        message("error.gateway.create_nat_gateway.InvalidParameterValue"),
     )
     eip = None
     if connectivity_type == "public":
         require(
             bool(allocation_id),
             "MissingParameter",
-            "A public NAT gateway needs an Elastic IP: allocate one and give its allocation id.",
+            message("error.gateway.create_nat_gateway.MissingParameter"),
         )
         eip = topology.get("address", allocation_id or "")
         require(
             topology.internet_gateway_of(subnet.vpc_id) is not None,
             "Gateway.NotAttached",
-            f"{subnet.vpc_id} has no internet gateway attached; a public NAT gateway sends "
-            "through one, so attach it first.",
+            message("error.gateway.create_nat_gateway.Gateway.NotAttached", vpc_id=subnet.vpc_id),
         )
         if eip.association_id is not None:
             raise refuse(
                 "Resource.AlreadyAssociated",
-                f"The Elastic IP {eip.public_ip} is already associated with "
-                f"{eip.network_interface_id}.",
+                message(
+                    "error.gateway.create_nat_gateway.Resource.AlreadyAssociated",
+                    public_ip=eip.public_ip,
+                    network_interface_id=eip.network_interface_id,
+                ),
             )
     else:
         require(
             not allocation_id,
             "InvalidParameterCombination",
-            "A private NAT gateway has no Elastic IP.",
+            message("error.gateway.create_nat_gateway.InvalidParameterCombination"),
         )
     in_az = sum(
         1

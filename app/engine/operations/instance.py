@@ -10,11 +10,54 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ..messages import message, text
 from ..model import Attachment, Instance, NetworkInterface
 from ..topology import Topology
+from ..wording import state_word
 from ._rules import parse_tags, refuse, require
 from .address import free_addresses, new_public_ip, set_auto_public_ip, without_public_ips
 from .network_interface import create_network_interface
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.instance._state.IncorrectInstanceState",
+    "Instance {instance_id} is {state}, so it cannot be {action}.",
+)
+text(
+    "error.instance.run_instances.InvalidAMIID.Malformed", "'{image_id}' is not an AMI id (ami-…)."
+)
+text(
+    "error.instance.run_instances.InvalidNetworkInterface.InUse",
+    "{network_interface_id} is already attached to {instance_id}.",
+)
+text(
+    "error.instance.run_instances.InvalidParameterCombination",
+    "Launching with the existing network interface {network_interface_id}, the instance uses "
+    "that interface's security groups: leave the security groups out, or change the "
+    "interface's groups (ModifyNetworkInterfaceAttribute).",
+)
+text(
+    "error.instance.run_instances.InvalidParameterCombination.2",
+    "Launching with the existing network interface {network_interface_id}, the instance uses "
+    "that interface's private IP: leave the private IP out.",
+)
+text(
+    "error.instance.run_instances.InvalidParameterCombination.3",
+    "{network_interface_id} is in {subnet_id}, not in {subnet_id2}.",
+)
+text(
+    "error.instance.run_instances.InvalidParameterCombination.4",
+    "A public IP is auto-assigned only to a new network interface; associate an Elastic IP "
+    "with the existing one instead.",
+)
+text(
+    "error.instance.run_instances.InvalidParameterValue",
+    "'{instance_type}' is not an instance type such as t3.micro.",
+)
+text(
+    "error.instance.run_instances.MissingParameter",
+    "Choose a subnet, or a network interface to launch with.",
+)
 
 
 def run_instances(
@@ -39,17 +82,17 @@ def run_instances(
     require(
         bool(subnet_id) or bool(network_interface_id),
         "MissingParameter",
-        "Choose a subnet, or a network interface to launch with.",
+        message("error.instance.run_instances.MissingParameter"),
     )
     require(
         isinstance(image_id, str) and image_id.startswith("ami-"),
         "InvalidAMIID.Malformed",
-        f"'{image_id}' is not an AMI id (ami-…).",
+        message("error.instance.run_instances.InvalidAMIID.Malformed", image_id=image_id),
     )
     require(
         isinstance(instance_type, str) and "." in instance_type,
         "InvalidParameterValue",
-        f"'{instance_type}' is not an instance type such as t3.micro.",
+        message("error.instance.run_instances.InvalidParameterValue", instance_type=instance_type),
     )
     if network_interface_id:
         # An existing interface brings its own security groups and addresses: RunInstances
@@ -60,15 +103,18 @@ def run_instances(
         require(
             not security_group_ids,
             "InvalidParameterCombination",
-            f"Launching with the existing network interface {network_interface_id}, the "
-            "instance uses that interface's security groups: leave the security groups out, "
-            "or change the interface's groups (ModifyNetworkInterfaceAttribute).",
+            message(
+                "error.instance.run_instances.InvalidParameterCombination",
+                network_interface_id=network_interface_id,
+            ),
         )
         require(
             not private_ip_address,
             "InvalidParameterCombination",
-            f"Launching with the existing network interface {network_interface_id}, the "
-            "instance uses that interface's private IP: leave the private IP out.",
+            message(
+                "error.instance.run_instances.InvalidParameterCombination.2",
+                network_interface_id=network_interface_id,
+            ),
         )
     instance_id = topology.ids.new("instance")
     if network_interface_id:
@@ -76,18 +122,26 @@ def run_instances(
         require(
             eni.attachment is None,
             "InvalidNetworkInterface.InUse",
-            f"{network_interface_id} is already attached to {eni.instance_id}.",
+            message(
+                "error.instance.run_instances.InvalidNetworkInterface.InUse",
+                network_interface_id=network_interface_id,
+                instance_id=eni.instance_id,
+            ),
         )
         require(
             not subnet_id or subnet_id == eni.subnet_id,
             "InvalidParameterCombination",
-            f"{network_interface_id} is in {eni.subnet_id}, not in {subnet_id}.",
+            message(
+                "error.instance.run_instances.InvalidParameterCombination.3",
+                network_interface_id=network_interface_id,
+                subnet_id=eni.subnet_id,
+                subnet_id2=subnet_id,
+            ),
         )
         require(
             not associate_public_ip_address,
             "InvalidParameterCombination",
-            "A public IP is auto-assigned only to a new network interface; associate an "
-            "Elastic IP with the existing one instead.",
+            message("error.instance.run_instances.InvalidParameterCombination.4"),
         )
         public = False
     else:
@@ -133,12 +187,24 @@ def run_instances(
     return topology.put(instance)  # type: ignore[no-any-return]
 
 
+ACTIONS = {
+    "stopped": text("word.action.stopped", "stopped"),
+    "started": text("word.action.started", "started"),
+    "terminated": text("word.action.terminated", "terminated"),
+}
+
+
 def _state(topology: Topology, instance_id: str, allowed: tuple[str, ...], action: str) -> Instance:
     instance: Instance = topology.get("instance", instance_id)
     if instance.state not in allowed:
         raise refuse(
             "IncorrectInstanceState",
-            f"Instance {instance_id} is {instance.state}, so it cannot be {action}.",
+            message(
+                "error.instance._state.IncorrectInstanceState",
+                instance_id=instance_id,
+                state=state_word(instance.state),
+                action=message(ACTIONS[action]),
+            ),
         )
     return instance
 

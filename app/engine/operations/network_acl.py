@@ -7,9 +7,74 @@ from typing import Any
 
 from ..addressing import parse_cidr
 from ..defaults import DEFAULT_DENY_RULE, new_network_acl
+from ..explain import way
+from ..messages import message, text
 from ..model import NetworkAcl, NetworkAclAssociation, NetworkAclEntry
 from ..topology import Topology
 from ._rules import parse_tags, refuse, require, within_quota
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.network_acl._find.InvalidNetworkAclEntry.NotFound",
+    "{network_acl_id} has no {way} rule number {rule_number}.",
+)
+text(
+    "error.network_acl.associate_subnet_with_acl.InvalidParameterValue",
+    "{network_acl_id} belongs to another VPC than {subnet_id}.",
+)
+text(
+    "error.network_acl.create_network_acl_entry.NetworkAclEntryAlreadyExists",
+    "{network_acl_id} already has an {way} rule number {rule_number}.",
+)
+text(
+    "error.network_acl.delete_network_acl.DependencyViolation",
+    "{network_acl_id} is still associated with {items}.",
+)
+text(
+    "error.network_acl.delete_network_acl.InvalidParameterValue",
+    "{network_acl_id} is the default network ACL of {vpc_id}; it is deleted with the VPC.",
+)
+text(
+    "error.network_acl.delete_network_acl_entry.InvalidParameterValue",
+    "The * rule (32767) cannot be deleted: it denies whatever no rule matched.",
+)
+text(
+    "error.network_acl.parse_entry.InvalidParameterValue",
+    "A rule number is a whole number from 1 to 32766 (32767 is the * rule).",
+)
+text("error.network_acl.parse_entry.InvalidParameterValue.2", "Egress must be true or false.")
+text(
+    "error.network_acl.parse_entry.InvalidParameterValue.3", "RuleAction must be 'allow' or 'deny'."
+)
+text(
+    "error.network_acl.parse_entry.InvalidParameterValue.4",
+    "'{protocol}' is not a protocol: use tcp, udp, icmp, -1 (all) or a number.",
+)
+text(
+    "error.network_acl.parse_entry.InvalidParameterValue.5", "From {low} is greater than To {high}."
+)
+text("error.network_acl.parse_entry.InvalidParameterValue.6", "Port numbers run from 0 to 65535.")
+text(
+    "error.network_acl.parse_entry.InvalidParameterValue.7",
+    "ICMP type and code are -1 (any) or 0 to 255.",
+)
+text(
+    "error.network_acl.parse_entry.MissingParameter",
+    "A network ACL entry needs the CIDR block it allows or denies (CidrBlock), e.g. "
+    "203.0.113.5/32, or 0.0.0.0/0 for every address.",
+)
+text(
+    "error.network_acl.parse_entry.MissingParameter.2",
+    "TCP and UDP entries need a PortRange with From and To.",
+)
+text(
+    "error.network_acl.replace_network_acl_association.InvalidAssociationID.NotFound",
+    "The network ACL association '{association_id}' does not exist.",
+)
+text(
+    "error.network_acl.replace_network_acl_association.InvalidParameterValue",
+    "{network_acl_id} belongs to another VPC than {subnet_id}.",
+)
 
 PROTOCOL_NUMBERS = {
     "tcp": "6",
@@ -37,13 +102,20 @@ def delete_network_acl(topology: Topology, *, network_acl_id: str) -> None:
     require(
         not acl.is_default,
         "InvalidParameterValue",
-        f"{network_acl_id} is the default network ACL of {acl.vpc_id}; it is deleted with the VPC.",
+        message(
+            "error.network_acl.delete_network_acl.InvalidParameterValue",
+            network_acl_id=network_acl_id,
+            vpc_id=acl.vpc_id,
+        ),
     )
     if acl.associations:
         raise refuse(
             "DependencyViolation",
-            f"{network_acl_id} is still associated with "
-            f"{', '.join(a.subnet_id for a in acl.associations)}.",
+            message(
+                "error.network_acl.delete_network_acl.DependencyViolation",
+                network_acl_id=network_acl_id,
+                items=", ".join(a.subnet_id for a in acl.associations),
+            ),
         )
     topology.remove("network-acl", network_acl_id)
 
@@ -63,21 +135,25 @@ def parse_entry(
         and not isinstance(rule_number, bool)
         and 1 <= rule_number <= 32766,
         "InvalidParameterValue",
-        "A rule number is a whole number from 1 to 32766 (32767 is the * rule).",
+        message("error.network_acl.parse_entry.InvalidParameterValue"),
     )
-    require(isinstance(egress, bool), "InvalidParameterValue", "Egress must be true or false.")
+    require(
+        isinstance(egress, bool),
+        "InvalidParameterValue",
+        message("error.network_acl.parse_entry.InvalidParameterValue.2"),
+    )
     action = str(rule_action or "").lower()
     require(
         action in ("allow", "deny"),
         "InvalidParameterValue",
-        "RuleAction must be 'allow' or 'deny'.",
+        message("error.network_acl.parse_entry.InvalidParameterValue.3"),
     )
     number = PROTOCOL_NUMBERS.get(str(protocol).lower())
     if number is None:
         require(
             str(protocol).isdigit() and 0 <= int(str(protocol)) <= 255,
             "InvalidParameterValue",
-            f"'{protocol}' is not a protocol: use tcp, udp, icmp, -1 (all) or a number.",
+            message("error.network_acl.parse_entry.InvalidParameterValue.4", protocol=protocol),
         )
         number = str(protocol)
     # An entry names the addresses it applies to: CreateNetworkAclEntry and ReplaceNetworkAclEntry
@@ -88,8 +164,7 @@ def parse_entry(
     require(
         cidr_block is not None and str(cidr_block).strip() != "",
         "MissingParameter",
-        "A network ACL entry needs the CIDR block it allows or denies (CidrBlock), e.g. "
-        "203.0.113.5/32, or 0.0.0.0/0 for every address.",
+        message("error.network_acl.parse_entry.MissingParameter"),
     )
     cidr = parse_cidr(cidr_block, code="InvalidParameterValue", what="CIDR block")
     ports = None
@@ -98,16 +173,20 @@ def parse_entry(
         require(
             isinstance(port_range, dict),
             "MissingParameter",
-            "TCP and UDP entries need a PortRange with From and To.",
+            message("error.network_acl.parse_entry.MissingParameter.2"),
         )
         low, high = port_range.get("From"), port_range.get("To")
         for value in (low, high):
             require(
                 isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
                 "InvalidParameterValue",
-                "Port numbers run from 0 to 65535.",
+                message("error.network_acl.parse_entry.InvalidParameterValue.6"),
             )
-        require(low <= high, "InvalidParameterValue", f"From {low} is greater than To {high}.")
+        require(
+            low <= high,
+            "InvalidParameterValue",
+            message("error.network_acl.parse_entry.InvalidParameterValue.5", low=low, high=high),
+        )
         ports = (low, high)
     elif number == "1":
         data = icmp_type_code if isinstance(icmp_type_code, dict) else {}
@@ -116,7 +195,7 @@ def parse_entry(
             require(
                 isinstance(value, int) and -1 <= value <= 255,
                 "InvalidParameterValue",
-                "ICMP type and code are -1 (any) or 0 to 255.",
+                message("error.network_acl.parse_entry.InvalidParameterValue.7"),
             )
         icmp = (icmp_type, icmp_code)
     return NetworkAclEntry(
@@ -144,8 +223,12 @@ def create_network_acl_entry(
     if any(e.rule_number == entry.rule_number for e in same_way):
         raise refuse(
             "NetworkAclEntryAlreadyExists",
-            f"{network_acl_id} already has an {'outbound' if entry.egress else 'inbound'}"
-            f" rule number {entry.rule_number}.",
+            message(
+                "error.network_acl.create_network_acl_entry.NetworkAclEntryAlreadyExists",
+                network_acl_id=network_acl_id,
+                way=way(entry.egress),
+                rule_number=entry.rule_number,
+            ),
         )
     numbered = [e for e in same_way if e.rule_number != DEFAULT_DENY_RULE]
     within_quota("nacl_rules_per_direction", len(numbered) + 1)
@@ -159,8 +242,12 @@ def _find(acl: NetworkAcl, rule_number: Any, egress: Any) -> NetworkAclEntry:
             return e
     raise refuse(
         "InvalidNetworkAclEntry.NotFound",
-        f"{acl.network_acl_id} has no {'outbound' if egress else 'inbound'} rule "
-        f"number {rule_number}.",
+        message(
+            "error.network_acl._find.InvalidNetworkAclEntry.NotFound",
+            network_acl_id=acl.network_acl_id,
+            way=way(egress),
+            rule_number=rule_number,
+        ),
     )
 
 
@@ -182,7 +269,7 @@ def delete_network_acl_entry(
     require(
         rule_number != DEFAULT_DENY_RULE,
         "InvalidParameterValue",
-        "The * rule (32767) cannot be deleted: it denies whatever no rule matched.",
+        message("error.network_acl.delete_network_acl_entry.InvalidParameterValue"),
     )
     old = _find(acl, rule_number, egress)
     topology.put(dataclasses.replace(acl, entries=tuple(e for e in acl.entries if e is not old)))
@@ -200,7 +287,11 @@ def replace_network_acl_association(
                 require(
                     subnet.vpc_id == target.vpc_id,
                     "InvalidParameterValue",
-                    f"{network_acl_id} belongs to another VPC than {subnet.subnet_id}.",
+                    message(
+                        "error.network_acl.replace_network_acl_association.InvalidParameterValue",
+                        network_acl_id=network_acl_id,
+                        subnet_id=subnet.subnet_id,
+                    ),
                 )
                 moved = NetworkAclAssociation(
                     topology.ids.new("network-acl-association"), subnet.subnet_id
@@ -220,7 +311,10 @@ def replace_network_acl_association(
                 return moved
     raise refuse(
         "InvalidAssociationID.NotFound",
-        f"The network ACL association '{association_id}' does not exist.",
+        message(
+            "error.network_acl.replace_network_acl_association.InvalidAssociationID.NotFound",
+            association_id=association_id,
+        ),
     )
 
 
@@ -233,7 +327,11 @@ def associate_subnet_with_acl(
     require(
         subnet.vpc_id == target.vpc_id,
         "InvalidParameterValue",
-        f"{network_acl_id} belongs to another VPC than {subnet_id}.",
+        message(
+            "error.network_acl.associate_subnet_with_acl.InvalidParameterValue",
+            network_acl_id=network_acl_id,
+            subnet_id=subnet_id,
+        ),
     )
     for acl in topology.network_acls.values():
         for association in acl.associations:

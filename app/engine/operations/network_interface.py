@@ -7,10 +7,98 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from ..addressing import check_requested_address, lowest_free, parse_address
+from ..messages import message, text
 from ..model import Attachment, NetworkInterface, PrivateIpAddress, Subnet
 from ..topology import Topology
+from ..wording import state_word
 from ._rules import parse_tags, refuse, require, within_quota
 from .address import free_addresses
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text("word.an_aws_service", "an AWS service")
+text(
+    "error.network_interface.assign_private_ip_addresses.MissingParameter",
+    "Give the addresses to add or how many to add.",
+)
+text(
+    "error.network_interface.assign_private_ip_addresses.PrivateIpAddressLimitExceeded",
+    "A network interface has at most 50 private IPs in the lab.",
+)
+text(
+    "error.network_interface.attach_network_interface.IncorrectInstanceState",
+    "Instance {instance_id} is {state}.",
+)
+text(
+    "error.network_interface.attach_network_interface.InvalidNetworkInterface.InUse",
+    "{network_interface_id} is already attached to {instance_id}.",
+)
+text(
+    "error.network_interface.attach_network_interface.InvalidParameterValue",
+    "The device index of an added interface is 1 to 15 (0 is the primary interface).",
+)
+text(
+    "error.network_interface.attach_network_interface.InvalidParameterValue.2",
+    "{network_interface_id} is in {availability_zone} but {instance_id} runs in "
+    "{availability_zone2}; an instance's interfaces share its AZ.",
+)
+text(
+    "error.network_interface.attach_network_interface.InvalidParameterValue.3",
+    "All interfaces of an instance must be in the same VPC.",
+)
+text(
+    "error.network_interface.attach_network_interface.InvalidParameterValue.4",
+    "Device index {device_index} of {instance_id} is already used by {network_interface_id}.",
+)
+text(
+    "error.network_interface.check_groups.InvalidParameterValue",
+    "Security groups are a list of ids.",
+)
+text(
+    "error.network_interface.check_groups.InvalidParameterValue.2",
+    "{group_id} belongs to {vpc_id}, not to {vpc_id2}.",
+)
+text(
+    "error.network_interface.create_network_interface.InvalidParameterValue",
+    "The number of secondary private IPs is 0 to 49.",
+)
+text(
+    "error.network_interface.delete_network_interface.InvalidNetworkInterface.InUse",
+    "{network_interface_id} is attached to {value}; detach it first.",
+)
+text(
+    "error.network_interface.detach_network_interface.InvalidAttachmentID.NotFound",
+    "{network_interface_id} is not attached to anything.",
+)
+text(
+    "error.network_interface.detach_network_interface.OperationNotPermitted",
+    "{network_interface_id} is managed by AWS ({description}).",
+)
+text(
+    "error.network_interface.detach_network_interface.OperationNotPermitted.2",
+    "{network_interface_id} is the primary interface (device index 0) of {instance_id}; it "
+    "cannot be detached.",
+)
+text(
+    "error.network_interface.modify_network_interface_attribute.InvalidParameterValue",
+    "A network interface needs at least one security group.",
+)
+text(
+    "error.network_interface.modify_network_interface_attribute.MissingParameter",
+    "Nothing to change was given.",
+)
+text(
+    "error.network_interface.unassign_private_ip_addresses.InvalidParameterValue",
+    "{address} is not assigned to {network_interface_id}.",
+)
+text(
+    "error.network_interface.unassign_private_ip_addresses.InvalidParameterValue.2",
+    "{address} is the primary private IP of {network_interface_id}; it stays for the "
+    "interface's life.",
+)
+text(
+    "error.network_interface.unassign_private_ip_addresses.MissingParameter",
+    "Give the secondary private IPs to remove.",
+)
 
 
 def mac_for(eni_id: str) -> str:
@@ -30,7 +118,7 @@ def check_groups(topology: Topology, vpc_id: str, groups: Any) -> tuple[str, ...
     require(
         isinstance(groups, list | tuple),
         "InvalidParameterValue",
-        "Security groups are a list of ids.",
+        message("error.network_interface.check_groups.InvalidParameterValue"),
     )
     unique = tuple(dict.fromkeys(str(g) for g in groups))
     within_quota("sgs_per_eni", len(unique))
@@ -39,7 +127,12 @@ def check_groups(topology: Topology, vpc_id: str, groups: Any) -> tuple[str, ...
         require(
             sg.vpc_id == vpc_id,
             "InvalidParameterValue",
-            f"{group_id} belongs to {sg.vpc_id}, not to {vpc_id}.",
+            message(
+                "error.network_interface.check_groups.InvalidParameterValue.2",
+                group_id=group_id,
+                vpc_id=sg.vpc_id,
+                vpc_id2=vpc_id,
+            ),
         )
     return unique
 
@@ -49,8 +142,8 @@ def _pick_addresses(
 ) -> list[IPv4Address]:
     used = set(topology.used_addresses(subnet.subnet_id))
     chosen: list[IPv4Address] = []
-    for text in requested:
-        address = parse_address(text, what="private IP address")
+    for requested_text in requested:
+        address = parse_address(requested_text, what="private IP address")
         check_requested_address(subnet.cidr_block, address, used, subnet.subnet_id)
         used.add(address)
         chosen.append(address)
@@ -95,7 +188,7 @@ def create_network_interface(
         isinstance(secondary_private_ip_address_count, int)
         and 0 <= secondary_private_ip_address_count <= 49,
         "InvalidParameterValue",
-        "The number of secondary private IPs is 0 to 49.",
+        message("error.network_interface.create_network_interface.InvalidParameterValue"),
     )
     group_ids = check_groups(topology, subnet.vpc_id, groups)
     addresses = _pick_addresses(
@@ -127,8 +220,11 @@ def delete_network_interface(topology: Topology, *, network_interface_id: str) -
     if eni.attachment is not None:
         raise refuse(
             "InvalidNetworkInterface.InUse",
-            f"{network_interface_id} is attached to "
-            f"{eni.instance_id or 'an AWS service'}; detach it first.",
+            message(
+                "error.network_interface.delete_network_interface.InvalidNetworkInterface.InUse",
+                network_interface_id=network_interface_id,
+                value=eni.instance_id or message("word.an_aws_service"),
+            ),
         )
     free_addresses(topology, network_interface_id)
     topology.remove("network-interface", network_interface_id)
@@ -147,12 +243,14 @@ def assign_private_ip_addresses(
     require(
         bool(requested) or secondary_private_ip_address_count > 0,
         "MissingParameter",
-        "Give the addresses to add or how many to add.",
+        message("error.network_interface.assign_private_ip_addresses.MissingParameter"),
     )
     require(
         len(eni.private_ip_addresses) + len(requested) + secondary_private_ip_address_count <= 50,
         "PrivateIpAddressLimitExceeded",
-        "A network interface has at most 50 private IPs in the lab.",
+        message(
+            "error.network_interface.assign_private_ip_addresses.PrivateIpAddressLimitExceeded"
+        ),
     )
     added = _pick_addresses(topology, subnet, requested, secondary_private_ip_address_count)
     return topology.put(
@@ -170,18 +268,29 @@ def unassign_private_ip_addresses(
     """Remove secondary IPs; the primary one stays for the ENI's life. EIPs on them are freed."""
     eni: NetworkInterface = topology.get("network-interface", network_interface_id)
     gone = {parse_address(a, what="private IP address") for a in private_ip_addresses or []}
-    require(bool(gone), "MissingParameter", "Give the secondary private IPs to remove.")
+    require(
+        bool(gone),
+        "MissingParameter",
+        message("error.network_interface.unassign_private_ip_addresses.MissingParameter"),
+    )
     for address in gone:
         require(
             address in eni.addresses,
             "InvalidParameterValue",
-            f"{address} is not assigned to {network_interface_id}.",
+            message(
+                "error.network_interface.unassign_private_ip_addresses.InvalidParameterValue",
+                address=address,
+                network_interface_id=network_interface_id,
+            ),
         )
         require(
             address != eni.primary_ip,
             "InvalidParameterValue",
-            f"{address} is the primary private IP of {network_interface_id}; it stays for "
-            "the interface's life.",
+            message(
+                "error.network_interface.unassign_private_ip_addresses.InvalidParameterValue.2",
+                address=address,
+                network_interface_id=network_interface_id,
+            ),
         )
     free_addresses(topology, network_interface_id, gone)
     return topology.put(
@@ -203,35 +312,52 @@ def attach_network_interface(
     require(
         instance.state not in ("terminated", "shutting-down"),
         "IncorrectInstanceState",
-        f"Instance {instance_id} is {instance.state}.",
+        message(
+            "error.network_interface.attach_network_interface.IncorrectInstanceState",
+            instance_id=instance_id,
+            state=state_word(instance.state),
+        ),
     )
     if eni.attachment is not None:
         raise refuse(
             "InvalidNetworkInterface.InUse",
-            f"{network_interface_id} is already attached to {eni.instance_id}.",
+            message(
+                "error.network_interface.attach_network_interface.InvalidNetworkInterface.InUse",
+                network_interface_id=network_interface_id,
+                instance_id=eni.instance_id,
+            ),
         )
     require(
         isinstance(device_index, int) and 1 <= device_index <= 15,
         "InvalidParameterValue",
-        "The device index of an added interface is 1 to 15 (0 is the primary interface).",
+        message("error.network_interface.attach_network_interface.InvalidParameterValue"),
     )
     require(
         eni.availability_zone == instance.availability_zone,
         "InvalidParameterValue",
-        f"{network_interface_id} is in {eni.availability_zone} but {instance_id} runs in "
-        f"{instance.availability_zone}; an instance's interfaces share its AZ.",
+        message(
+            "error.network_interface.attach_network_interface.InvalidParameterValue.2",
+            network_interface_id=network_interface_id,
+            availability_zone=eni.availability_zone,
+            instance_id=instance_id,
+            availability_zone2=instance.availability_zone,
+        ),
     )
     for other in topology.enis_of_instance(instance_id):
         require(
             other.vpc_id == eni.vpc_id,
             "InvalidParameterValue",
-            "All interfaces of an instance must be in the same VPC.",
+            message("error.network_interface.attach_network_interface.InvalidParameterValue.3"),
         )
         if other.attachment and other.attachment.device_index == device_index:
             raise refuse(
                 "InvalidParameterValue",
-                f"Device index {device_index} of {instance_id} is already used by "
-                f"{other.network_interface_id}.",
+                message(
+                    "error.network_interface.attach_network_interface.InvalidParameterValue.4",
+                    device_index=device_index,
+                    instance_id=instance_id,
+                    network_interface_id=other.network_interface_id,
+                ),
             )
     attachment = Attachment(
         topology.ids.new("eni-attachment"), device_index, instance_id, delete_on_termination=False
@@ -243,18 +369,29 @@ def detach_network_interface(topology: Topology, *, network_interface_id: str) -
     eni: NetworkInterface = topology.get("network-interface", network_interface_id)
     if eni.attachment is None:
         raise refuse(
-            "InvalidAttachmentID.NotFound", f"{network_interface_id} is not attached to anything."
+            "InvalidAttachmentID.NotFound",
+            message(
+                "error.network_interface.detach_network_interface.InvalidAttachmentID.NotFound",
+                network_interface_id=network_interface_id,
+            ),
         )
     if eni.requester_managed:
         raise refuse(
             "OperationNotPermitted",
-            f"{network_interface_id} is managed by AWS ({eni.description}).",
+            message(
+                "error.network_interface.detach_network_interface.OperationNotPermitted",
+                network_interface_id=network_interface_id,
+                description=eni.description,
+            ),
         )
     if eni.attachment.device_index == 0:
         raise refuse(
             "OperationNotPermitted",
-            f"{network_interface_id} is the primary interface (device index 0) of "
-            f"{eni.instance_id}; it cannot be detached.",
+            message(
+                "error.network_interface.detach_network_interface.OperationNotPermitted.2",
+                network_interface_id=network_interface_id,
+                instance_id=eni.instance_id,
+            ),
         )
     return topology.put(dataclasses.replace(eni, attachment=None))  # type: ignore
 
@@ -275,10 +412,16 @@ def modify_network_interface_attribute(
         require(
             bool(groups),
             "InvalidParameterValue",
-            "A network interface needs at least one security group.",
+            message(
+                "error.network_interface.modify_network_interface_attribute.InvalidParameterValue"
+            ),
         )
         changes["groups"] = check_groups(topology, eni.vpc_id, groups)
     if description is not None:
         changes["description"] = description
-    require(bool(changes), "MissingParameter", "Nothing to change was given.")
+    require(
+        bool(changes),
+        "MissingParameter",
+        message("error.network_interface.modify_network_interface_attribute.MissingParameter"),
+    )
     return topology.put(dataclasses.replace(eni, **changes))  # type: ignore[no-any-return]

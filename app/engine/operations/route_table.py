@@ -8,9 +8,91 @@ from typing import Any
 
 from ..addressing import parse_cidr
 from ..defaults import new_route_table
+from ..messages import message, text
 from ..model import Route, RouteTable, RouteTableAssociation
 from ..topology import Topology
 from ._rules import parse_tags, refuse, require, within_quota
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.route_table._association.InvalidAssociationID.NotFound",
+    "The route table association '{association_id}' does not exist.",
+)
+text(
+    "error.route_table._check_destination.InvalidParameterValue",
+    "Routes to {METADATA_RANGE} (the instance metadata range) cannot be added.",
+)
+text(
+    "error.route_table._check_destination.InvalidParameterValue.2",
+    "{destination} is inside the VPC's local route {block}; a more specific route is only "
+    "allowed for a whole subnet and to a NAT gateway or network interface.",
+)
+text(
+    "error.route_table._existing.InvalidRoute.NotFound",
+    "{route_table_id} has no route to {destination}.",
+)
+text(
+    "error.route_table._target.Gateway.NotAttached",
+    "The internet gateway {target_id} is not attached to {vpc_id}; attach it first.",
+)
+text(
+    "error.route_table._target.InvalidParameterValue",
+    "{target_id} is not an internet gateway; the lab models igw- gateways.",
+)
+text(
+    "error.route_table._target.InvalidParameterValue.2",
+    "The peering connection {target_id} does not involve {vpc_id}.",
+)
+text(
+    "error.route_table._target.InvalidParameterValue.3",
+    "{target_id} is in {vpc_id}, not in the route table's VPC {vpc_id2}.",
+)
+text(
+    "error.route_table._target.error",
+    "A route needs exactly one target: an internet gateway, NAT gateway, network interface, "
+    "instance or peering connection.",
+)
+text(
+    "error.route_table.associate_route_table.InvalidParameterValue",
+    "{subnet_id} is in {vpc_id}, but {route_table_id} belongs to {vpc_id2}.",
+)
+text(
+    "error.route_table.associate_route_table.Resource.AlreadyAssociated",
+    "{subnet_id} is already associated with {route_table_id}; replace that association instead.",
+)
+text(
+    "error.route_table.create_route.RouteAlreadyExists",
+    "{route_table_id} already has a route to {destination}; replace it instead.",
+)
+text(
+    "error.route_table.delete_route.InvalidParameterValue",
+    "The local route {destination} cannot be deleted: it lets the subnets of the VPC reach "
+    "each other.",
+)
+text(
+    "error.route_table.delete_route_table.DependencyViolation",
+    "{route_table_id} is the main route table of {vpc_id}; make another table main first.",
+)
+text(
+    "error.route_table.delete_route_table.DependencyViolation.2",
+    "{route_table_id} is still associated with {subnet_ids}; disassociate it first.",
+)
+text(
+    "error.route_table.disassociate_route_table.InvalidAssociationID.NotFound",
+    "The association '{association_id}' is not an association of route table '{route_table_id}'.",
+)
+text(
+    "error.route_table.disassociate_route_table.InvalidParameterValue",
+    "The main route table's association cannot be removed; make another table main.",
+)
+text(
+    "error.route_table.replace_route.InvalidParameterValue",
+    "The local route cannot be replaced in the lab.",
+)
+text(
+    "error.route_table.replace_route_table_association.InvalidParameterValue",
+    "{route_table_id} belongs to another VPC.",
+)
 
 TARGET_PARAMETERS = {
     "gateway_id": "internet-gateway",
@@ -35,14 +117,20 @@ def delete_route_table(topology: Topology, *, route_table_id: str) -> None:
     if rtb.is_main:
         raise refuse(
             "DependencyViolation",
-            f"{route_table_id} is the main route table of {rtb.vpc_id}; make another "
-            "table main first.",
+            message(
+                "error.route_table.delete_route_table.DependencyViolation",
+                route_table_id=route_table_id,
+                vpc_id=rtb.vpc_id,
+            ),
         )
     if rtb.subnet_ids:
         raise refuse(
             "DependencyViolation",
-            f"{route_table_id} is still associated with {', '.join(rtb.subnet_ids)}; "
-            "disassociate it first.",
+            message(
+                "error.route_table.delete_route_table.DependencyViolation.2",
+                route_table_id=route_table_id,
+                subnet_ids=", ".join(rtb.subnet_ids),
+            ),
         )
     topology.remove("route-table", route_table_id)
 
@@ -52,8 +140,7 @@ def _target(topology: Topology, rtb: RouteTable, targets: dict[str, str | None])
     require(
         len(given) == 1,
         "InvalidParameterValue" if given else "MissingParameter",
-        "A route needs exactly one target: an internet gateway, NAT gateway, network "
-        "interface, instance or peering connection.",
+        message("error.route_table._target.error"),
     )
     parameter, target_id = given[0]
     assert target_id is not None
@@ -61,26 +148,39 @@ def _target(topology: Topology, rtb: RouteTable, targets: dict[str, str | None])
     if parameter == "gateway_id" and not target_id.startswith("igw-"):
         raise refuse(
             "InvalidParameterValue",
-            f"{target_id} is not an internet gateway; the lab models igw- gateways.",
+            message("error.route_table._target.InvalidParameterValue", target_id=target_id),
         )
     resource = topology.get(kind, target_id)
     if kind == "internet-gateway":
         require(
             resource.vpc_id == rtb.vpc_id,
             "Gateway.NotAttached",
-            f"The internet gateway {target_id} is not attached to {rtb.vpc_id}; attach it first.",
+            message(
+                "error.route_table._target.Gateway.NotAttached",
+                target_id=target_id,
+                vpc_id=rtb.vpc_id,
+            ),
         )
     elif kind == "vpc-peering-connection":
         require(
             resource.peer_of(rtb.vpc_id) is not None,
             "InvalidParameterValue",
-            f"The peering connection {target_id} does not involve {rtb.vpc_id}.",
+            message(
+                "error.route_table._target.InvalidParameterValue.2",
+                target_id=target_id,
+                vpc_id=rtb.vpc_id,
+            ),
         )
     else:
         require(
             resource.vpc_id == rtb.vpc_id,
             "InvalidParameterValue",
-            f"{target_id} is in {resource.vpc_id}, not in the route table's VPC {rtb.vpc_id}.",
+            message(
+                "error.route_table._target.InvalidParameterValue.3",
+                target_id=target_id,
+                vpc_id=resource.vpc_id,
+                vpc_id2=rtb.vpc_id,
+            ),
         )
     return kind, target_id
 
@@ -91,7 +191,10 @@ def _check_destination(
     require(
         not destination.subnet_of(METADATA_RANGE),
         "InvalidParameterValue",
-        f"Routes to {METADATA_RANGE} (the instance metadata range) cannot be added.",
+        message(
+            "error.route_table._check_destination.InvalidParameterValue",
+            METADATA_RANGE=METADATA_RANGE,
+        ),
     )
     vpc = topology.vpcs[rtb.vpc_id]
     for block in vpc.cidr_blocks:
@@ -102,9 +205,11 @@ def _check_destination(
             require(
                 whole_subnet and kind in ("nat-gateway", "network-interface"),
                 "InvalidParameterValue",
-                f"{destination} is inside the VPC's local route {block}; a more specific "
-                "route is only allowed for a whole subnet and to a NAT gateway or network "
-                "interface.",
+                message(
+                    "error.route_table._check_destination.InvalidParameterValue.2",
+                    destination=destination,
+                    block=block,
+                ),
             )
 
 
@@ -120,7 +225,11 @@ def create_route(
     if any(r.destination == destination for r in rtb.routes):
         raise refuse(
             "RouteAlreadyExists",
-            f"{route_table_id} already has a route to {destination}; replace it instead.",
+            message(
+                "error.route_table.create_route.RouteAlreadyExists",
+                route_table_id=route_table_id,
+                destination=destination,
+            ),
         )
     _check_destination(topology, rtb, destination, kind)
     within_quota("routes_per_table", len(rtb.routes) + 1)
@@ -136,7 +245,14 @@ def _existing(rtb: RouteTable, destination_cidr_block: str) -> tuple[int, Route]
     for i, route in enumerate(rtb.routes):
         if route.destination == destination:
             return i, route
-    raise refuse("InvalidRoute.NotFound", f"{rtb.route_table_id} has no route to {destination}.")
+    raise refuse(
+        "InvalidRoute.NotFound",
+        message(
+            "error.route_table._existing.InvalidRoute.NotFound",
+            route_table_id=rtb.route_table_id,
+            destination=destination,
+        ),
+    )
 
 
 def replace_route(
@@ -147,7 +263,7 @@ def replace_route(
     require(
         old.target_type != "local",
         "InvalidParameterValue",
-        "The local route cannot be replaced in the lab.",
+        message("error.route_table.replace_route.InvalidParameterValue"),
     )
     kind, target_id = _target(topology, rtb, targets)
     _check_destination(topology, rtb, old.destination, kind)
@@ -163,8 +279,9 @@ def delete_route(topology: Topology, *, route_table_id: str, destination_cidr_bl
     require(
         old.target_type != "local",
         "InvalidParameterValue",
-        f"The local route {old.destination} cannot be deleted: it lets the subnets of the "
-        "VPC reach each other.",
+        message(
+            "error.route_table.delete_route.InvalidParameterValue", destination=old.destination
+        ),
     )
     topology.put(dataclasses.replace(rtb, routes=rtb.routes[:i] + rtb.routes[i + 1 :]))
 
@@ -178,14 +295,23 @@ def associate_route_table(
     require(
         subnet.vpc_id == rtb.vpc_id,
         "InvalidParameterValue",
-        f"{subnet_id} is in {subnet.vpc_id}, but {route_table_id} belongs to {rtb.vpc_id}.",
+        message(
+            "error.route_table.associate_route_table.InvalidParameterValue",
+            subnet_id=subnet_id,
+            vpc_id=subnet.vpc_id,
+            route_table_id=route_table_id,
+            vpc_id2=rtb.vpc_id,
+        ),
     )
     current = topology.explicit_route_table(subnet_id)
     if current is not None:
         raise refuse(
             "Resource.AlreadyAssociated",
-            f"{subnet_id} is already associated with {current.route_table_id}; "
-            "replace that association instead.",
+            message(
+                "error.route_table.associate_route_table.Resource.AlreadyAssociated",
+                subnet_id=subnet_id,
+                route_table_id=current.route_table_id,
+            ),
         )
     association = RouteTableAssociation(topology.ids.new("route-table-association"), subnet_id)
     topology.put(dataclasses.replace(rtb, associations=(*rtb.associations, association)))
@@ -201,7 +327,10 @@ def _association(
                 return rtb, association
     raise refuse(
         "InvalidAssociationID.NotFound",
-        f"The route table association '{association_id}' does not exist.",
+        message(
+            "error.route_table._association.InvalidAssociationID.NotFound",
+            association_id=association_id,
+        ),
     )
 
 
@@ -214,13 +343,16 @@ def disassociate_route_table(
     require(
         route_table_id is None or rtb.route_table_id == route_table_id,
         "InvalidAssociationID.NotFound",
-        f"The association '{association_id}' is not an association of route table "
-        f"'{route_table_id}'.",
+        message(
+            "error.route_table.disassociate_route_table.InvalidAssociationID.NotFound",
+            association_id=association_id,
+            route_table_id=route_table_id,
+        ),
     )
     require(
         not association.main,
         "InvalidParameterValue",
-        "The main route table's association cannot be removed; make another table main.",
+        message("error.route_table.disassociate_route_table.InvalidParameterValue"),
     )
     topology.put(
         dataclasses.replace(
@@ -239,7 +371,10 @@ def replace_route_table_association(
     require(
         new_rtb.vpc_id == old_rtb.vpc_id,
         "InvalidParameterValue",
-        f"{route_table_id} belongs to another VPC.",
+        message(
+            "error.route_table.replace_route_table_association.InvalidParameterValue",
+            route_table_id=route_table_id,
+        ),
     )
     if new_rtb.route_table_id == old_rtb.route_table_id:
         return association

@@ -7,9 +7,93 @@ from typing import Any
 
 from ..addressing import parse_cidr
 from ..defaults import ALLOW_ALL_OUTBOUND
+from ..explain import way
+from ..messages import message, text
 from ..model import SecurityGroup, SecurityGroupRule
 from ..topology import Topology
 from ._rules import parse_tags, refuse, require, within_quota
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.security_group.authorize.InvalidPermission.Duplicate",
+    "The same permission must not appear multiple times in one request.",
+)
+text(
+    "error.security_group.authorize.InvalidPermission.Duplicate.2",
+    "{group_id} already has this {way} rule.",
+)
+text(
+    "error.security_group.create_security_group.InvalidGroup.Duplicate",
+    "The security group '{name}' already exists in {vpc_id}.",
+)
+text(
+    "error.security_group.create_security_group.InvalidParameterValue",
+    "A security group needs a name of 1 to 255 characters.",
+)
+text(
+    "error.security_group.create_security_group.InvalidParameterValue.2",
+    "The name 'default' belongs to the VPC's default security group.",
+)
+text(
+    "error.security_group.create_security_group.InvalidParameterValue.3",
+    "A security group name cannot start with 'sg-'.",
+)
+text(
+    "error.security_group.create_security_group.InvalidParameterValue.4",
+    "A description is at most 255 characters.",
+)
+text(
+    "error.security_group.create_security_group.MissingParameter",
+    "A security group needs a description (GroupDescription), e.g. 'SSH from my PC'.",
+)
+text(
+    "error.security_group.delete_security_group.CannotDelete",
+    "{group_id} is the default security group of {vpc_id}; it is deleted with the VPC.",
+)
+text(
+    "error.security_group.delete_security_group.DependencyViolation",
+    "{group_id} is still used by {items}.",
+)
+text(
+    "error.security_group.delete_security_group.DependencyViolation.2",
+    "{group_id} is referenced by rules of {items}.",
+)
+text(
+    "error.security_group.parse_permissions.InvalidGroup.NotFound",
+    "{group_id} is in {vpc_id}; a rule can only name a group of the same VPC or of a peered VPC.",
+)
+text("error.security_group.parse_permissions.InvalidParameterValue", "A permission is an object.")
+text("error.security_group.parse_permissions.InvalidParameterValue.2", "IpRanges are objects.")
+text(
+    "error.security_group.parse_permissions.InvalidParameterValue.3",
+    "UserIdGroupPairs are objects.",
+)
+text(
+    "error.security_group.parse_permissions.MissingParameter",
+    "Give at least one permission (IpProtocol, ports and a source or destination).",
+)
+text(
+    "error.security_group.parse_permissions.MissingParameter.2",
+    "Each permission needs a source or destination: a CIDR (IpRanges) or a security group "
+    "(UserIdGroupPairs).",
+)
+text(
+    "error.security_group.protocol_and_ports.InvalidParameterValue",
+    "'{raw}' is not a protocol: use tcp, udp, icmp, -1 (all) or a number.",
+)
+text(
+    "error.security_group.protocol_and_ports.InvalidParameterValue.2",
+    "FromPort {low} is greater than ToPort {high}.",
+)
+text(
+    "error.security_group.protocol_and_ports.InvalidParameterValue.3",
+    "{protocol} rules need FromPort and ToPort from 0 to 65535.",
+)
+text(
+    "error.security_group.protocol_and_ports.InvalidParameterValue.4",
+    "ICMP type and code are -1 (any) or 0 to 255.",
+)
+text("error.security_group.revoke.InvalidPermission.NotFound", "{group_id} has no such {way} rule.")
 
 PROTOCOL_ALIASES = {
     "tcp": "tcp",
@@ -32,17 +116,17 @@ def create_security_group(
     require(
         0 < len(name) <= 255,
         "InvalidParameterValue",
-        "A security group needs a name of 1 to 255 characters.",
+        message("error.security_group.create_security_group.InvalidParameterValue"),
     )
     require(
         name.lower() != "default",
         "InvalidParameterValue",
-        "The name 'default' belongs to the VPC's default security group.",
+        message("error.security_group.create_security_group.InvalidParameterValue.2"),
     )
     require(
         not name.lower().startswith("sg-"),
         "InvalidParameterValue",
-        "A security group name cannot start with 'sg-'.",
+        message("error.security_group.create_security_group.InvalidParameterValue.3"),
     )
     # GroupDescription is a required parameter of CreateSecurityGroup ("Required: Yes"), and a
     # request without one is answered MissingParameter:
@@ -51,17 +135,22 @@ def create_security_group(
     require(
         bool((description or "").strip()),
         "MissingParameter",
-        "A security group needs a description (GroupDescription), e.g. 'SSH from my PC'.",
+        message("error.security_group.create_security_group.MissingParameter"),
     )
     require(
         len(description) <= 255,
         "InvalidParameterValue",
-        "A description is at most 255 characters.",
+        message("error.security_group.create_security_group.InvalidParameterValue.4"),
     )
     for sg in topology.security_groups.values():
         if sg.vpc_id == vpc_id and sg.group_name == name:
             raise refuse(
-                "InvalidGroup.Duplicate", f"The security group '{name}' already exists in {vpc_id}."
+                "InvalidGroup.Duplicate",
+                message(
+                    "error.security_group.create_security_group.InvalidGroup.Duplicate",
+                    name=name,
+                    vpc_id=vpc_id,
+                ),
             )
     within_quota("security_groups", len(topology.security_groups) + 1)
     sg = SecurityGroup(
@@ -80,11 +169,22 @@ def delete_security_group(topology: Topology, *, group_id: str) -> None:
     if sg.is_default:
         raise refuse(
             "CannotDelete",
-            f"{group_id} is the default security group of {sg.vpc_id}; it is deleted with the VPC.",
+            message(
+                "error.security_group.delete_security_group.CannotDelete",
+                group_id=group_id,
+                vpc_id=sg.vpc_id,
+            ),
         )
     users = [e.network_interface_id for e in topology.enis_in_group(group_id)]
     if users:
-        raise refuse("DependencyViolation", f"{group_id} is still used by {', '.join(users[:5])}.")
+        raise refuse(
+            "DependencyViolation",
+            message(
+                "error.security_group.delete_security_group.DependencyViolation",
+                group_id=group_id,
+                items=", ".join(users[:5]),
+            ),
+        )
     referrers = [
         g.group_id
         for g in topology.security_groups.values()
@@ -93,7 +193,11 @@ def delete_security_group(topology: Topology, *, group_id: str) -> None:
     if referrers:
         raise refuse(
             "DependencyViolation",
-            f"{group_id} is referenced by rules of {', '.join(referrers[:5])}.",
+            message(
+                "error.security_group.delete_security_group.DependencyViolation.2",
+                group_id=group_id,
+                items=", ".join(referrers[:5]),
+            ),
         )
     topology.remove("security-group", group_id)
 
@@ -107,7 +211,7 @@ def protocol_and_ports(perm: dict[str, Any]) -> tuple[str, int | None, int | Non
         require(
             raw.isdigit() and 0 <= int(raw) <= 255,
             "InvalidParameterValue",
-            f"'{raw}' is not a protocol: use tcp, udp, icmp, -1 (all) or a number.",
+            message("error.security_group.protocol_and_ports.InvalidParameterValue", raw=raw),
         )
         protocol = raw
     low: Any = perm.get("FromPort")
@@ -117,12 +221,19 @@ def protocol_and_ports(perm: dict[str, Any]) -> tuple[str, int | None, int | Non
             require(
                 isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
                 "InvalidParameterValue",
-                f"{protocol} rules need FromPort and ToPort from 0 to 65535.",
+                message(
+                    "error.security_group.protocol_and_ports.InvalidParameterValue.3",
+                    protocol=protocol,
+                ),
             )
         require(
             low <= high,
             "InvalidParameterValue",
-            f"FromPort {low} is greater than ToPort {high}.",
+            message(
+                "error.security_group.protocol_and_ports.InvalidParameterValue.2",
+                low=low,
+                high=high,
+            ),
         )
     elif protocol == "icmp":
         low = -1 if low is None else low
@@ -131,7 +242,7 @@ def protocol_and_ports(perm: dict[str, Any]) -> tuple[str, int | None, int | Non
             require(
                 isinstance(value, int) and not isinstance(value, bool) and -1 <= value <= 255,
                 "InvalidParameterValue",
-                "ICMP type and code are -1 (any) or 0 to 255.",
+                message("error.security_group.protocol_and_ports.InvalidParameterValue.4"),
             )
     else:
         low = high = None
@@ -145,34 +256,46 @@ def parse_permissions(
     require(
         isinstance(permissions, list) and bool(permissions),
         "MissingParameter",
-        "Give at least one permission (IpProtocol, ports and a source or destination).",
+        message("error.security_group.parse_permissions.MissingParameter"),
     )
     rules: list[SecurityGroupRule] = []
     for perm in permissions:
-        require(isinstance(perm, dict), "InvalidParameterValue", "A permission is an object.")
+        require(
+            isinstance(perm, dict),
+            "InvalidParameterValue",
+            message("error.security_group.parse_permissions.InvalidParameterValue"),
+        )
         protocol, low, high = protocol_and_ports(perm)
         peers: list[dict[str, Any]] = []
         for ip_range in perm.get("IpRanges") or []:
-            require(isinstance(ip_range, dict), "InvalidParameterValue", "IpRanges are objects.")
+            require(
+                isinstance(ip_range, dict),
+                "InvalidParameterValue",
+                message("error.security_group.parse_permissions.InvalidParameterValue.2"),
+            )
             cidr = parse_cidr(ip_range.get("CidrIp"), code="InvalidParameterValue", what="CIDR")
             peers.append({"cidr": cidr, "description": ip_range.get("Description")})
         for pair in perm.get("UserIdGroupPairs") or []:
             require(
-                isinstance(pair, dict), "InvalidParameterValue", "UserIdGroupPairs are objects."
+                isinstance(pair, dict),
+                "InvalidParameterValue",
+                message("error.security_group.parse_permissions.InvalidParameterValue.3"),
             )
             other = topology.get("security-group", str(pair.get("GroupId")))
             require(
                 other.vpc_id == sg.vpc_id or topology.peered(other.vpc_id, sg.vpc_id),
                 "InvalidGroup.NotFound",
-                f"{other.group_id} is in {other.vpc_id}; a rule can only name a group of "
-                "the same VPC or of a peered VPC.",
+                message(
+                    "error.security_group.parse_permissions.InvalidGroup.NotFound",
+                    group_id=other.group_id,
+                    vpc_id=other.vpc_id,
+                ),
             )
             peers.append({"group_id": other.group_id, "description": pair.get("Description")})
         require(
             bool(peers),
             "MissingParameter",
-            "Each permission needs a source or destination: a CIDR (IpRanges) or a security "
-            "group (UserIdGroupPairs).",
+            message("error.security_group.parse_permissions.MissingParameter.2"),
         )
         for peer in peers:
             rules.append(SecurityGroupRule(protocol=protocol, from_port=low, to_port=high, **peer))
@@ -197,12 +320,16 @@ def authorize(
         require(
             not any(same_rule(rule, other) for other in new_rules[:index]),
             "InvalidPermission.Duplicate",
-            "The same permission must not appear multiple times in one request.",
+            message("error.security_group.authorize.InvalidPermission.Duplicate"),
         )
         if any(same_rule(rule, old) for old in existing):
             raise refuse(
                 "InvalidPermission.Duplicate",
-                f"{group_id} already has this {'outbound' if egress else 'inbound'} rule.",
+                message(
+                    "error.security_group.authorize.InvalidPermission.Duplicate.2",
+                    group_id=group_id,
+                    way=way(egress),
+                ),
             )
     within_quota("rules_per_sg", len(existing) + len(new_rules))
     rules = existing + tuple(new_rules)
@@ -223,7 +350,11 @@ def revoke(
         if match is None:
             raise refuse(
                 "InvalidPermission.NotFound",
-                f"{group_id} has no such {'outbound' if egress else 'inbound'} rule.",
+                message(
+                    "error.security_group.revoke.InvalidPermission.NotFound",
+                    group_id=group_id,
+                    way=way(egress),
+                ),
             )
         existing.remove(match)
     updated = (

@@ -6,10 +6,30 @@ import dataclasses
 from typing import Any
 
 from ..addressing import check_block_size, parse_cidr
+from ..messages import message, text
 from ..model import NetworkAclAssociation, Subnet, Vpc
 from ..regions import availability_zones
 from ..topology import Topology
 from ._rules import parse_tags, refuse, require, within_quota
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text(
+    "error.subnet.create_subnet.InvalidParameterValue",
+    "{zone} is not an Availability Zone of {region}; choose one of {zones}.",
+)
+text(
+    "error.subnet.create_subnet.InvalidSubnet.Conflict",
+    "The subnet {block} overlaps {subnet_id} ({cidr_block}).",
+)
+text(
+    "error.subnet.create_subnet.InvalidSubnet.Range",
+    "The subnet {block} is not inside the VPC's CIDR blocks ({items}).",
+)
+text(
+    "error.subnet.delete_subnet.DependencyViolation",
+    "The subnet {subnet_id} still has network interfaces ({items}); terminate or delete them "
+    "first.",
+)
 
 
 def create_subnet(
@@ -29,22 +49,34 @@ def create_subnet(
     if not any(block.subnet_of(vpc_block) for vpc_block in vpc.cidr_blocks):
         raise refuse(
             "InvalidSubnet.Range",
-            f"The subnet {block} is not inside the VPC's CIDR blocks "
-            f"({', '.join(str(b) for b in vpc.cidr_blocks)}).",
+            message(
+                "error.subnet.create_subnet.InvalidSubnet.Range",
+                block=block,
+                items=", ".join(str(b) for b in vpc.cidr_blocks),
+            ),
         )
     for other in topology.subnets_of(vpc_id):
         if other.cidr_block.overlaps(block):
             raise refuse(
                 "InvalidSubnet.Conflict",
-                f"The subnet {block} overlaps {other.subnet_id} ({other.cidr_block}).",
+                message(
+                    "error.subnet.create_subnet.InvalidSubnet.Conflict",
+                    block=block,
+                    subnet_id=other.subnet_id,
+                    cidr_block=other.cidr_block,
+                ),
             )
     zones = availability_zones(topology.region)
     zone = availability_zone or zones[0]
     require(
         zone in zones,
         "InvalidParameterValue",
-        f"{zone} is not an Availability Zone of {topology.region}; choose one of "
-        f"{', '.join(zones)}.",
+        message(
+            "error.subnet.create_subnet.InvalidParameterValue",
+            zone=zone,
+            region=topology.region,
+            zones=", ".join(zones),
+        ),
     )
     within_quota("subnets_per_vpc", len(topology.subnets_of(vpc_id)) + 1)
     subnet = Subnet(
@@ -74,8 +106,11 @@ def delete_subnet(topology: Topology, *, subnet_id: str) -> None:
         users = [e.instance_id or e.network_interface_id for e in enis]
         raise refuse(
             "DependencyViolation",
-            f"The subnet {subnet.subnet_id} still has network interfaces "
-            f"({', '.join(users[:5])}); terminate or delete them first.",
+            message(
+                "error.subnet.delete_subnet.DependencyViolation",
+                subnet_id=subnet.subnet_id,
+                items=", ".join(users[:5]),
+            ),
         )
     for rtb in list(topology.route_tables.values()):
         if subnet_id in rtb.subnet_ids:

@@ -7,10 +7,31 @@ from typing import Any
 
 from ..addressing import check_block_size, parse_cidr
 from ..defaults import default_security_group, new_network_acl, new_route_table
+from ..messages import message, text
 from ..model import Route, Vpc
 from ..topology import Topology
 from ._rules import parse_tags, refuse, require, within_quota
 from .dhcp_options import default_set_for_new_vpc
+
+# What a learner reads when AWS refuses (ids for the engine catalog, English here).
+text("word.and_more", " and more")
+text(
+    "error.vpc.associate_vpc_cidr_block.InvalidVpc.Range",
+    "{block} overlaps the VPC's block {existing}.",
+)
+text(
+    "error.vpc.create_vpc.InvalidParameterValue",
+    "Instance tenancy must be 'default' or 'dedicated'.",
+)
+text(
+    "error.vpc.delete_vpc.DependencyViolation",
+    "The VPC {vpc_id} still has {items}{value}; delete or detach them first.",
+)
+text(
+    "error.vpc.modify_vpc_attribute.InvalidParameterValue",
+    "DNS hostnames need DNS resolution: enable DNS support first.",
+)
+text("error.vpc.rename.InvalidParameterValue", "A name is at most 256 characters.")
 
 
 def create_vpc(
@@ -28,7 +49,7 @@ def create_vpc(
     require(
         instance_tenancy in ("default", "dedicated"),
         "InvalidParameterValue",
-        "Instance tenancy must be 'default' or 'dedicated'.",
+        message("error.vpc.create_vpc.InvalidParameterValue"),
     )
     ids = topology.ids
     vpc = Vpc(
@@ -80,8 +101,12 @@ def delete_vpc(topology: Topology, *, vpc_id: str) -> None:
     if blockers:
         raise refuse(
             "DependencyViolation",
-            f"The VPC {vpc.vpc_id} still has {', '.join(blockers[:5])}"
-            f"{' and more' if len(blockers) > 5 else ''}; delete or detach them first.",
+            message(
+                "error.vpc.delete_vpc.DependencyViolation",
+                vpc_id=vpc.vpc_id,
+                items=", ".join(blockers[:5]),
+                value=message("word.and_more") if len(blockers) > 5 else "",
+            ),
         )
     for kind in ("route-table", "network-acl", "security-group"):
         for resource in list(topology.resources[kind].values()):
@@ -110,7 +135,11 @@ def associate_vpc_cidr_block(topology: Topology, *, vpc_id: str, cidr_block: str
         require(
             not existing.overlaps(block),
             "InvalidVpc.Range",
-            f"{block} overlaps the VPC's block {existing}.",
+            message(
+                "error.vpc.associate_vpc_cidr_block.InvalidVpc.Range",
+                block=block,
+                existing=existing,
+            ),
         )
     updated = dataclasses.replace(
         vpc,
@@ -140,7 +169,7 @@ def modify_vpc_attribute(
     require(
         not hostnames or support,
         "InvalidParameterValue",
-        "DNS hostnames need DNS resolution: enable DNS support first.",
+        message("error.vpc.modify_vpc_attribute.InvalidParameterValue"),
     )
     return topology.put(
         dataclasses.replace(
@@ -156,5 +185,7 @@ def rename(topology: Topology, *, kind: str, resource_id: str, name: str) -> Any
     from ._rules import with_name
 
     resource = topology.get(kind, resource_id)
-    require(len(name) <= 256, "InvalidParameterValue", "A name is at most 256 characters.")
+    require(
+        len(name) <= 256, "InvalidParameterValue", message("error.vpc.rename.InvalidParameterValue")
+    )
     return topology.put(dataclasses.replace(resource, tags=with_name(resource.tags, name)))
