@@ -38,3 +38,25 @@ TEMPLATE_NAMES = {
     "seed-002-ssh": N_("Lab: SSH from home to two instances with Elastic IPs"),
     "seed-001-nat": N_("Lab: public web server, private database behind a NAT gateway"),
 }
+# The states AWS gives instances, NAT gateways, routes and peering connections (the values stay
+# AWS's; the badges say them as the Japanese console does), and a NAT gateway's connectivity.
+STATE_WORDS = {
+    "pending": N_("pending"),
+    "running": N_("running"),
+    "stopping": N_("stopping"),
+    "stopped": N_("stopped"),
+    "shutting-down": N_("shutting-down"),
+    "terminated": N_("terminated"),
+    "available": N_("available"),
+    "deleting": N_("deleting"),
+    "deleted": N_("deleted"),
+    "failed": N_("failed"),
+    "active": N_("active"),
+    "blackhole": N_("blackhole"),
+    "pending-acceptance": N_("pending-acceptance"),
+    "provisioning": N_("provisioning"),
+    "rejected": N_("rejected"),
+    "expired": N_("expired"),
+    "public": N_("public"),
+    "private": N_("private"),
+}

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from app import i18n
 
-from .engine_words import TEMPLATE_NAMES
+from .engine_words import STATE_WORDS, TEMPLATE_NAMES
 from .language import use_request_language
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +35,14 @@ env.globals["htmx_file"] = HTMX
 env.globals["languages"] = i18n.LANGUAGES
 env.globals["Markup"] = Markup  # for markup inside a translated sentence: _("… %(code)s …", code=…)
 env.globals["template_names"] = TEMPLATE_NAMES
+
+
+def state_word(state: str) -> str:
+    """An AWS state (``running``, ``blackhole``…) in the reader's words."""
+    return i18n.gettext(STATE_WORDS[state]) if state in STATE_WORDS else state
+
+
+env.globals["state_word"] = state_word
 # The reader's language is a ContextVar (app.i18n), so one environment serves every language.
 env.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext

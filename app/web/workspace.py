@@ -78,7 +78,6 @@ DIRECTION_WORDS = {
     "inbound": N_("inbound"),
     "outbound": N_("outbound"),
 }
-ROUTE_STATES = (N_("active"), N_("blackhole"))
 
 
 def translated(labels: dict[str, str]) -> dict[str, str]:
