@@ -73,11 +73,13 @@ ACTION_WORDS = {
     "sent": N_("sent"),
 }
 DIRECTION_WORDS = {
-    "ingress": N_("inbound"),
-    "egress": N_("outbound"),
+    "ingress": N_("ingress"),
+    "egress": N_("egress"),
     "inbound": N_("inbound"),
     "outbound": N_("outbound"),
 }
+# Which leg an explanation is on.
+PATH_WORDS = {"forward": N_("forward path"), "return": N_("return path")}
 
 
 def translated(labels: dict[str, str]) -> dict[str, str]:
@@ -314,6 +316,8 @@ def route_targets(model: Topology, vpc_id: str) -> list[tuple[str, str]]:
 def endpoint_label(model: Topology, value: str) -> str:
     """``web-server (i-…)`` for an instance or ENI of the topology, ``the Amazon DNS server
     at 10.0.0.2`` for a service AWS provides; the value itself otherwise."""
+    if value == "internet":
+        return _("internet")
     found = find(model, value)
     if found:
         return _name(found[1], value)
@@ -458,6 +462,7 @@ def workspace_context(
         "component_labels": translated(COMPONENT_LABELS),
         "action_words": translated(ACTION_WORDS),
         "direction_words": translated(DIRECTION_WORDS),
+        "path_words": translated(PATH_WORDS),
         "url": f"/topologies/{topology_id}" + (f"?{urlencode(query)}" if query else ""),
         # helpers for the templates
         "route_targets": route_targets,
