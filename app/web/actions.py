@@ -611,6 +611,59 @@ ACTIONS: dict[str, Action] = {
     "delete": delete,
 }
 
+# What each action did, for the "Done: …" notice (English: the action's name in words).
+DONE_WORDS = {
+    "create-vpc": N_("create vpc"),
+    "modify-vpc": N_("modify vpc"),
+    "create-dhcp": N_("create dhcp"),
+    "associate-dhcp": N_("associate dhcp"),
+    "associate-vpc-cidr": N_("associate vpc cidr"),
+    "create-subnet": N_("create subnet"),
+    "modify-subnet": N_("modify subnet"),
+    "create-igw": N_("create igw"),
+    "attach-igw": N_("attach igw"),
+    "detach-igw": N_("detach igw"),
+    "create-nat": N_("create nat"),
+    "create-route-table": N_("create route table"),
+    "create-route": N_("create route"),
+    "delete-route": N_("delete route"),
+    "associate-route-table": N_("associate route table"),
+    "disassociate-route-table": N_("disassociate route table"),
+    "set-main": N_("set main"),
+    "create-sg": N_("create sg"),
+    "authorize-sg": N_("authorize sg"),
+    "revoke-sg": N_("revoke sg"),
+    "create-nacl": N_("create nacl"),
+    "create-nacl-entry": N_("create nacl entry"),
+    "delete-nacl-entry": N_("delete nacl entry"),
+    "associate-nacl": N_("associate nacl"),
+    "create-eni": N_("create eni"),
+    "assign-ip": N_("assign ip"),
+    "unassign-ip": N_("unassign ip"),
+    "modify-eni": N_("modify eni"),
+    "attach-eni": N_("attach eni"),
+    "detach-eni": N_("detach eni"),
+    "allocate-eip": N_("allocate eip"),
+    "associate-eip": N_("associate eip"),
+    "disassociate-eip": N_("disassociate eip"),
+    "launch-instance": N_("launch instance"),
+    "start-instance": N_("start instance"),
+    "stop-instance": N_("stop instance"),
+    "terminate-instance": N_("terminate instance"),
+    "create-peering": N_("create peering"),
+    "accept-peering": N_("accept peering"),
+    "reject-peering": N_("reject peering"),
+    "rename": N_("rename"),
+    "delete": N_("delete"),
+}
+
+
+def done_notice(action: str) -> str:
+    """``Done: create subnet.`` in the reader's language."""
+    words = DONE_WORDS.get(action)
+    return _("Done: %(action)s.") % {"action": _(words) if words else action.replace("-", " ")}
+
+
 # The create form each create action comes from (to show it again, with its error).
 CREATE_FORMS = {
     "create-dhcp": "dhcp-options",

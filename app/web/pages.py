@@ -22,7 +22,7 @@ from app.engine.templates import TEMPLATES
 from app.i18n import gettext as _
 from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
 
-from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError
+from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError, done_notice
 from .render import is_htmx, render
 from .workspace import TEST_PRESETS, TestForm, workspace_context
 
@@ -248,7 +248,7 @@ async def do_action(topology_id: str, action: str, request: Request, store: Stor
             store,
             topology_id,
             select=selected,
-            notice=_("Done: %(action)s.") % {"action": action.replace("-", " ")},
+            notice=done_notice(action),
         )
     query = urlencode({"select": selected}) if selected else ""
     return see_other(f"/topologies/{topology_id}" + (f"?{query}" if query else ""))

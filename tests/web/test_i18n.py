@@ -367,6 +367,15 @@ def test_a_form_refused_by_the_pages_says_why_in_japanese(client: TestClient) ->
     assert "A description is required." in english
 
 
+def test_the_done_notice_names_the_action_in_the_readers_words(client: TestClient) -> None:
+    lab = seed_001(client)
+    url = f"/topologies/{lab.topology}/do/create-igw"
+    assert "Done: create igw." in client.post(url, data={"Name": "igw-a"}, headers=HX).text
+    client.cookies.set(i18n.COOKIE, "ja")
+    japanese = client.post(url, data={"Name": "igw-b"}, headers=HX).text
+    assert "完了: インターネットゲートウェイの作成。" in japanese
+
+
 # ---- (c) choosing the language -----------------------------------------------------------
 def test_the_switch_keeps_the_choice_in_a_cookie_and_goes_back_without_javascript(
     client: TestClient,
