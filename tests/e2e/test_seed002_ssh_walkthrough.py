@@ -257,6 +257,16 @@ def test_the_walkthrough_in_japanese(browser_page: Any) -> None:
     open_create(page, "インスタンス")
     assert page.inner_text(".inspector legend") == "ネットワーク設定"
     screenshots_at_common_sizes(page, "seed002-ja-launch-instance")
+    workspace = page.url.split("?")[0]
+    page.click("text=インターネットに公開されているものは?")
+    page.wait_for_selector("text=計算時間")
+    assert "公開されているインターフェイス 2 個" in page.inner_text("#report")
+    screenshots_at_common_sizes(page, "seed002-ja-exposure")
+    page.goto(workspace + "/matrix")
+    page.wait_for_selector("text=組が到達可能")
+    assert page.inner_text("h1") == "どこからどこへ到達できるか"
+    screenshots_at_common_sizes(page, "seed002-ja-matrix")
+    page.goto(workspace)
 
     click_in_diagram(page, "a.chip-route-table", "（メイン）")
     assert page.inner_text(".inspector h2 .kind") == "ルートテーブル"
@@ -275,6 +285,7 @@ def test_the_walkthrough_in_japanese(browser_page: Any) -> None:
     assert "復路 · ルートテーブル" in broken["explanations"][0]  # the leg and the component
     assert page.locator(".path-ret .hop-blocked .badge").first.inner_text() == "拒否"
     screenshots_at_common_sizes(page, "seed002-ja-route-removed")
+
 
     click_in_diagram(page, "a.node-instance", "myinstance-0001")
     page.click("text=インスタンスから見たネットワーク")
