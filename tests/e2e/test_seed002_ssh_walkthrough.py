@@ -286,7 +286,6 @@ def test_the_walkthrough_in_japanese(browser_page: Any) -> None:
     assert page.locator(".path-ret .hop-blocked .badge").first.inner_text() == "拒否"
     screenshots_at_common_sizes(page, "seed002-ja-route-removed")
 
-
     click_in_diagram(page, "a.node-instance", "myinstance-0001")
     page.click("text=インスタンスから見たネットワーク")
     settle(page)
