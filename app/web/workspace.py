@@ -50,6 +50,21 @@ TEST_PRESETS: dict[str, tuple[str, int | None, str]] = {
     "custom-udp": ("udp", None, N_("Custom UDP")),
 }
 KIND_LABELS = {kind.name: kind.label for kind in DECLARED_KINDS}
+# The inspector's title over each create form, as the form's button says it.
+CREATE_TITLES = {
+    "vpc": N_("Create VPC"),
+    "dhcp-options": N_("Create DHCP options set"),
+    "subnet": N_("Create subnet"),
+    "internet-gateway": N_("Create internet gateway"),
+    "route-table": N_("Create route table"),
+    "nat-gateway": N_("Create NAT gateway"),
+    "security-group": N_("Create security group"),
+    "network-acl": N_("Create network ACL"),
+    "network-interface": N_("Create network interface"),
+    "instance": N_("Launch an instance"),
+    "address": N_("Allocate Elastic IP"),
+    "vpc-peering-connection": N_("Create peering connection"),
+}
 # Component types of a trace, written as the console writes them.
 COMPONENT_LABELS = {
     **KIND_LABELS,
@@ -459,6 +474,7 @@ def workspace_context(
             )
         ),
         "kind_labels": translated(KIND_LABELS),
+        "create_titles": translated(CREATE_TITLES),
         "component_labels": translated(COMPONENT_LABELS),
         "action_words": translated(ACTION_WORDS),
         "direction_words": translated(DIRECTION_WORDS),
