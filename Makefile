@@ -45,11 +45,11 @@ bench: $(DEV_STAMP)
 # (tests/web/test_i18n.py fails on an empty or fuzzy one). No compile step: app/i18n reads the .po.
 i18n: $(DEV_STAMP)
 	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords N_ --no-location --sort-output \
-		--project "VPC Lab" --copyright-holder "VPC Lab" --msgid-bugs-address "" \
+		--project "VPC Lab" --copyright-holder "VPC Lab" --msgid-bugs-address "" --width 100 \
 		--output-file app/locale/messages.pot .
 	@if [ -f app/locale/ja/LC_MESSAGES/messages.po ]; then \
 		$(BIN)/pybabel update --input-file app/locale/messages.pot --output-dir app/locale \
-			--domain messages --locale ja --no-fuzzy-matching --ignore-obsolete; \
+			--domain messages --locale ja --no-fuzzy-matching --ignore-obsolete --width 100; \
 	else \
 		$(BIN)/pybabel init --input-file app/locale/messages.pot --output-dir app/locale \
 			--domain messages --locale ja; \
