@@ -1,5 +1,12 @@
 """The HTML face: pages and htmx fragments over the same store and engine as the JSON API."""
 
-from .pages import router
+from fastapi import APIRouter, Depends
+
+from . import language, pages
+from .language import use_language
+
+router = APIRouter(dependencies=[Depends(use_language)])
+router.include_router(pages.router)
+router.include_router(language.router)
 
 __all__ = ["router"]

@@ -11,6 +11,9 @@ from typing import Any
 from app.engine import AwsError, Topology
 from app.engine import operations as op
 from app.engine.request import DEFAULT_INTERNET_SOURCE
+from app.i18n import gettext as _
+
+from .language import N_
 
 Form = dict[str, Any]
 Action = Callable[[Topology, Form], str]  # returns the id of the resource to show next
@@ -27,19 +30,19 @@ SG_PRESETS: dict[str, tuple[str, int | None, int | None]] = {
     "custom-tcp": ("tcp", None, None),
     "custom-udp": ("udp", None, None),
 }
-PRESET_LABELS = {
-    "ssh": "SSH (TCP 22)",
-    "http": "HTTP (TCP 80)",
-    "https": "HTTPS (TCP 443)",
-    "mysql": "MySQL/Aurora (TCP 3306)",
-    "postgresql": "PostgreSQL (TCP 5432)",
-    "icmp": "All ICMP (ping)",
-    "all": "All traffic",
-    "custom-tcp": "Custom TCP",
-    "custom-udp": "Custom UDP",
+PRESET_LABELS = {  # message ids: the editors translate them
+    "ssh": N_("SSH (TCP 22)"),
+    "http": N_("HTTP (TCP 80)"),
+    "https": N_("HTTPS (TCP 443)"),
+    "mysql": N_("MySQL/Aurora (TCP 3306)"),
+    "postgresql": N_("PostgreSQL (TCP 5432)"),
+    "icmp": N_("All ICMP (ping)"),
+    "all": N_("All traffic"),
+    "custom-tcp": N_("Custom TCP"),
+    "custom-udp": N_("Custom UDP"),
 }
 NACL_PRESETS = {**SG_PRESETS, "ephemeral": ("tcp", 1024, 65535)}
-NACL_PRESET_LABELS = {**PRESET_LABELS, "ephemeral": "Ephemeral ports (TCP 1024-65535)"}
+NACL_PRESET_LABELS = {**PRESET_LABELS, "ephemeral": N_("Ephemeral ports (TCP 1024-65535)")}
 AMIS = {
     "ami-0abcdef1234567890": "Amazon Linux 2023",
     "ami-0fedcba9876543210": "Ubuntu 24.04 LTS",
@@ -60,7 +63,10 @@ class FieldError(AwsError):
 def text(form: Form, name: str, *, required: str | None = None) -> str:
     value = str(form.get(name, "") or "").strip()
     if required and not value:
-        raise FieldError("MissingParameter", f"{required} is required.", name)
+        # ``required`` is a message id (N_ at the call): the field's name in the reader's words.
+        raise FieldError(
+            "MissingParameter", _("%(field)s is required.") % {"field": _(required)}, name
+        )
     return value
 
 
@@ -78,7 +84,9 @@ def number(form: Form, name: str, label: str) -> int:
         return int(value)
     except ValueError:
         raise FieldError(
-            "InvalidParameterValue", f"{label} must be a whole number.", name
+            "InvalidParameterValue",
+            _("%(field)s must be a whole number.") % {"field": _(label)},
+            name,
         ) from None
 
 
@@ -91,20 +99,22 @@ def many(form: Form, name: str) -> list[str]:
 def name_tags(form: Form) -> list[dict[str, str]]:
     name = text(form, "Name")
     if len(name) > 256:
-        raise FieldError("InvalidParameterValue", "A name is at most 256 characters.", "Name")
+        raise FieldError("InvalidParameterValue", _("A name is at most 256 characters."), "Name")
     return [{"Key": "Name", "Value": name}] if name else []
 
 
 def ports(form: Form, preset: tuple[str, int | None, int | None]) -> tuple[int | None, int | None]:
     protocol, low, high = preset
     if protocol in ("tcp", "udp") and low is None:
-        raw = text(form, "PortRange", required="The port range")
+        raw = text(form, "PortRange", required=N_("The port range"))
         parts = raw.split("-")
         try:
             low, high = int(parts[0]), int(parts[-1])
         except ValueError:
             raise FieldError(
-                "InvalidParameterValue", "Write a port (22) or a range (1024-65535).", "PortRange"
+                "InvalidParameterValue",
+                _("Write a port (22) or a range (1024-65535)."),
+                "PortRange",
             ) from None
     return low, high
 
@@ -112,7 +122,7 @@ def ports(form: Form, preset: tuple[str, int | None, int | None]) -> tuple[int |
 # ---- VPC, subnet ----------------------------------------------------------------------------
 def create_vpc(t: Topology, f: Form) -> str:
     return op.create_vpc(
-        t, cidr_block=text(f, "CidrBlock", required="The IPv4 CIDR block"), tags=name_tags(f)
+        t, cidr_block=text(f, "CidrBlock", required=N_("The IPv4 CIDR block")), tags=name_tags(f)
     ).vpc_id
 
 
@@ -132,7 +142,9 @@ def create_dhcp_options(t: Topology, f: Form) -> str:
     ]
     if not configurations:
         raise FieldError(
-            "MissingParameter", "Fill in at least one option, e.g. the domain name.", "DomainName"
+            "MissingParameter",
+            _("Fill in at least one option, e.g. the domain name."),
+            "DomainName",
         )
     return op.create_dhcp_options(
         t, dhcp_configurations=configurations, tags=name_tags(f)
@@ -142,7 +154,9 @@ def create_dhcp_options(t: Topology, f: Form) -> str:
 def associate_dhcp_options(t: Topology, f: Form) -> str:
     vpc_id = text(f, "VpcId")
     op.associate_dhcp_options(
-        t, vpc_id=vpc_id, dhcp_options_id=text(f, "DhcpOptionsId", required="The DHCP options set")
+        t,
+        vpc_id=vpc_id,
+        dhcp_options_id=text(f, "DhcpOptionsId", required=N_("The DHCP options set")),
     )
     return vpc_id
 
@@ -161,7 +175,7 @@ def modify_vpc(t: Topology, f: Form) -> str:
 def associate_vpc_cidr(t: Topology, f: Form) -> str:
     vpc_id = text(f, "VpcId")
     op.associate_vpc_cidr_block(
-        t, vpc_id=vpc_id, cidr_block=text(f, "CidrBlock", required="The CIDR block")
+        t, vpc_id=vpc_id, cidr_block=text(f, "CidrBlock", required=N_("The CIDR block"))
     )
     return vpc_id
 
@@ -169,8 +183,8 @@ def associate_vpc_cidr(t: Topology, f: Form) -> str:
 def create_subnet(t: Topology, f: Form) -> str:
     return op.create_subnet(
         t,
-        vpc_id=text(f, "VpcId", required="The VPC"),
-        cidr_block=text(f, "CidrBlock", required="The IPv4 CIDR block"),
+        vpc_id=text(f, "VpcId", required=N_("The VPC")),
+        cidr_block=text(f, "CidrBlock", required=N_("The IPv4 CIDR block")),
         availability_zone=optional(f, "AvailabilityZone"),
         map_public_ip_on_launch=flag(f, "MapPublicIpOnLaunch"),
         tags=name_tags(f),
@@ -193,7 +207,7 @@ def create_igw(t: Topology, f: Form) -> str:
 def attach_igw(t: Topology, f: Form) -> str:
     igw = text(f, "InternetGatewayId")
     op.attach_internet_gateway(
-        t, internet_gateway_id=igw, vpc_id=text(f, "VpcId", required="The VPC")
+        t, internet_gateway_id=igw, vpc_id=text(f, "VpcId", required=N_("The VPC"))
     )
     return igw
 
@@ -212,7 +226,7 @@ def create_nat(t: Topology, f: Form) -> str:
         allocation = op.allocate_address(t).allocation_id
     return op.create_nat_gateway(
         t,
-        subnet_id=text(f, "SubnetId", required="The subnet"),
+        subnet_id=text(f, "SubnetId", required=N_("The subnet")),
         allocation_id=allocation if connectivity == "public" else None,
         connectivity_type=connectivity,
         tags=name_tags(f),
@@ -222,7 +236,7 @@ def create_nat(t: Topology, f: Form) -> str:
 # ---- route tables ---------------------------------------------------------------------------
 def create_route_table(t: Topology, f: Form) -> str:
     return op.create_route_table(
-        t, vpc_id=text(f, "VpcId", required="The VPC"), tags=name_tags(f)
+        t, vpc_id=text(f, "VpcId", required=N_("The VPC")), tags=name_tags(f)
     ).route_table_id
 
 
@@ -237,14 +251,18 @@ TARGET_PARAMETER = {
 
 def create_route(t: Topology, f: Form) -> str:
     rtb = text(f, "RouteTableId")
-    target = text(f, "Target", required="The target")
+    target = text(f, "Target", required=N_("The target"))
     parameter = TARGET_PARAMETER.get(target.split("-")[0])
     if parameter is None:
-        raise FieldError("InvalidParameterValue", f"'{target}' is not a route target.", "Target")
+        raise FieldError(
+            "InvalidParameterValue",
+            _("'%(target)s' is not a route target.") % {"target": target},
+            "Target",
+        )
     op.create_route(
         t,
         route_table_id=rtb,
-        destination_cidr_block=text(f, "DestinationCidrBlock", required="The destination"),
+        destination_cidr_block=text(f, "DestinationCidrBlock", required=N_("The destination")),
         **{parameter: target},
     )
     return rtb
@@ -258,7 +276,9 @@ def delete_route(t: Topology, f: Form) -> str:
 
 def associate_route_table(t: Topology, f: Form) -> str:
     rtb = text(f, "RouteTableId")
-    op.associate_subnet(t, route_table_id=rtb, subnet_id=text(f, "SubnetId", required="The subnet"))
+    op.associate_subnet(
+        t, route_table_id=rtb, subnet_id=text(f, "SubnetId", required=N_("The subnet"))
+    )
     return rtb
 
 
@@ -280,11 +300,11 @@ def set_main_route_table(t: Topology, f: Form) -> str:
 def create_sg(t: Topology, f: Form) -> str:
     return op.create_security_group(
         t,
-        group_name=text(f, "GroupName", required="The security group name"),
+        group_name=text(f, "GroupName", required=N_("The security group name")),
         # AWS requires a description (CreateSecurityGroup GroupDescription); the form used to
         # copy the name into it instead of saying so.
-        description=text(f, "Description", required="A description"),
-        vpc_id=text(f, "VpcId", required="The VPC"),
+        description=text(f, "Description", required=N_("A description")),
+        vpc_id=text(f, "VpcId", required=N_("The VPC")),
         tags=name_tags(f),
     ).group_id
 
@@ -292,12 +312,12 @@ def create_sg(t: Topology, f: Form) -> str:
 def sg_rule_permission(f: Form) -> dict[str, Any]:
     preset = SG_PRESETS.get(text(f, "Type"))
     if preset is None:
-        raise FieldError("InvalidParameterValue", "Choose a type.", "Type")
+        raise FieldError("InvalidParameterValue", _("Choose a type."), "Type")
     low, high = ports(f, preset)
     permission: dict[str, Any] = {"IpProtocol": preset[0]}
     if preset[0] != "-1":
         permission.update(FromPort=low, ToPort=high)
-    peer = text(f, "PeerCidr") or text(f, "Peer", required="The source or destination")
+    peer = text(f, "PeerCidr") or text(f, "Peer", required=N_("The source or destination"))
     if peer == "my-ip":
         peer = MY_IP
     if peer.startswith("sg-"):
@@ -323,9 +343,9 @@ def revoke_sg(t: Topology, f: Form) -> str:
     egress = text(f, "Direction") == "egress"
     sg = t.get("security-group", group_id)
     rules = sg.egress if egress else sg.ingress
-    index = number(f, "Index", "The rule")
+    index = number(f, "Index", N_("The rule"))
     if not 0 <= index < len(rules):
-        raise AwsError("InvalidPermission.NotFound", "That rule is no longer there.")
+        raise AwsError("InvalidPermission.NotFound", _("That rule is no longer there."))
     rule = rules[index]
     permission: dict[str, Any] = {"IpProtocol": rule.protocol}
     if rule.protocol != "-1":
@@ -341,7 +361,7 @@ def revoke_sg(t: Topology, f: Form) -> str:
 # ---- network ACLs ---------------------------------------------------------------------------
 def create_nacl(t: Topology, f: Form) -> str:
     return op.create_network_acl(
-        t, vpc_id=text(f, "VpcId", required="The VPC"), tags=name_tags(f)
+        t, vpc_id=text(f, "VpcId", required=N_("The VPC")), tags=name_tags(f)
     ).network_acl_id
 
 
@@ -349,17 +369,17 @@ def create_nacl_entry(t: Topology, f: Form) -> str:
     acl = text(f, "NetworkAclId")
     preset = NACL_PRESETS.get(text(f, "Type"))
     if preset is None:
-        raise FieldError("InvalidParameterValue", "Choose a type.", "Type")
+        raise FieldError("InvalidParameterValue", _("Choose a type."), "Type")
     low, high = ports(f, preset)
     protocol = preset[0]
     op.create_network_acl_entry(
         t,
         network_acl_id=acl,
-        rule_number=number(f, "RuleNumber", "The rule number"),
+        rule_number=number(f, "RuleNumber", N_("The rule number")),
         egress=text(f, "Direction") == "egress",
         rule_action=text(f, "RuleAction") or "allow",
         protocol=protocol,
-        cidr_block=text(f, "CidrBlock", required="The CIDR block"),
+        cidr_block=text(f, "CidrBlock", required=N_("The CIDR block")),
         port_range={"From": low, "To": high} if protocol in ("tcp", "udp") else None,
         icmp_type_code={"Type": -1, "Code": -1} if protocol == "icmp" else None,
     )
@@ -371,7 +391,7 @@ def delete_nacl_entry(t: Topology, f: Form) -> str:
     op.delete_network_acl_entry(
         t,
         network_acl_id=acl,
-        rule_number=number(f, "RuleNumber", "The rule number"),
+        rule_number=number(f, "RuleNumber", N_("The rule number")),
         egress=text(f, "Direction") == "egress",
     )
     return acl
@@ -380,7 +400,7 @@ def delete_nacl_entry(t: Topology, f: Form) -> str:
 def associate_nacl(t: Topology, f: Form) -> str:
     acl = text(f, "NetworkAclId")
     op.associate_subnet_with_acl(
-        t, network_acl_id=acl, subnet_id=text(f, "SubnetId", required="The subnet")
+        t, network_acl_id=acl, subnet_id=text(f, "SubnetId", required=N_("The subnet"))
     )
     return acl
 
@@ -389,7 +409,7 @@ def associate_nacl(t: Topology, f: Form) -> str:
 def create_eni(t: Topology, f: Form) -> str:
     return op.create_network_interface(
         t,
-        subnet_id=text(f, "SubnetId", required="The subnet"),
+        subnet_id=text(f, "SubnetId", required=N_("The subnet")),
         private_ip_address=optional(f, "PrivateIpAddress"),
         groups=many(f, "Groups") or None,
         description=text(f, "Description"),
@@ -434,8 +454,8 @@ def attach_eni(t: Topology, f: Form) -> str:
     op.attach_network_interface(
         t,
         network_interface_id=eni,
-        instance_id=text(f, "InstanceId", required="The instance"),
-        device_index=number(f, "DeviceIndex", "The device index"),
+        instance_id=text(f, "InstanceId", required=N_("The instance")),
+        device_index=number(f, "DeviceIndex", N_("The device index")),
     )
     return eni
 
@@ -452,11 +472,11 @@ def allocate_eip(t: Topology, f: Form) -> str:
 
 def associate_eip(t: Topology, f: Form) -> str:
     allocation = text(f, "AllocationId")
-    target = text(f, "Target", required="The instance or network interface")
+    target = text(f, "Target", required=N_("The instance or network interface"))
     if target.startswith("i-"):
         op.associate_address(t, allocation_id=allocation, instance_id=target)
     else:
-        eni, _, address = target.partition("@")
+        eni, _at, address = target.partition("@")
         op.associate_address(
             t,
             allocation_id=allocation,
@@ -480,7 +500,7 @@ def launch_instance(t: Topology, f: Form) -> str:
     try:
         return op.run_instances(
             t,
-            subnet_id=None if existing else text(f, "SubnetId", required="The subnet"),
+            subnet_id=None if existing else text(f, "SubnetId", required=N_("The subnet")),
             image_id=text(f, "ImageId") or "ami-0abcdef1234567890",
             instance_type=text(f, "InstanceType") or "t3.micro",
             key_name=optional(f, "KeyName"),
@@ -517,8 +537,8 @@ def instance_state(operation: Callable[..., Any]) -> Action:
 def create_peering(t: Topology, f: Form) -> str:
     return op.create_vpc_peering_connection(
         t,
-        vpc_id=text(f, "VpcId", required="The requester VPC"),
-        peer_vpc_id=text(f, "PeerVpcId", required="The accepter VPC"),
+        vpc_id=text(f, "VpcId", required=N_("The requester VPC")),
+        peer_vpc_id=text(f, "PeerVpcId", required=N_("The accepter VPC")),
         tags=name_tags(f),
     ).vpc_peering_connection_id
 
@@ -590,6 +610,59 @@ ACTIONS: dict[str, Action] = {
     "rename": rename,
     "delete": delete,
 }
+
+# What each action did, for the "Done: …" notice (English: the action's name in words).
+DONE_WORDS = {
+    "create-vpc": N_("create vpc"),
+    "modify-vpc": N_("modify vpc"),
+    "create-dhcp": N_("create dhcp"),
+    "associate-dhcp": N_("associate dhcp"),
+    "associate-vpc-cidr": N_("associate vpc cidr"),
+    "create-subnet": N_("create subnet"),
+    "modify-subnet": N_("modify subnet"),
+    "create-igw": N_("create igw"),
+    "attach-igw": N_("attach igw"),
+    "detach-igw": N_("detach igw"),
+    "create-nat": N_("create nat"),
+    "create-route-table": N_("create route table"),
+    "create-route": N_("create route"),
+    "delete-route": N_("delete route"),
+    "associate-route-table": N_("associate route table"),
+    "disassociate-route-table": N_("disassociate route table"),
+    "set-main": N_("set main"),
+    "create-sg": N_("create sg"),
+    "authorize-sg": N_("authorize sg"),
+    "revoke-sg": N_("revoke sg"),
+    "create-nacl": N_("create nacl"),
+    "create-nacl-entry": N_("create nacl entry"),
+    "delete-nacl-entry": N_("delete nacl entry"),
+    "associate-nacl": N_("associate nacl"),
+    "create-eni": N_("create eni"),
+    "assign-ip": N_("assign ip"),
+    "unassign-ip": N_("unassign ip"),
+    "modify-eni": N_("modify eni"),
+    "attach-eni": N_("attach eni"),
+    "detach-eni": N_("detach eni"),
+    "allocate-eip": N_("allocate eip"),
+    "associate-eip": N_("associate eip"),
+    "disassociate-eip": N_("disassociate eip"),
+    "launch-instance": N_("launch instance"),
+    "start-instance": N_("start instance"),
+    "stop-instance": N_("stop instance"),
+    "terminate-instance": N_("terminate instance"),
+    "create-peering": N_("create peering"),
+    "accept-peering": N_("accept peering"),
+    "reject-peering": N_("reject peering"),
+    "rename": N_("rename"),
+    "delete": N_("delete"),
+}
+
+
+def done_notice(action: str) -> str:
+    """``Done: create subnet.`` in the reader's language."""
+    words = DONE_WORDS.get(action)
+    return _("Done: %(action)s.") % {"action": _(words) if words else action.replace("-", " ")}
+
 
 # The create form each create action comes from (to show it again, with its error).
 CREATE_FORMS = {

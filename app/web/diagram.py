@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from unicodedata import east_asian_width
 
 from app.engine import Topology
 from app.engine.model import Subnet
 from app.engine.regions import availability_zones
 from app.engine.routing import route_state
 from app.engine.topology import resource_id
+from app.i18n import gettext as _
 
 PUBLIC, PRIVATE = "#7AA116", "#00A4A6"
 COLUMN_W, ITEM_W, ITEM_H, GAP = 280, 118, 50, 12
@@ -80,16 +82,21 @@ def is_public(topology: Topology, subnet: Subnet) -> bool:
 def naming_warning(subnet: Subnet, public: bool) -> str:
     name = (subnet.name or "").lower()
     if public and "private" in name:
-        return (
-            f"Named “{subnet.name}”, but its route table sends traffic to an internet "
+        return _(
+            "Named “%(name)s”, but its route table sends traffic to an internet "
             "gateway: it is a public subnet."
-        )
+        ) % {"name": subnet.name}
     if not public and "public" in name:
-        return (
-            f"Named “{subnet.name}”, but its route table has no route to an internet "
+        return _(
+            "Named “%(name)s”, but its route table has no route to an internet "
             "gateway: it is a private subnet."
-        )
+        ) % {"name": subnet.name}
     return ""
+
+
+def text_width(text: str) -> int:
+    """Width in Latin letters: a Japanese character takes about two."""
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _label(resource: Any, rid: str) -> str:
@@ -126,14 +133,22 @@ def layout(topology: Topology, highlight: dict[str, list[Mark]] | None = None) -
     zones_order = {z: i for i, z in enumerate(availability_zones(topology.region))}
     left = 24.0 + INTERNET_W + 40
     y = 56.0
-    region = Box(topology.region, "region", f"Region {topology.region}", left - 24, 24, 0, 0)
+    region = Box(
+        topology.region,
+        "region",
+        _("Region %(region)s") % {"region": topology.region},
+        left - 24,
+        24,
+        0,
+        0,
+    )
     diagram = Diagram(0, 0, region)
     width = left
     for vpc in sorted(topology.vpcs.values(), key=lambda v: (v.cidr_block, v.vpc_id)):
         subnets = sorted(topology.subnets_of(vpc.vpc_id), key=lambda s: (s.cidr_block, s.subnet_id))
         zones = sorted(
             {s.availability_zone for s in subnets}, key=lambda z: (zones_order.get(z, 99), z)
-        ) or ["(no subnet yet)"]
+        ) or [_("(no subnet yet)")]
         vpc_box = Box(
             vpc.vpc_id,
             "vpc",
@@ -176,14 +191,14 @@ def layout(topology: Topology, highlight: dict[str, list[Mark]] | None = None) -
             for resource in sorted(resources, key=lambda r: r.name or ""):
                 rid = resource_id(resource)
                 suffix = (
-                    " (main)"
+                    _(" (main)")
                     if getattr(resource, "is_main", False)
-                    else (" (default)" if getattr(resource, "is_default", False) else "")
+                    else (_(" (default)") if getattr(resource, "is_default", False) else "")
                 )
                 if kind == "dhcp-options":
                     suffix = " (DHCP)"
                 label = f"{_label(resource, rid)}{suffix}"[:34]
-                w = 40 + 6.4 * len(label)
+                w = 40 + 6.4 * text_width(label)
                 if cx + w > left + 44 + max(len(zones), 1) * (COLUMN_W + 16):
                     cx = left + 20
                     chips_y += 30
@@ -221,7 +236,7 @@ def layout(topology: Topology, highlight: dict[str, list[Mark]] | None = None) -
                 y,
                 150,
                 24,
-                detail="not associated",
+                detail=_("not associated"),
             )
         )
         cx += 158
@@ -230,7 +245,7 @@ def layout(topology: Topology, highlight: dict[str, list[Mark]] | None = None) -
             Box(
                 igw.internet_gateway_id,
                 "internet-gateway",
-                f"{_label(igw, igw.internet_gateway_id)} (detached)",
+                _("%(name)s (detached)") % {"name": _label(igw, igw.internet_gateway_id)},
                 cx,
                 y,
                 190,
@@ -326,7 +341,7 @@ def _subnet(topology: Topology, diagram: Diagram, subnet: Subnet, x: float, y: f
         y,
         COLUMN_W - 20,
         height,
-        detail=f"{subnet.cidr_block} · {'public' if public else 'private'}",
+        detail=f"{subnet.cidr_block} · {_('public') if public else _('private')}",
         colour=PUBLIC if public else PRIVATE,
         css="public" if public else "private",
         warning=naming_warning(subnet, public),

@@ -22,10 +22,11 @@ from app.engine.instance_view import instance_view
 from app.engine.matrix import matrix_instances
 from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
 from app.engine.templates import TEMPLATES
+from app.i18n import gettext as _
 from app.throttle import TooManyRequests, requester
 from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
 
-from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError
+from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError, done_notice
 from .render import is_htmx, render
 from .workspace import TEST_PRESETS, TestForm, workspace_context
 
@@ -147,8 +148,11 @@ def import_topology(
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise AwsError(
                 "MalformedJSON",
-                f"{bundle.filename or 'The file'} is not a JSON "
-                "bundle: merge the describe-* outputs, e.g. with jq -s add.",
+                _(
+                    "%(file)s is not a JSON bundle: merge the describe-* outputs, "
+                    "e.g. with jq -s add."
+                )
+                % {"file": bundle.filename or _("The file")},
             ) from None
         topology = store.create_topology(
             name=name or bundle.filename or "Imported account", region=region
@@ -236,8 +240,10 @@ def do_action(
     handler = ACTIONS.get(action)
     try:
         if handler is None:
-            raise AwsError("InvalidAction", f"The lab has no action '{action}'.")
-        selected, _ = store.change(topology_id, lambda t: handler(t, values))
+            raise AwsError(
+                "InvalidAction", _("The lab has no action '%(action)s'.") % {"action": action}
+            )
+        selected, _revision = store.change(topology_id, lambda t: handler(t, values))
     except AwsError as error:
         field = error.field if isinstance(error, FieldError) else ERROR_FIELDS.get(error.code)
         return workspace(
@@ -255,7 +261,7 @@ def do_action(
             store,
             topology_id,
             select=selected,
-            notice=f"Done: {action.replace('-', ' ')}.",
+            notice=done_notice(action),
         )
     query = urlencode({"select": selected}) if selected else ""
     return see_other(f"/topologies/{topology_id}" + (f"?{query}" if query else ""))
@@ -337,17 +343,19 @@ def parse_ports(text: str) -> list[int]:
     """``"22, 80,443"`` → ``[22, 80, 443]``: one port or several, each 0-65535."""
     words = [w for w in text.replace(",", " ").split() if w]
     if not words:
-        raise AwsError("MissingParameter", "Give a port, or several separated by commas.")
+        raise AwsError("MissingParameter", _("Give a port, or several separated by commas."))
     if len(words) > MAX_MATRIX_PORTS:
         raise AwsError(
             "InvalidParameterValue",
-            f"At most {MAX_MATRIX_PORTS} ports at once ({len(words)} given).",
+            _("At most %(most)d ports at once (%(given)d given).")
+            % {"most": MAX_MATRIX_PORTS, "given": len(words)},
         )
     ports = []
     for word in words:
         if not word.isdigit() or int(word) > 65535:
             raise AwsError(
-                "InvalidParameterValue", f"'{word}' is not a port: a whole number from 0 to 65535."
+                "InvalidParameterValue",
+                _("'%(word)s' is not a port: a whole number from 0 to 65535.") % {"word": word},
             )
         ports.append(int(word))
     return list(dict.fromkeys(ports))
@@ -366,7 +374,7 @@ def show_matrix(
     progress."""
     topology, model = store.model(topology_id)
     test = TestForm(preset=preset if preset in TEST_PRESETS else "ssh", port=port[:200])
-    protocol, fixed, _ = TEST_PRESETS[test.preset]
+    protocol, fixed, _label = TEST_PRESETS[test.preset]
     instances = matrix_instances(model)
     per_source = len(instances) > GRID_LIMIT
     job, error = None, None

@@ -1,7 +1,8 @@
 """Rendering: Jinja2 pages whose fragments are named blocks (template fragments).
 
 One helper decides page-or-fragment: an htmx request gets the named block, a plain browser the
-whole page, and every answer says ``Vary: HX-Request``.
+whole page, and every answer says ``Vary: HX-Request`` (and the language it is in: the reader's
+cookie or Accept-Language, see app/web/language.py).
 """
 
 from __future__ import annotations
@@ -9,10 +10,17 @@ from __future__ import annotations
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from app import i18n
+
+from .engine_words import STATE_WORDS, TEMPLATE_NAMES
+from .language import use_request_language
 
 ROOT = Path(__file__).resolve().parents[2]
 HTMX = "htmx-2.0.11.min.js"
@@ -22,8 +30,24 @@ env = Environment(
     autoescape=select_autoescape(["html", "svg"], default_for_string=True, default=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
 env.globals["htmx_file"] = HTMX
+env.globals["languages"] = i18n.LANGUAGES
+env.globals["Markup"] = Markup  # for markup inside a translated sentence: _("… %(code)s …", code=…)
+env.globals["template_names"] = TEMPLATE_NAMES
+
+
+def state_word(state: str) -> str:
+    """An AWS state (``running``, ``blackhole``…) in the reader's words."""
+    return i18n.gettext(STATE_WORDS[state]) if state in STATE_WORDS else state
+
+
+env.globals["state_word"] = state_word
+# The reader's language is a ContextVar (app.i18n), so one environment serves every language.
+env.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext
+)
 
 # The CSRF token of the request being answered (set by ``csrf.CsrfProtect``): every form renders
 # it as a hidden ``csrf_token`` input, and <body> hands it to htmx as a header.
@@ -33,6 +57,18 @@ env.globals["csrf_token"] = CSRF_TOKEN.get
 
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def here(request: Request) -> str:
+    """Where the language switch comes back to: this page, or for a form's answer the page the
+    form was on (a POST's address cannot be opened again)."""
+    if request.method == "GET":
+        query = request.url.query
+        return request.url.path + (f"?{query}" if query else "")
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
 
 
 def render(
@@ -45,12 +81,15 @@ def render(
 ) -> HTMLResponse:
     """The whole page, or only ``block`` when htmx asked for it."""
     page = env.get_template(template)
-    context = {"request": request, **context}
+    language = use_request_language(request)
+    context = {"request": request, "lang": language, "here": here(request), **context}
     if block is not None and is_htmx(request):
         html = "".join(page.blocks[block](page.new_context(context)))
     else:
         html = page.render(context)
-    return HTMLResponse(html, status_code=status_code, headers={"Vary": "HX-Request"})
+    return HTMLResponse(
+        html, status_code=status_code, headers={"Vary": "HX-Request, Accept-Language, Cookie"}
+    )
 
 
 # A Content-Security-Policy without 'unsafe-inline' scripts: every script is a file of ours.

@@ -27,36 +27,79 @@ from app.engine.services import (
     service_at,
 )
 from app.engine.topology import KINDS, resource_id
+from app.i18n import current_language
+from app.i18n import gettext as _
 
 from .actions import AMIS, INSTANCE_TYPES, MY_IP, NACL_PRESET_LABELS, PRESET_LABELS
 from .cache import Lru
 from .diagram import Mark, is_public, layout, naming_warning, trace_marks
+from .language import N_
 from .render import env
 
-# "Test connection" presets: the console's common ports, and ping.
+# "Test connection" presets: the console's common ports, and ping. The labels are message ids
+# (N_ marks them for Babel); the pages translate them when they show them.
 TEST_PRESETS: dict[str, tuple[str, int | None, str]] = {
-    "ssh": ("tcp", 22, "SSH (TCP 22)"),
-    "http": ("tcp", 80, "HTTP (TCP 80)"),
-    "https": ("tcp", 443, "HTTPS (TCP 443)"),
-    "mysql": ("tcp", 3306, "MySQL (TCP 3306)"),
-    "ping": ("icmp", None, "Ping (ICMP echo)"),
-    "dns": ("udp", 53, "DNS (UDP 53)"),
-    "ntp": ("udp", 123, "NTP (UDP 123)"),
-    "custom-tcp": ("tcp", None, "Custom TCP"),
-    "custom-udp": ("udp", None, "Custom UDP"),
+    "ssh": ("tcp", 22, N_("SSH (TCP 22)")),
+    "http": ("tcp", 80, N_("HTTP (TCP 80)")),
+    "https": ("tcp", 443, N_("HTTPS (TCP 443)")),
+    "mysql": ("tcp", 3306, N_("MySQL (TCP 3306)")),
+    "ping": ("icmp", None, N_("Ping (ICMP echo)")),
+    "dns": ("udp", 53, N_("DNS (UDP 53)")),
+    "ntp": ("udp", 123, N_("NTP (UDP 123)")),
+    "custom-tcp": ("tcp", None, N_("Custom TCP")),
+    "custom-udp": ("udp", None, N_("Custom UDP")),
 }
 KIND_LABELS = {kind.name: kind.label for kind in DECLARED_KINDS}
+# The inspector's title over each create form, as the form's button says it.
+CREATE_TITLES = {
+    "vpc": N_("Create VPC"),
+    "dhcp-options": N_("Create DHCP options set"),
+    "subnet": N_("Create subnet"),
+    "internet-gateway": N_("Create internet gateway"),
+    "route-table": N_("Create route table"),
+    "nat-gateway": N_("Create NAT gateway"),
+    "security-group": N_("Create security group"),
+    "network-acl": N_("Create network ACL"),
+    "network-interface": N_("Create network interface"),
+    "instance": N_("Launch an instance"),
+    "address": N_("Allocate Elastic IP"),
+    "vpc-peering-connection": N_("Create peering connection"),
+}
 # Component types of a trace, written as the console writes them.
 COMPONENT_LABELS = {
     **KIND_LABELS,
-    "internet": "Internet",
-    "amazon-dns": "Amazon DNS server",
-    "instance-metadata": "Instance metadata",
-    "time-sync": "Amazon Time Sync Service",
-    "link-local": "Link-local address",
-    "transit-gateway": "Transit gateway",
-    "gateway": "Gateway",
+    "internet": N_("Internet"),
+    "amazon-dns": N_("Amazon DNS server"),
+    "instance-metadata": N_("Instance metadata"),
+    "time-sync": N_("Amazon Time Sync Service"),
+    "link-local": N_("Link-local address"),
+    "transit-gateway": N_("Transit gateway"),
+    "gateway": N_("Gateway"),
 }
+
+
+# A hop's action and a rule's direction, as the badges show them (the values stay the engine's).
+ACTION_WORDS = {
+    "allowed": N_("allowed"),
+    "blocked": N_("blocked"),
+    "delivered": N_("delivered"),
+    "forwarded": N_("forwarded"),
+    "translated": N_("translated"),
+    "sent": N_("sent"),
+}
+DIRECTION_WORDS = {
+    "ingress": N_("ingress"),
+    "egress": N_("egress"),
+    "inbound": N_("inbound"),
+    "outbound": N_("outbound"),
+}
+# Which leg an explanation is on.
+PATH_WORDS = {"forward": N_("forward path"), "return": N_("return path")}
+
+
+def translated(labels: dict[str, str]) -> dict[str, str]:
+    """``labels`` in the reader's language (the values are message ids)."""
+    return {key: _(label) for key, label in labels.items()}
 
 
 @dataclass
@@ -89,7 +132,7 @@ class TestForm:
         protocol = request.get("protocol", "tcp")
         port = request.get("destination_port")
         preset = next(
-            (k for k, (p, n, _) in TEST_PRESETS.items() if p == protocol and n == port),
+            (k for k, (p, n, _label) in TEST_PRESETS.items() if p == protocol and n == port),
             "ping" if protocol == "icmp" else f"custom-{protocol}",
         )
         return cls(
@@ -103,10 +146,10 @@ class TestForm:
 
     def request(self) -> dict[str, Any]:
         if not self.destination:
-            raise AwsError("MissingParameter", "Choose a destination.")
+            raise AwsError("MissingParameter", _("Choose a destination."))
         if self.preset not in TEST_PRESETS:
-            raise AwsError("InvalidParameterValue", "Choose what to test (SSH, HTTP, ping…).")
-        protocol, port, _ = TEST_PRESETS[self.preset]
+            raise AwsError("InvalidParameterValue", _("Choose what to test (SSH, HTTP, ping…)."))
+        protocol, port, _label = TEST_PRESETS[self.preset]
         request: dict[str, Any] = {
             "source": self.source,
             "destination": self.destination,
@@ -115,7 +158,7 @@ class TestForm:
         if protocol != "icmp":
             if port is None:
                 if not self.port.isdigit():
-                    raise AwsError("InvalidParameterValue", "Give the port to test, e.g. 8080.")
+                    raise AwsError("InvalidParameterValue", _("Give the port to test, e.g. 8080."))
                 port = int(self.port)
             request["destination_port"] = port
         if self.source_ip and self.source == "internet":
@@ -191,7 +234,7 @@ def options(model: Topology) -> dict[str, Any]:
             (d.dhcp_options_id, " · ".join([_name(d, d.dhcp_options_id), *d.values("domain-name")]))
             for d in sorted(model.dhcp_options.values(), key=lambda d: d.dhcp_options_id)
         ]
-        + [("default", "No DHCP options (default)")],
+        + [("default", _("No DHCP options (default)"))],
         "subnets": [
             (s.subnet_id, f"{_name(s, s.subnet_id)} · {s.cidr_block} · {s.availability_zone}")
             for s in subnets
@@ -229,9 +272,9 @@ def options(model: Topology) -> dict[str, Any]:
         ],
         "amis": AMIS,
         "instance_types": INSTANCE_TYPES,
-        "sg_presets": PRESET_LABELS,
-        "nacl_presets": NACL_PRESET_LABELS,
-        "test_presets": TEST_PRESETS,
+        "sg_presets": translated(PRESET_LABELS),
+        "nacl_presets": translated(NACL_PRESET_LABELS),
+        "test_presets": {key: _(label) for key, (_p, _n, label) in TEST_PRESETS.items()},
         "my_ip": MY_IP,
         "default_source": str(DEFAULT_INTERNET_SOURCE),
         "default_destination": str(DEFAULT_INTERNET_DESTINATION),
@@ -241,10 +284,16 @@ def options(model: Topology) -> dict[str, Any]:
 def service_choices(vpcs: list[Vpc]) -> list[tuple[str, str]]:
     """The AWS-provided services an instance reaches whatever its groups and ACLs say."""
     return [
-        *((str(amazon_dns_address(v)), f"Amazon DNS server of {_name(v, v.vpc_id)}") for v in vpcs),
-        (str(AMAZON_DNS_LINK_LOCAL), f"Amazon DNS server · {AMAZON_DNS_LINK_LOCAL}"),
-        (str(INSTANCE_METADATA), f"Instance metadata · {INSTANCE_METADATA}"),
-        (str(TIME_SYNC), f"Amazon Time Sync Service · {TIME_SYNC}"),
+        *(
+            (
+                str(amazon_dns_address(v)),
+                _("Amazon DNS server of %(vpc)s") % {"vpc": _name(v, v.vpc_id)},
+            )
+            for v in vpcs
+        ),
+        (str(AMAZON_DNS_LINK_LOCAL), f"{_('Amazon DNS server')} · {AMAZON_DNS_LINK_LOCAL}"),
+        (str(INSTANCE_METADATA), f"{_('Instance metadata')} · {INSTANCE_METADATA}"),
+        (str(TIME_SYNC), f"{_('Amazon Time Sync Service')} · {TIME_SYNC}"),
     ]
 
 
@@ -253,22 +302,25 @@ def route_targets(model: Topology, vpc_id: str) -> list[tuple[str, str]]:
     igw = model.internet_gateway_of(vpc_id)
     if igw is not None:
         targets.append(
-            (igw.internet_gateway_id, f"Internet gateway · {_name(igw, igw.internet_gateway_id)}")
+            (
+                igw.internet_gateway_id,
+                f"{_('Internet gateway')} · {_name(igw, igw.internet_gateway_id)}",
+            )
         )
     targets += [
-        (n.nat_gateway_id, f"NAT gateway · {_name(n, n.nat_gateway_id)}")
+        (n.nat_gateway_id, f"{_('NAT gateway')} · {_name(n, n.nat_gateway_id)}")
         for n in model.nat_gateways.values()
         if n.vpc_id == vpc_id and n.state == "available"
     ]
     targets += [
-        (p.vpc_peering_connection_id, f"Peering · {_name(p, p.vpc_peering_connection_id)}")
+        (p.vpc_peering_connection_id, f"{_('Peering')} · {_name(p, p.vpc_peering_connection_id)}")
         for p in model.peerings.values()
         if p.peer_of(vpc_id) and p.status in ("active", "pending-acceptance")
     ]
     targets += [
         (
             e.network_interface_id,
-            f"Network interface · {_name(e, e.network_interface_id)} · {e.primary_ip}",
+            f"{_('Network interface')} · {_name(e, e.network_interface_id)} · {e.primary_ip}",
         )
         for e in model.network_interfaces.values()
         if e.vpc_id == vpc_id and e.interface_type == "interface"
@@ -279,6 +331,8 @@ def route_targets(model: Topology, vpc_id: str) -> list[tuple[str, str]]:
 def endpoint_label(model: Topology, value: str) -> str:
     """``web-server (i-…)`` for an instance or ENI of the topology, ``the Amazon DNS server
     at 10.0.0.2`` for a service AWS provides; the value itself otherwise."""
+    if value == "internet":
+        return _("internet")
     found = find(model, value)
     if found:
         return _name(found[1], value)
@@ -286,7 +340,9 @@ def endpoint_label(model: Topology, value: str) -> str:
         service = service_at(model, IPv4Address(value))
     except ValueError:
         return value
-    return f"the {service.title} at {value}" if service else value
+    if not service:
+        return value
+    return _("the %(service)s at %(address)s") % {"service": _(service.title), "address": value}
 
 
 # Rendered diagrams. The SVG of a large topology takes most of a workspace page's time (tier L:
@@ -299,10 +355,24 @@ def diagram_html(
     topology: dict[str, Any], model: Topology, highlight: dict[str, list[Mark]] | None
 ) -> Markup:
     paths = tuple(sorted((k, tuple(v)) for k, v in (highlight or {}).items()))
-    key = (topology["id"], topology["revision"], topology["name"], topology["region"], paths)
+    # The words of the legend and labels are the reader's: one drawing per language.
+    language = current_language.get()
+    key = (
+        topology["id"],
+        topology["revision"],
+        topology["name"],
+        topology["region"],
+        paths,
+        language,
+    )
 
     def draw() -> Markup:
-        context = {"diagram": layout(model, highlight), "topology": topology, "model": model}
+        context = {
+            "diagram": layout(model, highlight),
+            "topology": topology,
+            "model": model,
+            "kind_labels": translated(KIND_LABELS),
+        }
         return Markup(env.get_template("_diagram.html").render(context))
 
     return DIAGRAMS.get(key, draw)
@@ -398,10 +468,17 @@ def workspace_context(
         "reruns": reruns,
         "notice": notice,
         "options": _Lazy(
-            lambda: OPTIONS.get((topology["id"], topology["revision"]), lambda: options(model))
+            lambda: OPTIONS.get(
+                (topology["id"], topology["revision"], current_language.get()),
+                lambda: options(model),
+            )
         ),
-        "kind_labels": KIND_LABELS,
-        "component_labels": COMPONENT_LABELS,
+        "kind_labels": translated(KIND_LABELS),
+        "create_titles": translated(CREATE_TITLES),
+        "component_labels": translated(COMPONENT_LABELS),
+        "action_words": translated(ACTION_WORDS),
+        "direction_words": translated(DIRECTION_WORDS),
+        "path_words": translated(PATH_WORDS),
         "url": f"/topologies/{topology_id}" + (f"?{urlencode(query)}" if query else ""),
         # helpers for the templates
         "route_targets": route_targets,

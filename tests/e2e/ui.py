@@ -57,14 +57,20 @@ def click_in_diagram(page: Any, css: str, text: str = "") -> None:
 
 
 def run_test_connection(
-    page: Any, *, source: str, destination: str, preset: str, source_ip: str = ""
+    page: Any,
+    *,
+    source: str,
+    destination: str,
+    preset: str,
+    source_ip: str = "",
+    button: str = "Test connection",
 ) -> dict[str, Any]:
     choose(page, "#test-source", source)
     if source_ip:
         page.fill("#test-source-ip", source_ip)
     choose(page, "#test-destination", destination)
     page.select_option("#test-preset", preset)
-    swapped(page, lambda: page.click("button:text-is('Test connection')"))
+    swapped(page, lambda: page.click(f"button:text-is('{button}')"))
     return {
         "verdict": page.inner_text(".verdict"),
         "forward": page.locator(".path-fwd .hop-kind").all_inner_texts(),
@@ -75,5 +81,16 @@ def run_test_connection(
     }
 
 
-def screenshot(page: Any, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+def screenshot(page: Any, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def screenshots_at_common_sizes(page: Any, name: str) -> None:
+    """What a learner sees on a laptop (1366×768) and a desktop (1920×1080) screen."""
+    size = page.viewport_size
+    for width, height in ((1366, 768), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(100)
+        screenshot(page, f"{name}-{width}x{height}", full_page=False)
+        screenshot(page, f"{name}-{width}x{height}-full")
+    page.set_viewport_size(size)

@@ -188,7 +188,7 @@ def test_saved_tests_rerun_after_an_edit(client: TestClient) -> None:
     )
     client.delete(f"/api/v1/topologies/{ids.topology}/nat-gateways/{ids.nat}")
     rerun = client.post(f"/topologies/{ids.topology}/tests/rerun", headers=HX).text
-    assert "Re-ran 1 tests: 0 pass, 1 fail." in rerun
+    assert "Re-ran 1 test: 0 pass, 1 fail." in rerun
     assert ">FAIL<" in rerun
 
 
