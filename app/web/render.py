@@ -44,6 +44,15 @@ def state_word(state: str) -> str:
 
 
 env.globals["state_word"] = state_word
+# The engine's decisions (hops, explanations, fixes, notes), worded in the reader's language
+# from their message ids; results stored before the ids existed keep their English.
+env.filters.update(
+    say_hop=i18n.say_hop,
+    say_explanation=i18n.say_explanation,
+    say_fix=i18n.say_fix,
+    say_note=i18n.say_note,
+    say_error=lambda error: i18n.say_error(error) if hasattr(error, "message") else error,
+)
 # The reader's language is a ContextVar (app.i18n), so one environment serves every language.
 env.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext

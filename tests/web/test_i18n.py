@@ -439,3 +439,40 @@ def test_the_cached_diagram_and_options_follow_the_language(client: TestClient) 
     client.cookies.clear()
     again = client.get(url).text
     assert "Architecture of web tests" in again and "パブリック" not in again
+
+
+ENGINE_WORDS = re.compile(r'data-words="engine"[^>]*>(.*?)</(?:p|span|li|dd)>', re.S)
+PROSE = re.compile(r"\b[A-Za-z]{3,}(?:[ ,]+[a-z]{2,}){2,}")  # three English words in a row
+
+
+def test_the_engines_sentences_read_in_japanese_on_a_trace_and_a_refusal(
+    client: TestClient,
+) -> None:
+    """Hops, explanations, fixes and refusals come from the engine's catalog: with Japanese
+    chosen, none of them is an English sentence (ids, addresses and rule labels aside)."""
+    lab = seed_001(client)
+    client.cookies.set(i18n.COOKIE, "ja")
+    pages = {
+        "blocked ping": client.post(
+            f"/topologies/{lab.topology}/test",
+            data={"source": "internet", "destination": lab.web, "preset": "ping"},
+        ).text,
+        "reachable ssh": client.post(
+            f"/topologies/{lab.topology}/test",
+            data={"source": lab.web, "destination": lab.db, "preset": "mysql"},
+        ).text,
+        "refused vpc": client.post(
+            f"/topologies/{lab.topology}/do/create-vpc", data={"CidrBlock": "10.0.0.0/8"}
+        ).text,
+        "instance view": client.get(f"/topologies/{lab.topology}/instances/{lab.web}").text,
+    }
+    for what, html in pages.items():
+        sentences = [
+            html_text
+            for fragment in ENGINE_WORDS.findall(html)
+            if (html_text := re.sub(r"<[^>]+>", "", fragment).strip())
+        ]
+        assert sentences, what
+        english = [s for s in sentences if PROSE.search(re.sub(r"\d[\d./:-]*", "", s))]
+        assert english == [], (what, english)
+        assert any(re.search("[ぁ-んァ-ン一-龥]", s) for s in sentences), (what, sentences)
