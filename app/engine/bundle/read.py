@@ -115,6 +115,8 @@ class _Reader:
         return value
 
     def network(self, value: Any, what: str) -> IPv4Network:
+        if not isinstance(value, str):
+            raise self.fail(f"the {what} must be a string such as 10.0.0.0/16, not {value!r}.")
         try:
             network = ip_network(value, strict=True)
         except (ValueError, TypeError):
@@ -124,6 +126,8 @@ class _Reader:
         return network
 
     def address(self, value: Any, what: str = "address") -> IPv4Address:
+        if not isinstance(value, str):
+            raise self.fail(f"the {what} must be a string such as 10.0.0.5, not {value!r}.")
         try:
             address = ip_address(value)
         except (ValueError, TypeError):
@@ -142,6 +146,27 @@ class _Reader:
             return check(*args, **kwargs)
         except AwsError as error:
             raise self.fail(error.message, error.code) from None
+
+
+def _text_in(r: _Reader, data: Any, key: str) -> str | None:
+    """A string field of an object nested in a resource (None when absent or empty); any other
+    shape is refused naming the resource."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise r.fail(f"the field {key} must be a string.")
+    return value
+
+
+def _object_in(r: _Reader, data: Any, key: str) -> dict[str, Any]:
+    """An object nested in a resource ({} when absent); any other shape is refused."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise r.fail(f"the field {key} must be an object.")
+    return value
 
 
 def _state(value: Any, field: str, default: str) -> str:
@@ -191,7 +216,7 @@ def read_vpc(r: _Reader) -> Vpc:
         if state in ("disassociated", "disassociating", "failed", "failing"):
             continue
         blocks.append(r.network(assoc.get("CidrBlock"), "CIDR block"))
-        assoc_ids.append(str(assoc.get("AssociationId") or ""))
+        assoc_ids.append(_text_in(r, assoc, "AssociationId") or "")
     primary = r.network(r.text("CidrBlock"), "CIDR block")
     if primary not in blocks:
         blocks.insert(0, primary)
@@ -287,12 +312,13 @@ def read_route_table(r: _Reader) -> RouteTable:
         state = _state(assoc.get("AssociationState"), "State", "associated")
         if state not in ("associated", "associating"):
             continue
-        if assoc.get("GatewayId") and not assoc.get("SubnetId"):
+        subnet_id = _text_in(r, assoc, "SubnetId")
+        if _text_in(r, assoc, "GatewayId") and not subnet_id:
             continue  # edge association (later scope)
         associations.append(
             RouteTableAssociation(
-                association_id=str(assoc.get("RouteTableAssociationId") or ""),
-                subnet_id=assoc.get("SubnetId") or None,
+                association_id=_text_in(r, assoc, "RouteTableAssociationId") or "",
+                subnet_id=subnet_id,
                 main=bool(assoc.get("Main", False)),
             )
         )
@@ -313,7 +339,7 @@ def read_internet_gateway(r: _Reader) -> InternetGateway:
             "attached",
             "attaching",
         ):
-            vpc_id = attachment.get("VpcId")
+            vpc_id = _text_in(r, attachment, "VpcId")
     return InternetGateway(internet_gateway_id=r.rid, vpc_id=vpc_id, tags=r.tags())
 
 
@@ -328,12 +354,12 @@ def read_nat_gateway(r: _Reader) -> NatGateway:
         nat_gateway_id=r.rid,
         subnet_id=r.text("SubnetId"),
         vpc_id=r.text("VpcId"),
-        network_interface_id=str(primary.get("NetworkInterfaceId") or ""),
+        network_interface_id=_text_in(r, primary, "NetworkInterfaceId") or "",
         private_ip=r.address(private_ip, "NAT gateway private IP")
         if private_ip
         else IPv4Address(0),
         connectivity_type=r.text("ConnectivityType", "public"),
-        allocation_id=primary.get("AllocationId") or None,
+        allocation_id=_text_in(r, primary, "AllocationId"),
         public_ip=r.address(primary["PublicIp"], "NAT gateway public IP")
         if primary.get("PublicIp")
         else None,
@@ -355,18 +381,21 @@ def _read_permissions(r: _Reader, key: str) -> tuple[SecurityGroupRule, ...]:
             rules.append(
                 rule(
                     cidr=r.network(ip_range.get("CidrIp"), "CIDR"),
-                    description=ip_range.get("Description"),
+                    description=_text_in(r, ip_range, "Description"),
                 )
             )
         for pair in _objects(r, perm, "UserIdGroupPairs"):
             rules.append(
-                rule(group_id=str(pair.get("GroupId")), description=pair.get("Description"))
+                rule(
+                    group_id=_text_in(r, pair, "GroupId") or "",
+                    description=_text_in(r, pair, "Description"),
+                )
             )
         for prefix_list in _objects(r, perm, "PrefixListIds"):
             rules.append(
                 rule(
-                    prefix_list_id=str(prefix_list.get("PrefixListId")),
-                    description=prefix_list.get("Description"),
+                    prefix_list_id=_text_in(r, prefix_list, "PrefixListId") or "",
+                    description=_text_in(r, prefix_list, "Description"),
                 )
             )
     return tuple(rules)
@@ -446,8 +475,8 @@ def read_network_acl(r: _Reader) -> NetworkAcl:
         )
     associations = tuple(
         NetworkAclAssociation(
-            association_id=str(a.get("NetworkAclAssociationId") or ""),
-            subnet_id=str(a.get("SubnetId")),
+            association_id=_text_in(r, a, "NetworkAclAssociationId") or "",
+            subnet_id=_text_in(r, a, "SubnetId") or "",
         )
         for a in r.items("Associations")
         if isinstance(a, dict) and a.get("SubnetId")
@@ -476,8 +505,8 @@ def read_network_interface(
         if not isinstance(entry, dict):
             raise r.fail("PrivateIpAddresses entries must be objects.")
         address = r.address(entry.get("PrivateIpAddress"), "private IP")
-        association = entry.get("Association") or {}
-        public = association.get("PublicIp")
+        association = _object_in(r, entry, "Association")
+        public = _text_in(r, association, "PublicIp")
         is_eip = bool(association.get("AllocationId")) or public in eip_public_ips
         private_ips.append(
             PrivateIpAddress(
@@ -490,7 +519,7 @@ def read_network_interface(
         if primary_text is None:
             raise r.fail("the network interface has no private IP address.", "MissingParameter")
         association = r.obj("Association") or {}
-        public = association.get("PublicIp")
+        public = _text_in(r, association, "PublicIp")
         private_ips.append(
             PrivateIpAddress(
                 address=r.address(primary_text, "private IP"),
@@ -521,8 +550,8 @@ def read_network_interface(
     groups = tuple(str(g.get("GroupId")) for g in r.items("Groups") if isinstance(g, dict))
     return NetworkInterface(
         network_interface_id=r.rid,
-        subnet_id=r.data.get("SubnetId") or subnet_fallback or r.text("SubnetId"),
-        vpc_id=r.data.get("VpcId") or vpc_fallback or r.text("VpcId"),
+        subnet_id=r.opt_text("SubnetId") or subnet_fallback or r.text("SubnetId"),
+        vpc_id=r.opt_text("VpcId") or vpc_fallback or r.text("VpcId"),
         availability_zone=str(r.data.get("AvailabilityZone") or ""),
         private_ip_addresses=tuple(private_ips),
         groups=groups,
@@ -560,7 +589,7 @@ def read_instance(r: _Reader, reservation_id: str) -> Instance:
 
 def _has_eip(r: _Reader) -> bool:
     for eni in r.items("NetworkInterfaces"):
-        association = (eni.get("Association") or {}) if isinstance(eni, dict) else {}
+        association = _object_in(r, eni, "Association")
         if association.get("AllocationId") or association.get("IpOwnerId") not in (None, "amazon"):
             return True
     return False
@@ -587,7 +616,11 @@ def read_peering(r: _Reader) -> VpcPeeringConnection:
         vpc_id = info.get("VpcId")
         if not isinstance(vpc_id, str):
             raise r.fail(f"{key}.VpcId is missing.", "MissingParameter")
-        return vpc_id, tuple(r.network(b, "CIDR block") for b in blocks), info.get("Region")
+        return (
+            vpc_id,
+            tuple(r.network(b, "CIDR block") for b in blocks),
+            _text_in(r, info, "Region"),
+        )
 
     requester, requester_cidrs, requester_region = side("RequesterVpcInfo")
     accepter, accepter_cidrs, accepter_region = side("AccepterVpcInfo")
