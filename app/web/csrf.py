@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .language import N_
 from .render import CSRF_TOKEN, render
 
 COOKIE = "vpclab_csrf"
@@ -117,8 +118,8 @@ def refusal_page(request: Request) -> Response:
         request,
         "error.html",
         {
-            "title": "The form was not sent",
-            "message": (
+            "title": N_("The form was not sent"),
+            "message": N_(
                 "This change came without the security token of a page of this lab (the page "
                 "may be out of date, or another site tried to send it), so nothing was changed. "
                 "Go back, reload the page and try again."

@@ -10,18 +10,21 @@ from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from app import i18n
 from app.engine import AwsError
 
+from .language import N_, use_request_language
 from .render import SECURITY_HEADERS, render
 
 Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 
 TITLES = {
-    400: "That request was refused",
-    404: "Nothing here",
-    405: "Not something this page does",
-    500: "Something went wrong",
+    400: N_("That request was refused"),
+    404: N_("Nothing here"),
+    405: N_("Not something this page does"),
+    500: N_("Something went wrong"),
 }
+OTHER_ERROR = N_("That did not work")
 
 
 def wants_page(request: Request) -> bool:
@@ -37,7 +40,7 @@ def error_page(request: Request, status: int, message: str) -> Response:
         request,
         "error.html",
         {
-            "title": TITLES.get(status, "That did not work"),
+            "title": TITLES.get(status, OTHER_ERROR),
             "message": message,
             "back": f"/topologies/{parts[1]}" if in_topology else "/",
         },
@@ -57,10 +60,11 @@ def _as_page(previous: Handler) -> Handler:
         if not wants_page(request):
             return response
         message = json.loads(bytes(response.body))["error"]["message"]
+        use_request_language(request)
         if isinstance(error, AwsError):
-            message = f"{error.code}: {error.message}"
+            message = f"{error.code}: {i18n.say_error(error)}"
         elif response.status_code == 404 and isinstance(error, HTTPException):
-            message = f"There is no page at {request.url.path}."
+            message = i18n.gettext("There is no page at %(path)s.") % {"path": request.url.path}
         page = error_page(request, response.status_code, message)
         for key, kept in response.headers.items():
             if key.lower() not in ("content-type", "content-length"):

@@ -360,7 +360,7 @@ def test_a_form_refused_by_the_pages_says_why_in_japanese(client: TestClient) ->
         data={"GroupName": "x", "VpcId": lab.vpc},
     ).text
     assert "「説明」は必須です。" in page and "変更は拒否されました。" in page
-    client.cookies.clear()
+    client.cookies.set(i18n.COOKIE, "en")
     english = client.post(
         f"/topologies/{lab.topology}/do/create-sg", data={"GroupName": "x", "VpcId": lab.vpc}
     ).text
@@ -436,7 +436,7 @@ def test_the_cached_diagram_and_options_follow_the_language(client: TestClient) 
     assert "web tests の構成図" in japanese and "· パブリック</text>" in japanese
     assert "インターネットゲートウェイ · " in japanese  # the route targets' select box
     assert "Architecture of" not in japanese and "· public</text>" not in japanese
-    client.cookies.clear()
+    client.cookies.set(i18n.COOKIE, "en")
     again = client.get(url).text
     assert "Architecture of web tests" in again and "パブリック" not in again
 
@@ -476,3 +476,14 @@ def test_the_engines_sentences_read_in_japanese_on_a_trace_and_a_refusal(
         english = [s for s in sentences if PROSE.search(re.sub(r"\d[\d./:-]*", "", s))]
         assert english == [], (what, english)
         assert any(re.search("[ぁ-んァ-ン一-龥]", s) for s in sentences), (what, sentences)
+
+
+def test_error_pages_and_the_csrf_refusal_read_in_japanese(client: TestClient) -> None:
+    client.cookies.set(i18n.COOKIE, "ja")
+    missing = client.get("/topologies/nope", headers={"Accept": "text/html"})
+    assert missing.status_code == 404 and "トポロジーの一覧に戻る" in missing.text
+    refused = client.post("/topologies", data={"name": "x"}, headers={"X-CSRF-Token": "forged"})
+    assert refused.status_code == 403
+    assert (
+        "フォームは送信されませんでした" in refused.text and "何も変更していません" in refused.text
+    )
