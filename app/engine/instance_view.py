@@ -12,7 +12,7 @@ from typing import Any
 
 from .addressing import INSTANCE_METADATA
 from .messages import Message, message, text
-from .model import AMAZON_PROVIDED_DNS, Vpc
+from .model import AMAZON_PROVIDED_DNS, DhcpOptions, Vpc
 from .regions import private_dns_name, public_dns_name
 from .topology import Topology
 
@@ -109,9 +109,11 @@ def instance_view(topology: Topology, instance_id: str) -> InstanceView:
     notes = []
     if public is not None:
         notes.append(message("note.public_ip_not_configured", public=public))
-    resolv_conf, dns_notes = _resolv_conf(topology, vpc, primary.primary_ip if primary else None)
-    notes += dns_notes
     options = topology.dhcp_options.get(vpc.dhcp_options_id or "") if vpc else None
+    resolv_conf, dns_notes = _resolv_conf(
+        topology, vpc, options, primary.primary_ip if primary else None
+    )
+    notes += dns_notes
     return InstanceView(
         instance_id=instance_id,
         state=instance.state,
@@ -133,11 +135,13 @@ def instance_view(topology: Topology, instance_id: str) -> InstanceView:
 
 
 def _resolv_conf(
-    topology: Topology, vpc: Vpc | None, address: IPv4Address | None
+    topology: Topology,
+    vpc: Vpc | None,
+    options: DhcpOptions | None,
+    address: IPv4Address | None,
 ) -> tuple[list[str], list[Message]]:
     """``/etc/resolv.conf`` as the VPC's DHCP options set writes it, and what a learner should
     know about it (VPC UG: DHCPOptionSet; AmazonDNS-concepts)."""
-    options = topology.dhcp_options.get(vpc.dhcp_options_id or "") if vpc else None
     if vpc is None or options is None:
         return [], [message("note.no_dhcp_options")]
     lines: list[str] = []

@@ -150,23 +150,13 @@ class _Reader:
 
 def _text_in(r: _Reader, data: Any, key: str) -> str | None:
     """A string field of an object nested in a resource (None when absent or empty); any other
-    shape is refused naming the resource."""
-    value = data.get(key) if isinstance(data, dict) else None
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise r.fail(f"the field {key} must be a string.")
-    return value
+    shape is refused naming the resource (``_Reader.opt_text`` on the nested object)."""
+    return _Reader(data, r.rid).opt_text(key) if isinstance(data, dict) else None
 
 
 def _object_in(r: _Reader, data: Any, key: str) -> dict[str, Any]:
     """An object nested in a resource ({} when absent); any other shape is refused."""
-    value = data.get(key) if isinstance(data, dict) else None
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise r.fail(f"the field {key} must be an object.")
-    return value
+    return (_Reader(data, r.rid).obj(key) or {}) if isinstance(data, dict) else {}
 
 
 def _state(value: Any, field: str, default: str) -> str:
