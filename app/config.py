@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VPCLAB_")
 
     database_url: str = "sqlite:///./vpclab.db"
+    # "personal": one local owner, no login (the default, for one learner on their machine).
+    # "classroom": instructors and students sign in (app.accounts); for a shared server.
+    mode: Literal["personal", "classroom"] = "personal"
     auto_migrate: bool = True
     # Largest request body accepted (a bundle of AWS's largest default quotas fits in it).
     max_body_bytes: int = 32 * 1024 * 1024

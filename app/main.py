@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import api
+from app.accounts.identify import Identify
 from app.api import docs as api_docs
 from app.api import errors
 from app.api.limits import RequestLimits
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     web_errors.install(app)
     # Outermost last: limits and security headers, then Host, cross-site API, CSRF.
     app.add_middleware(CsrfProtect, key=lambda: server_secret(settings))
+    app.add_middleware(Identify, mode=settings.mode)
     app.add_middleware(CrossSiteApiGuard)
     app.add_middleware(AllowedHosts, allowed=settings.allowed_hosts)
     app.add_middleware(

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from app.config import get_settings
 from app.db import tables
+from app.db.migrate import foreign_keys_off
 from app.db.session import make_engine
 
 config = context.config
@@ -31,7 +32,7 @@ def main() -> None:
         return
     url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
     engine = make_engine(url)
-    with engine.connect() as conn:
+    with engine.connect() as conn, foreign_keys_off(conn):
         run(conn)
     engine.dispose()
 

@@ -49,6 +49,14 @@ def database_url(migrated_template: str, tmp_path: Path) -> str:
         with engine.begin() as conn:
             names = ", ".join(t.name for t in tables.metadata.sorted_tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # What migration 0003 creates: the local owner of personal mode.
+            conn.execute(
+                text(
+                    "INSERT INTO account (id, login, display_name, role, must_change_password,"
+                    " created_at) VALUES (1, 'local', '', 'owner', false, now())"
+                )
+            )
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('account', 'id'), 1)"))
         engine.dispose()
         return POSTGRES_URL
     target = tmp_path / "vpclab.db"

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, MetaData
 from sqlmodel import Field, SQLModel
 
+from app.accounts.actor import LOCAL_OWNER_ID
 from app.engine.kinds import KINDS, Kind
 
 SQLModel.metadata.naming_convention = {
@@ -30,10 +31,29 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+class Account(SQLModel, table=True):
+    """A user: the personal mode's local owner (id 1), or a classroom's instructor or student.
+
+    ``password_hash`` is an Argon2id hash (None: cannot sign in, like the local owner)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=64, unique=True)
+    display_name: str = Field(default="", max_length=200)
+    role: str = Field(max_length=16)  # app.accounts.actor.ROLES
+    password_hash: str | None = Field(default=None, max_length=255)
+    must_change_password: bool = False
+    created_at: datetime = Field(default_factory=now)
+
+
 class Topology(SQLModel, table=True):
-    """A sandbox of one AWS account in one region; ``revision`` grows with every change."""
+    """A sandbox of one AWS account in one region; ``revision`` grows with every change.
+
+    It belongs to one account (``owner_id``); ``app.accounts`` decides who else may see it."""
 
     id: str = Field(primary_key=True, max_length=32)
+    owner_id: int = Field(
+        default=LOCAL_OWNER_ID, foreign_key="account.id", ondelete="CASCADE", index=True
+    )
     name: str = Field(max_length=200)
     region: str = Field(max_length=32)
     revision: int = 0
