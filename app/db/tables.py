@@ -45,6 +45,26 @@ class Account(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now)
 
 
+class Classroom(SQLModel, table=True):
+    """A class an instructor teaches; students join it (``Membership``) by being added, by a
+    roster, or with its ``join_code``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    instructor_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    join_code: str | None = Field(default=None, max_length=32, unique=True)
+    created_at: datetime = Field(default_factory=now)
+
+
+class Membership(SQLModel, table=True):
+    """A student in a class: the class's instructor may read (never change) their topologies."""
+
+    classroom_id: int = Field(primary_key=True, foreign_key="classroom.id", ondelete="CASCADE")
+    account_id: int = Field(
+        primary_key=True, foreign_key="account.id", ondelete="CASCADE", index=True
+    )
+
+
 class Topology(SQLModel, table=True):
     """A sandbox of one AWS account in one region; ``revision`` grows with every change.
 

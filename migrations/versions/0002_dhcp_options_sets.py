@@ -79,7 +79,10 @@ def _give_existing_vpcs_the_default_set() -> None:
                     document={
                         "DhcpConfigurations": [
                             {"Key": "domain-name", "Values": [{"Value": domain}]},
-                            {"Key": "domain-name-servers", "Values": [{"Value": "AmazonProvidedDNS"}]},
+                            {
+                                "Key": "domain-name-servers",
+                                "Values": [{"Value": "AmazonProvidedDNS"}],
+                            },
                         ],
                         "DhcpOptionsId": dopt,
                         "OwnerId": OWNER_ID,
