@@ -1,4 +1,8 @@
-"""Bring a database to the newest Alembic revision (run at startup unless turned off)."""
+"""Bring a database to the newest Alembic revision (run at startup unless turned off).
+
+Workers and replicas starting together migrate one at a time: the first takes a lock, the
+others wait for it and then find nothing to do (before, ``uvicorn --workers 2`` on a new
+database crashed a worker creating ``alembic_version`` twice)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,11 +23,26 @@ def alembic_config() -> Config:
     return config
 
 
+# pg_advisory_xact_lock's key for "migrating": any number the app uses for nothing else.
+MIGRATION_LOCK = 0x7670636C  # "vpcl"
+
+
 def upgrade(engine: Engine) -> None:
+    """Migrate to head in one transaction that holds the migration lock: on PostgreSQL an
+    advisory lock (released at commit; its DDL is transactional, so a waiting process then
+    reads the new ``alembic_version``), on SQLite ``BEGIN EXCLUSIVE`` (a waiting process waits
+    within the busy timeout)."""
     config = alembic_config()
-    with engine.connect() as connection, foreign_keys_off(connection), connection.begin():
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection, foreign_keys_off(connection):
+        if connection.dialect.name == "sqlite":
+            connection.execution_options(sqlite_begin="EXCLUSIVE")  # see app.db.session
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
 
 
 @contextmanager
