@@ -1,62 +1,111 @@
-"""Long analyses in the background: one job per topology revision and question, with progress.
+"""Long analyses in the background: one job per topology revision and question, with progress,
+kept in the database (table ``job``) so that every worker and replica serves them as one server.
 
-A job runs in a worker thread, so it never blocks the event loop; the page polls its state and
-the JSON API awaits it without holding a thread. Identical questions share one job, and results
-are kept per revision. The queue is bounded, per client and overall (a full queue answers 429),
-and a job nobody waits for any more is cancelled: the engine's long loops report progress, and
-the progress callback raises ``Cancelled`` once the last API waiter has gone and no page has
-polled for ``watch_s`` seconds.
+A job is a row: the question, its status (queued, running, done, failed, cancelled), its
+progress and its result (JSON). Each process runs ``workers`` threads that claim queued jobs
+(on PostgreSQL ``SELECT … FOR UPDATE SKIP LOCKED``: one claimer per job; SQLite serves one
+process, whose writes are serialized anyway) and a watcher thread that keeps the process's
+claims alive (``heartbeat``); a job whose claimer stopped beating for ``stale_s`` is claimed
+again by another. Any process answers the progress poll and the result, and identical
+questions share one job; results are kept per revision (the revision is part of the question).
+
+The queue is bounded, per client and overall (a full queue answers 429), and a job nobody
+waits for any more is cancelled, whichever process started, runs or waits for it: the engine's
+long loops report progress, and the progress callback raises ``Cancelled`` once no API request
+awaits the result and no page has polled for ``watch_s`` seconds. A request waiting for a job
+holds no thread: it sleeps on the event loop until the job ends (a job run here says so at
+once; the watcher reads the database for the others).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import os
+import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+import zlib
+from collections import Counter, OrderedDict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+
+from app.db.session import writer
+from app.db.tables import BackgroundJob
 from app.throttle import TooManyRequests
 
+log = logging.getLogger("vpclab.jobs")
+
 Progress = Callable[[int, int], None]
+# The work of a job claimed by a process that did not start it: (key, progress) -> result.
+Runner = Callable[[tuple[Any, ...], Progress], Any]
 
 # What a refused job suggests as Retry-After: a whole-network job of a class-sized topology
 # takes a few seconds.
 RETRY_BUSY_S = 5
+# How often a running job writes its progress and reads whether it is still wanted.
+TICK_S = 0.2
+# How long ``start`` gives a free worker of its process to claim a new job.
+CLAIM_WAIT_S = 0.2
+# A job claimed this many times without ending (its processes died computing it) fails.
+MAX_ATTEMPTS = 3
+# pg_advisory_xact_lock's key while a job is looked up and queued: two processes asked the same
+# question at once make one job, and the queue's bounds hold across processes.
+QUEUE_LOCK = 0x76706A62  # "vpjb"
+
+ACTIVE = ("queued", "running")
+ENDED = ("done", "failed", "cancelled")
+JOB = BackgroundJob.__table__  # type: ignore[attr-defined]
+# Every column but the result, which is read only when it is shown (and then kept).
+COLUMNS = [c for c in JOB.c if c.name != "result"]
 
 
 class Cancelled(Exception):
     """Raised from a job's progress callback once nobody waits for its result any more."""
 
 
+class Outdated(Exception):
+    """The job's revision is not the topology's any more: ask the question again."""
+
+
 class ClientGone(Exception):
     """The client waiting for a job disconnected: there is nobody left to answer."""
 
 
-@dataclass(eq=False)
+class _Lost(Exception):
+    """This process's claim on a job ended: another process claimed it (ours looked dead)."""
+
+
+class _Released(Exception):
+    """This process is stopping: the job goes back to the queue for another process."""
+
+
+@dataclass(frozen=True)
 class Job:
+    """A job as the database held it when read (``Jobs.get`` reads it again)."""
+
+    id: int
     key: tuple[Any, ...]
-    owner: str = ""
-    status: str = "queued"  # queued, running, done, failed, cancelled
+    owner: str
+    status: str  # queued, running, done, failed, cancelled
     done: int = 0
     total: int = 0
     result: Any = None
     error: str | None = None
-    created: float = field(default_factory=time.monotonic)
+    created: float = 0.0
     started: float | None = None
     finished: float | None = None
-    # Who still wants the result: API requests awaiting it now, and a page that polls it
-    # (each poll keeps the job wanted until ``watched_until``).
     waiters: int = 0
-    watched_until: float = 0.0
-    ended: threading.Event = field(default_factory=threading.Event, repr=False)
+    claimed_by: str | None = None
 
     @property
     def active(self) -> bool:
         """Queued or running: it holds a place in the queue."""
-        return self.status in ("queued", "running")
+        return self.status in ACTIVE
 
     @property
     def percent(self) -> int:
@@ -64,43 +113,134 @@ class Job:
 
     @property
     def seconds(self) -> float:
-        return (self.finished or time.monotonic()) - (self.started or self.created)
+        return (self.finished or time.time()) - (self.started or self.created)
+
+
+def _question(key: tuple[Any, ...]) -> tuple[str, int | None, str, str]:
+    """(topology id, revision, kind, parameters as canonical JSON) of a job's key."""
+    topology_id, revision, kind, *parameters = key
+    return str(topology_id), revision, str(kind), json.dumps(parameters, separators=(",", ":"))
+
+
+def _key(row: Row[Any]) -> tuple[Any, ...]:
+    return (row.topology_id, row.revision, row.kind, *json.loads(row.parameters))
+
+
+def _encode(result: Any) -> bytes:
+    return zlib.compress(json.dumps(result, separators=(",", ":")).encode(), 1)
 
 
 class Jobs:
-    """A small registry of background jobs, keyed by (topology, revision, kind, parameters).
+    """The background jobs of every process using ``engine``, and this process's share of the
+    work: ``workers`` threads computing.
 
     ``per_owner`` jobs at most queued or running for one client and ``active_max`` for
-    everyone; ``workers`` run at once; ``keep`` finished jobs are kept as a cache.
+    everyone; ``keep`` finished jobs are kept as a cache. A job runs the ``work`` it was
+    started with in the process that started it; another process runs ``runners[kind]``
+    (no runner: only the starting process runs it). ``decoders[kind]`` turns a result's JSON
+    into what readers use.
     """
 
     def __init__(
         self,
+        engine: Engine,
         *,
         workers: int = 1,
         keep: int = 64,
         per_owner: int = 3,
         active_max: int = 12,
         watch_s: float = 10.0,
+        stale_s: float = 15.0,
+        runners: dict[str, Runner] | None = None,
+        decoders: Mapping[str, Callable[[Any], Any]] | None = None,
+        results_kept: int = 8,
     ) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vpclab-job")
-        self._jobs: dict[tuple[Any, ...], Job] = {}
-        self._lock = threading.Lock()
+        self._reader = engine
+        self._writer = writer(engine)
+        self._postgres = engine.dialect.name == "postgresql"
+        self.me = f"{socket.gethostname()}:{os.getpid()}"
         self._keep = keep
         self.per_owner = per_owner
         self.active_max = active_max
         self.watch_s = watch_s
-        self._closing = False
+        self.stale_s = stale_s
+        self._runners = dict(runners or {})
+        self._decoders = dict(decoders or {})
+        # On SQLite the one process queues every job, and wakes its workers itself.
+        self._poll_s = 0.25 if self._postgres else 1.0
+        self._lock = threading.Lock()
+        self._local: dict[int, Callable[[Progress], Any]] = {}  # started here, not yet claimed
+        self._running: set[int] = set()  # claimed by this process
+        self._awaited: Counter[int] = Counter()  # requests of this process waiting, per job
+        self._ended: dict[int, threading.Event] = {}  # for them: set when the job ends
+        self._claimed: dict[int, threading.Event] = {}  # queued here: set once claimed
+        self._results: OrderedDict[int, Any] = OrderedDict()
+        self._results_kept = results_kept
+        self._kick = threading.Event()  # a job was queued here: a worker should look now
+        self._closing = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"vpclab-job-{n}", daemon=True)
+            for n in range(workers)
+        ]
+        self._threads.append(threading.Thread(target=self._watch, name="vpclab-jobs", daemon=True))
+        for thread in self._threads:
+            thread.start()
 
-    def get(self, key: tuple[Any, ...]) -> Job | None:
-        with self._lock:
-            return self._jobs.get(key)
+    # ---- reading ----------------------------------------------------------------------------
+    def get(self, job_id: int) -> Job | None:
+        """The job as it is now, with its result when it is done."""
+        with self._reader.connect() as connection:
+            row = connection.execute(select(*COLUMNS).where(JOB.c.id == job_id)).first()
+            if row is None:
+                return None
+            result = self._result(connection, row) if row.status == "done" else None
+        return self._job(row, result)
 
     def active(self) -> list[Job]:
-        """The jobs queued or running now."""
-        with self._lock:
-            return [j for j in self._jobs.values() if j.active]
+        """The jobs queued or running now, in every process."""
+        with self._reader.connect() as connection:
+            rows = connection.execute(
+                select(*COLUMNS).where(JOB.c.status.in_(ACTIVE)).order_by(JOB.c.id)
+            )
+            return [self._job(row) for row in rows]
 
+    @staticmethod
+    def _job(row: Row[Any], result: Any = None) -> Job:
+        return Job(
+            id=row.id,
+            key=_key(row),
+            owner=row.owner,
+            status=row.status,
+            done=row.done,
+            total=row.total,
+            result=result,
+            error=row.error,
+            created=row.created_at,
+            started=row.started_at,
+            finished=row.finished_at,
+            waiters=row.waiters,
+            claimed_by=row.claimed_by,
+        )
+
+    def _result(self, connection: Connection, row: Row[Any]) -> Any:
+        """A done job's result, decoded once per process and kept for the next readers (a
+        result never changes: a new revision is a new job)."""
+        with self._lock:
+            if row.id in self._results:
+                self._results.move_to_end(row.id)
+                return self._results[row.id]
+        blob = connection.execute(select(JOB.c.result).where(JOB.c.id == row.id)).scalar()
+        result = json.loads(zlib.decompress(blob)) if blob is not None else None
+        decode = self._decoders.get(row.kind)
+        if decode is not None and result is not None:
+            result = decode(result)
+        with self._lock:
+            self._results[row.id] = result
+            while len(self._results) > self._results_kept:
+                self._results.popitem(last=False)
+        return result
+
+    # ---- asking -----------------------------------------------------------------------------
     def start(
         self,
         key: tuple[Any, ...],
@@ -109,56 +249,118 @@ class Jobs:
         owner: str,
         waiting: bool = False,
     ) -> Job:
-        """The job for ``key``, started now unless it is queued, running or done already.
+        """The job for ``key`` (topology id, revision, kind, *parameters), queued now unless
+        it is queued, running or done already. ``work(progress)`` computes its result (JSON).
 
         ``waiting``: the caller awaits the result with ``wait`` (the JSON API); otherwise it is
         a page that polls. Refused with TooManyRequests when the queue is full for ``owner``
         or for everyone.
         """
-        with self._lock:
-            job = self._jobs.get(key)
-            if job is None or job.status in ("failed", "cancelled"):
-                job = self._new(key, owner)
-                fresh = True
+        topology_id, revision, kind, parameters = _question(key)
+        now = time.time()
+        with self._writer.begin() as connection:
+            self._lock_queue(connection)
+            found = connection.execute(
+                select(JOB.c.id, JOB.c.status)
+                .where(
+                    JOB.c.topology_id == topology_id,
+                    JOB.c.revision == revision,
+                    JOB.c.kind == kind,
+                    JOB.c.parameters == parameters,
+                    JOB.c.status.not_in(("failed", "cancelled")),
+                )
+                .order_by(JOB.c.id.desc())
+                .limit(1)
+            ).first()
+            if found is None:
+                self._check_room(connection, owner)
+                inserted = connection.execute(
+                    insert(JOB).values(
+                        kind=kind,
+                        topology_id=topology_id,
+                        revision=revision,
+                        parameters=parameters,
+                        owner=owner,
+                        status="queued",
+                        done=0,
+                        total=0,
+                        waiters=1 if waiting else 0,
+                        waited_at=now,
+                        watched_until=0.0 if waiting else now + self.watch_s,
+                        heartbeat=0.0,
+                        attempts=0,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                ).inserted_primary_key
+                assert inserted is not None
+                job_id = inserted[0]
             else:
-                fresh = False
+                job_id = found.id
+                if waiting:
+                    wanted = {"waiters": JOB.c.waiters + 1, "waited_at": now}
+                    connection.execute(update(JOB).where(JOB.c.id == job_id).values(**wanted))
+                elif found.status in ACTIVE:
+                    watched = {"watched_until": now + self.watch_s}
+                    connection.execute(update(JOB).where(JOB.c.id == job_id).values(**watched))
+        claimed = threading.Event()
+        with self._lock:
+            if found is None:
+                self._local[job_id] = work
+                self._claimed[job_id] = claimed
             if waiting:
-                job.waiters += 1
-            else:
-                job.watched_until = time.monotonic() + self.watch_s
-        if fresh:
-            self._pool.submit(self._run, job, work)
+                self._awaited[job_id] += 1
+                self._ended.setdefault(job_id, threading.Event())
+        if found is None:
+            # A worker of this process that is free claims it within milliseconds: then the
+            # page says "running", not "waiting for other analyses" (there are none).
+            self._kick.set()
+            claimed.wait(CLAIM_WAIT_S)
+            with self._lock:
+                self._claimed.pop(job_id, None)
+        job = self.get(job_id)
+        assert job is not None
+        if waiting and not job.active:  # done already: the waiter need not wait
+            with self._lock:
+                self._ended[job_id].set()
         return job
 
-    def refuse_early(self, owner: str, same: Callable[[tuple[Any, ...]], bool]) -> None:
-        """Raise TooManyRequests now if ``start`` would, for a question whose keys ``same``
-        recognises (of any revision): no job for it to share, and no room for a new one."""
-        with self._lock:
-            if not any(
-                same(k) and j.status not in ("failed", "cancelled") for k, j in self._jobs.items()
-            ):
-                self._check_room(owner)
+    def refuse_early(self, owner: str, key: tuple[Any, ...]) -> None:
+        """Raise TooManyRequests now if ``start`` would, for the question of ``key`` on any
+        revision (its revision is not read): no job for it to share, and no room for a new one.
+        """
+        topology_id, _, kind, parameters = _question(key)
+        with self._reader.connect() as connection:
+            shared = connection.execute(
+                select(JOB.c.id)
+                .where(
+                    JOB.c.topology_id == topology_id,
+                    JOB.c.kind == kind,
+                    JOB.c.parameters == parameters,
+                    JOB.c.status.not_in(("failed", "cancelled")),
+                )
+                .limit(1)
+            ).first()
+            if shared is None:
+                self._check_room(connection, owner)
 
-    def _new(self, key: tuple[Any, ...], owner: str) -> Job:
-        """A queued job for ``key`` if the queue has room (the lock is held)."""
-        self._check_room(owner)
-        self._jobs.pop(key, None)  # a failed or cancelled one: the new one goes to the end
-        job = self._jobs[key] = Job(key, owner)
-        finished = [k for k, j in self._jobs.items() if not j.active]
-        for old in finished[: max(0, len(self._jobs) - self._keep)]:
-            del self._jobs[old]
-        return job
+    def _lock_queue(self, connection: Connection) -> None:
+        """PostgreSQL: one process at a time looks up and queues (SQLite's write transaction
+        holds the whole database already)."""
+        if self._postgres:
+            connection.execute(select(func.pg_advisory_xact_lock(QUEUE_LOCK)))
 
-    def _check_room(self, owner: str) -> None:
-        """TooManyRequests if the queue is full, for everyone or for ``owner`` (lock held)."""
-        active = [j for j in self._jobs.values() if j.active]
-        if len(active) >= self.active_max:
+    def _check_room(self, connection: Connection, owner: str) -> None:
+        """TooManyRequests if the queue is full, for everyone or for ``owner``."""
+        counted = select(func.count()).select_from(JOB).where(JOB.c.status.in_(ACTIVE))
+        active = connection.execute(counted).scalar_one()
+        if active >= self.active_max:
             raise TooManyRequests(
-                f"The lab is running {len(active)} whole-network analyses already, its most; "
+                f"The lab is running {active} whole-network analyses already, its most; "
                 "try again in a few seconds.",
                 retry_after=RETRY_BUSY_S,
             )
-        mine = sum(1 for j in active if j.owner == owner)
+        mine = connection.execute(counted.where(JOB.c.owner == owner)).scalar_one()
         if mine >= self.per_owner:
             raise TooManyRequests(
                 f"You have {mine} whole-network analyses queued or running, the most one "
@@ -166,59 +368,277 @@ class Jobs:
                 retry_after=RETRY_BUSY_S,
             )
 
-    def _abandoned(self, job: Job) -> bool:
-        with self._lock:
-            return self._closing or (job.waiters == 0 and time.monotonic() > job.watched_until)
-
-    def _run(self, job: Job, work: Callable[[Progress], Any]) -> None:
-        if self._abandoned(job):  # everyone left while it was queued
-            self._end(job, "cancelled")
-            return
-        job.started, job.status = time.monotonic(), "running"
-
-        def progress(done: int, total: int) -> None:
-            job.done, job.total = done, total
-            if self._abandoned(job):
-                raise Cancelled
-
-        try:
-            result = work(progress)
-        except Cancelled:
-            self._end(job, "cancelled")
-        except Exception as error:  # reported to the user, not swallowed
-            self._end(job, "failed", error=f"{type(error).__name__}: {error}")
-        else:
-            job.result, job.done = result, job.total
-            self._end(job, "done")
-
-    @staticmethod
-    def _end(job: Job, status: str, *, error: str | None = None) -> None:
-        job.error, job.finished, job.status = error, time.monotonic(), status
-        job.ended.set()
-
     async def wait(self, job: Job, disconnected: Callable[[], Awaitable[bool]]) -> Any:
         """The job's result, awaited on the event loop (no thread is held while it runs).
 
         The caller started the job with ``waiting=True``; its interest ends here, whether the
         result came, or ``disconnected()`` said the client has gone (then ClientGone): the last
-        waiter to go, with no page polling, lets the job be cancelled.
+        waiter to go, with no page polling, lets the job be cancelled. A job that ended
+        otherwise than done raises RuntimeError, or Outdated when the topology changed first.
         """
+        with self._lock:
+            ended = self._ended.setdefault(job.id, threading.Event())
         try:
             pause = 0.005
-            while not job.ended.is_set():
+            while not ended.is_set():
                 if await disconnected():
                     raise ClientGone
                 await asyncio.sleep(pause)
                 pause = min(2 * pause, 0.25)
         finally:
             with self._lock:
-                job.waiters -= 1
-        if job.status != "done":
-            raise RuntimeError(job.error or f"the job was {job.status}")
-        return job.result
+                self._awaited[job.id] -= 1
+                if self._awaited[job.id] <= 0:
+                    del self._awaited[job.id]
+                    self._ended.pop(job.id, None)
+            await asyncio.to_thread(self._leave, job.id)
+        final = await asyncio.to_thread(self.get, job.id)
+        if final is None or final.status != "done":
+            if final is not None and final.error and final.error.startswith("Outdated"):
+                raise Outdated(final.error)
+            status = final.status if final else "deleted"
+            raise RuntimeError(final.error if final and final.error else f"the job was {status}")
+        return final.result
 
-    def shutdown(self) -> None:
-        """Stop: running jobs end at their next progress report, queued ones never start."""
+    def _leave(self, job_id: int) -> None:
+        with self._writer.begin() as connection:
+            connection.execute(
+                update(JOB).where(JOB.c.id == job_id).values(waiters=JOB.c.waiters - 1)
+            )
+
+    # ---- computing --------------------------------------------------------------------------
+    def _work(self) -> None:
+        """A worker thread: claim the oldest job this process can run, run it, again."""
+        while not self._closing.is_set():
+            self._kick.clear()
+            try:
+                claimed = self._claim()
+            except Exception:  # the database is away for a moment: try again later
+                log.exception("claiming a job failed")
+                claimed = None
+            if claimed is None:
+                self._kick.wait(self._poll_s)
+            else:
+                self._run(*claimed)
+
+    def _claim(self) -> tuple[int, tuple[Any, ...], Callable[[Progress], Any]] | None:
+        now = time.time()
         with self._lock:
-            self._closing = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
+            local = list(self._local)
+        runnable = JOB.c.kind.in_(list(self._runners))
+        if local:
+            runnable = runnable | JOB.c.id.in_(local)
+        claimable = (JOB.c.status == "queued") | (
+            (JOB.c.status == "running") & (JOB.c.heartbeat < now - self.stale_s)
+        )
+        query = select(*COLUMNS).where(claimable, runnable).order_by(JOB.c.id).limit(1)
+        with self._reader.connect() as connection:  # mostly nothing: no write lock for that
+            if connection.execute(query).first() is None:
+                return None
+        if self._postgres:
+            query = query.with_for_update(skip_locked=True)
+        with self._writer.begin() as connection:
+            row = connection.execute(query).first()
+            if row is None:
+                return None
+            if row.attempts >= MAX_ATTEMPTS:
+                connection.execute(
+                    update(JOB)
+                    .where(JOB.c.id == row.id)
+                    .values(
+                        status="failed",
+                        error=f"The process computing it stopped {row.attempts} times.",
+                        finished_at=now,
+                        updated_at=now,
+                    )
+                )
+                self._kick.set()  # look again at once
+                return None
+            connection.execute(
+                update(JOB)
+                .where(JOB.c.id == row.id)
+                .values(
+                    status="running",
+                    claimed_by=self.me,
+                    heartbeat=now,
+                    attempts=row.attempts + 1,
+                    started_at=now,
+                    done=0,
+                    total=0,
+                    updated_at=now,
+                )
+            )
+        with self._lock:
+            work = self._local.pop(row.id, None)
+            self._running.add(row.id)
+            if row.id in self._claimed:
+                self._claimed[row.id].set()
+        key = _key(row)
+        if work is None:
+            runner = self._runners[row.kind]
+            return row.id, key, lambda progress: runner(key, progress)
+        return row.id, key, work
+
+    def _run(self, job_id: int, key: tuple[Any, ...], work: Callable[[Progress], Any]) -> None:
+        ticked = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal ticked
+            if self._closing.is_set():
+                raise _Released
+            now = time.monotonic()
+            if now - ticked >= TICK_S:
+                ticked = now
+                self._tick(job_id, done, total)
+
+        try:
+            progress(0, 0)  # nobody wants it any more (it waited in the queue): not started
+            result = work(progress)
+            blob = _encode(result)
+        except Cancelled:
+            self._end(job_id, "cancelled")
+        except Outdated as outdated:
+            self._end(job_id, "cancelled", error=f"Outdated: {outdated}")
+        except _Lost:
+            pass
+        except _Released:
+            self._release(job_id)
+        except Exception as error:  # reported to the user, not swallowed
+            self._end(job_id, "failed", error=f"{type(error).__name__}: {error}")
+        else:
+            self._end(job_id, "done", result=blob)
+        finally:
+            with self._lock:
+                self._running.discard(job_id)
+                ended = self._ended.get(job_id)
+            if ended is not None:
+                ended.set()
+
+    def _tick(self, job_id: int, done: int, total: int) -> None:
+        """Write the progress and the heartbeat; raise Cancelled if nobody wants the result."""
+        now = time.time()
+        with self._writer.begin() as connection:
+            wanted = connection.execute(
+                update(JOB)
+                .where(JOB.c.id == job_id, JOB.c.claimed_by == self.me, JOB.c.status == "running")
+                .values(done=done, total=total, heartbeat=now, updated_at=now)
+                .returning(JOB.c.waiters, JOB.c.waited_at, JOB.c.watched_until)
+            ).first()
+        if wanted is None:
+            raise _Lost
+        if self._abandoned(wanted, now):
+            raise Cancelled
+
+    def _abandoned(self, wanted: Row[Any], now: float) -> bool:
+        """No page polled it lately, and no request waits (or its process stopped saying so)."""
+        waited = wanted.waiters > 0 and now - wanted.waited_at < self.stale_s
+        return not waited and now > wanted.watched_until
+
+    def _end(
+        self, job_id: int, status: str, *, result: bytes | None = None, error: str | None = None
+    ) -> None:
+        now = time.time()
+        values: dict[str, Any] = {"status": status, "result": result, "error": error}
+        if status == "done":
+            values["done"] = JOB.c.total
+        with self._writer.begin() as connection:
+            connection.execute(
+                update(JOB)
+                .where(JOB.c.id == job_id, JOB.c.claimed_by == self.me, JOB.c.status == "running")
+                .values(**values, finished_at=now, updated_at=now)
+            )
+            # The newest ``keep`` ended jobs stay as a cache; older ones go.
+            old = connection.execute(
+                select(JOB.c.id)
+                .where(JOB.c.status.in_(ENDED))
+                .order_by(JOB.c.id.desc())
+                .offset(self._keep)
+            ).scalars()
+            stale = list(old)
+            if stale:
+                connection.execute(JOB.delete().where(JOB.c.id.in_(stale)))
+
+    def _release(self, job_id: int) -> None:
+        """Back to the queue: another process takes it (or cancels it if nobody wants it)."""
+        with self._writer.begin() as connection:
+            connection.execute(
+                update(JOB)
+                .where(JOB.c.id == job_id, JOB.c.claimed_by == self.me)
+                .values(status="queued", claimed_by=None, attempts=JOB.c.attempts - 1)
+            )
+
+    # ---- watching ---------------------------------------------------------------------------
+    def _watch(self) -> None:
+        """The watcher thread: tell this process's waiters when their job ends elsewhere, and
+        every second keep this process's claims and waiters alive and cancel queued jobs
+        nobody wants any more."""
+        beat = 0.0
+        while not self._closing.wait(0.1 if self._awaited else 0.5):
+            try:
+                self._notice_ended()
+                if time.monotonic() - beat >= 1.0:
+                    beat = time.monotonic()
+                    self._beat()
+            except Exception:  # the database is away for a moment: try again later
+                log.exception("watching the jobs failed")
+
+    def _notice_ended(self) -> None:
+        with self._lock:
+            awaited = [i for i, event in self._ended.items() if not event.is_set()]
+        if not awaited:
+            return
+        with self._reader.connect() as connection:
+            still = set(
+                connection.execute(
+                    select(JOB.c.id).where(JOB.c.id.in_(awaited), JOB.c.status.in_(ACTIVE))
+                ).scalars()
+            )
+        with self._lock:
+            for job_id in awaited:
+                if job_id not in still and job_id in self._ended:
+                    self._ended[job_id].set()
+
+    def _beat(self) -> None:
+        now = time.time()
+        with self._lock:
+            running, awaited, local = list(self._running), list(self._awaited), list(self._local)
+        with self._writer.begin() as connection:
+            if running:
+                connection.execute(
+                    update(JOB)
+                    .where(JOB.c.id.in_(running), JOB.c.claimed_by == self.me)
+                    .values(heartbeat=now)
+                )
+            if awaited:
+                connection.execute(update(JOB).where(JOB.c.id.in_(awaited)).values(waited_at=now))
+            connection.execute(
+                update(JOB)
+                .where(
+                    JOB.c.status == "queued",
+                    JOB.c.watched_until < now,
+                    (JOB.c.waiters <= 0) | (JOB.c.waited_at < now - self.stale_s),
+                )
+                .values(status="cancelled", finished_at=now, updated_at=now)
+            )
+            gone = self._not_queued(connection, local)
+        with self._lock:  # claimed by another process, or cancelled: not ours to run
+            for job_id in gone:
+                self._local.pop(job_id, None)
+
+    @staticmethod
+    def _not_queued(connection: Connection, ids: Sequence[int]) -> set[int]:
+        if not ids:
+            return set()
+        queued = connection.execute(
+            select(JOB.c.id).where(JOB.c.id.in_(ids), JOB.c.status == "queued")
+        ).scalars()
+        return set(ids) - set(queued)
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Stop: running jobs go back to the queue at their next progress report (another
+        process takes them up; here, the next start does), queued ones are not claimed."""
+        self._closing.set()
+        self._kick.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))

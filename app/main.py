@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import api
+from app import api, whole_network
 from app.accounts.identify import Identify
 from app.api import docs as api_docs
 from app.api import errors
@@ -55,7 +55,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 max_topologies=settings.max_topologies or None,  # 0: no limit
                 max_analyses=settings.max_analyses_per_topology or None,
             )
+        # Kept in the database: every worker and replica of the lab shares them.
         app.state.jobs = Jobs(
+            app.state.store.engine,
+            runners=whole_network.runners(app.state.store),
+            decoders=whole_network.DECODERS,
             workers=settings.job_workers,
             per_owner=settings.jobs_per_client,
             active_max=settings.jobs_max,

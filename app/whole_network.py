@@ -1,18 +1,22 @@
 """Whole-network analyses as background jobs: one per topology revision and question.
 
 The JSON API and the pages start the same jobs, so a report asked for in one is ready in the
-other. A job's result is the engine's object (the API turns it into JSON).
+other, whichever worker or replica answers. A job's result is kept as JSON (the API's own
+shape); a matrix is read back as the engine's ``Matrix`` for the page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.engine import AwsError, Topology
 from app.engine.exposure import exposure_report
-from app.engine.matrix import matrix_instances, matrix_sources, reachability_matrix
-from app.jobs import Job, Jobs
+from app.engine.matrix import Matrix, matrix_instances, matrix_sources, reachability_matrix
+from app.jobs import Job, Jobs, Outdated, Progress, Runner
+
+if TYPE_CHECKING:
+    from app.db.store import Store
 
 # A job's key is (topology id, revision, *question): the same question on the same revision is
 # one job. The question is known before the model is loaded, so a full queue can be said at
@@ -31,7 +35,59 @@ def matrix_question(
 def refuse_early(jobs: Jobs, topology_id: str, question: tuple[Any, ...], owner: str) -> None:
     """429 now, before the model is even read, if ``start`` would refuse this question (a
     burst of requests from one client is then refused for next to nothing)."""
-    jobs.refuse_early(owner, lambda key: key[0] == topology_id and key[2:] == question)
+    jobs.refuse_early(owner, (topology_id, None, *question))
+
+
+def exposure_of(model: Topology, progress: Progress) -> list[dict[str, Any]]:
+    return [interface.to_dict() for interface in exposure_report(model, progress)]
+
+
+def matrix_of(
+    model: Topology,
+    protocol: str,
+    ports: Sequence[int],
+    rows: Sequence[str] | None,
+    progress: Progress,
+) -> dict[str, Any]:
+    return reachability_matrix(model, protocol, list(ports), progress, rows).to_dict()
+
+
+def matrix_from(result: dict[str, Any]) -> Matrix:
+    """The engine's matrix from its JSON (``Matrix.to_dict``), for the page."""
+    return Matrix(
+        instances=result["instances"],
+        reachable=result["reachable"],
+        protocol=result["protocol"],
+        port=result["port"],
+        fallbacks=0,
+        by_port={int(port): grid for port, grid in result["by_port"].items()},
+        sources=result["sources"],
+    )
+
+
+def runners(store: Store) -> dict[str, Runner]:
+    """How a process that did not start a job computes it: from the stored topology, which
+    must still be at the job's revision (otherwise the job is Outdated: ask again)."""
+
+    def model_at(topology_id: str, revision: int) -> Topology:
+        topology, model = store.model(topology_id)
+        if topology["revision"] != revision:
+            raise Outdated(
+                f"the topology changed (revision {topology['revision']} now, {revision} asked)"
+            )
+        return model
+
+    def exposure(key: tuple[Any, ...], progress: Progress) -> Any:
+        return exposure_of(model_at(key[0], key[1]), progress)
+
+    def matrix(key: tuple[Any, ...], progress: Progress) -> Any:
+        topology_id, revision, _, protocol, ports, rows = key
+        return matrix_of(model_at(topology_id, revision), protocol, ports, rows, progress)
+
+    return {"exposure": exposure, "matrix": matrix}
+
+
+DECODERS = {"matrix": matrix_from}
 
 
 def exposure_job(
@@ -40,7 +96,7 @@ def exposure_job(
     """The exposure report of this revision; ``owner`` and ``waiting`` as in ``Jobs.start``."""
     return jobs.start(
         (topology["id"], topology["revision"], *EXPOSURE),
-        lambda progress: exposure_report(model, progress),
+        lambda progress: exposure_of(model, progress),
         owner=owner,
         waiting=waiting,
     )
@@ -84,7 +140,7 @@ def matrix_job(
         )
     return jobs.start(
         (topology["id"], topology["revision"], *question),
-        lambda progress: reachability_matrix(model, protocol, list(ports), progress, rows),
+        lambda progress: matrix_of(model, protocol, ports, rows, progress),
         owner=owner,
         waiting=waiting,
     )

@@ -1,5 +1,6 @@
-"""The background jobs: bounded queues per client and overall, shared by identical questions,
-cancelled once nobody waits for them, awaited without a thread."""
+"""The background jobs, kept in the database: bounded queues per client and overall, shared by
+identical questions, cancelled once nobody waits for them, awaited without a thread.
+(tests/scale runs them across processes.)"""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import pytest
+from sqlalchemy import Engine
 
 from app.jobs import ClientGone, Job, Jobs
 from app.throttle import TooManyRequests
@@ -38,13 +40,20 @@ class Endless:
 
 
 @pytest.fixture
-def jobs() -> Iterator[Jobs]:
-    registry = Jobs(workers=4, per_owner=2, active_max=3, watch_s=0.3)
+def jobs(engine: Engine) -> Iterator[Jobs]:
+    registry = Jobs(engine, workers=4, per_owner=2, active_max=3, watch_s=0.3)
     yield registry
     registry.shutdown()
     for work in Endless.made:
         work.release.set()
     Endless.made.clear()
+
+
+def status(jobs: Jobs, job: Job) -> str:
+    """The job's status now, as any process reads it."""
+    now = jobs.get(job.id)
+    assert now is not None
+    return now.status
 
 
 def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
@@ -55,13 +64,14 @@ def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
 
 
 def test_identical_questions_share_one_job(jobs: Jobs) -> None:
-    work = Endless()
-    first = jobs.start(("t", 1, "matrix"), work, owner="a")
-    again = jobs.start(("t", 1, "matrix"), Endless(), owner="b")
-    assert again is first
+    work = Endless()  # awaited by two clients (a waiter keeps it wanted, however slow)
+    first = jobs.start(("t", 1, "matrix"), work, owner="a", waiting=True)
+    again = jobs.start(("t", 1, "matrix"), Endless(), owner="b", waiting=True)
+    assert again.id == first.id
     work.release.set()
-    until(lambda: first.status == "done")
-    assert first.result == "result"
+    until(lambda: status(jobs, first) == "done")
+    done = jobs.get(first.id)
+    assert done is not None and done.result == "result"
 
 
 def test_a_client_gets_429_past_its_share_and_others_still_get_theirs(jobs: Jobs) -> None:
@@ -86,15 +96,15 @@ def test_a_job_nobody_polls_any_more_is_cancelled(jobs: Jobs) -> None:
     job = jobs.start(("t", 1, "exposure"), work, owner="a")  # a page shows it...
     for _ in range(5):  # ...and polls it for a while: it keeps running
         time.sleep(0.1)
-        assert jobs.start(("t", 1, "exposure"), work, owner="a") is job
-    assert job.status == "running"
-    until(lambda: job.status == "cancelled")  # the page was closed
+        assert jobs.start(("t", 1, "exposure"), work, owner="a").id == job.id
+    assert status(jobs, job) == "running"
+    until(lambda: status(jobs, job) == "cancelled")  # the page was closed
     steps = work.steps
     time.sleep(0.1)
     assert work.steps == steps  # it stopped computing
     assert jobs.active() == []
     again = jobs.start(("t", 1, "exposure"), work, owner="a")  # asked again: a new run
-    assert again is not job and again.active
+    assert again.id != job.id and again.active
     work.release.set()
 
 
@@ -109,17 +119,17 @@ def test_a_job_whose_last_waiter_disconnects_is_cancelled(jobs: Jobs) -> None:
     work = Endless()
     key = ("t", 1, "matrix", 22)
     job = jobs.start(key, work, owner="a", waiting=True)
-    assert jobs.start(key, work, owner="b", waiting=True) is job
+    assert jobs.start(key, work, owner="b", waiting=True).id == job.id
     started = time.monotonic()
     with pytest.raises(ClientGone):  # one client goes at once...
         wait(jobs, job, lambda: True)
     # ...the other still waits, so the job runs on past watch_s: an API job lives by its
     # waiters, not by page polls.
     time.sleep(0.5)
-    assert job.status == "running"
+    assert status(jobs, job) == "running"
     with pytest.raises(ClientGone):  # the last one goes after a moment
         wait(jobs, job, lambda: time.monotonic() - started > 0.8)
-    until(lambda: job.status == "cancelled", 2.0)
+    until(lambda: status(jobs, job) == "cancelled", 2.0)
     assert jobs.active() == []
 
 
@@ -141,7 +151,7 @@ def test_a_waiter_gets_the_result_without_holding_a_thread(jobs: Jobs) -> None:
     before = threading.active_count()
     assert asyncio.run(many_waiters()) == ["result"] * 50
     assert threading.active_count() <= before + 1
-    assert job.waiters == 0
+    assert jobs.get(job.id).waiters == 0  # type: ignore[union-attr]
 
 
 def test_a_failed_job_is_reported_and_asked_again_runs_again(jobs: Jobs) -> None:
@@ -154,4 +164,4 @@ def test_a_failed_job_is_reported_and_asked_again_runs_again(jobs: Jobs) -> None
     work = Endless()
     work.release.set()
     again = jobs.start(("t", 1, "x"), work, owner="a")
-    until(lambda: again.status == "done")
+    until(lambda: status(jobs, again) == "done")

@@ -2,13 +2,15 @@
 the reachability matrix.
 
 Both are background jobs that take seconds on a large account. These routes are ``async``:
-the model and the answer are prepared in the thread pool, and the job is awaited on the event
-loop, so a waiting request holds no thread; a client that disconnects stops waiting, and a job
-nobody waits for any more is cancelled.
+the model, the job and the answer are prepared in the thread pool, and the job is awaited on the
+event loop, so a waiting request holds no thread; a client that disconnects stops waiting, and
+a job nobody waits for any more is cancelled. Another worker or replica may compute the job;
+if the topology changed before it started, the question is asked again of the new revision.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -16,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from app.jobs import Job, Jobs, Outdated
 from app.throttle import requester
 from app.whole_network import (
     EXPOSURE,
@@ -29,6 +32,21 @@ from app.whole_network import (
 from .deps import THROTTLED, StoreDep, TopologyId, throttled
 
 router = APIRouter(tags=["whole-network analyses"])
+
+
+async def answer_of(
+    jobs: Jobs, request: Request, start: Callable[[], tuple[dict[str, Any], Job]]
+) -> tuple[dict[str, Any], Any]:
+    """The topology and the result of the job ``start`` returns; once more if the job found
+    the topology changed before it started (another process computed it from the database)."""
+    for attempt in range(2):
+        topology, job = await run_in_threadpool(start)
+        try:
+            return topology, await jobs.wait(job, request.is_disconnected)
+        except Outdated:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 @router.get(
@@ -50,10 +68,13 @@ async def exposure(
     account's report can be read a part at a time (``offset``, ``limit``); ``total`` counts
     every exposed interface."""
     jobs, owner = request.app.state.jobs, requester(request)
-    refuse_early(jobs, topology_id, EXPOSURE, owner)
-    topology, model = await run_in_threadpool(store.model, topology_id)
-    job = exposure_job(jobs, topology, model, owner=owner, waiting=True)
-    report = await jobs.wait(job, request.is_disconnected)
+    await run_in_threadpool(refuse_early, jobs, topology_id, EXPOSURE, owner)
+
+    def start() -> tuple[dict[str, Any], Job]:
+        topology, model = store.model(topology_id)
+        return topology, exposure_job(jobs, topology, model, owner=owner, waiting=True)
+
+    topology, report = await answer_of(jobs, request, start)
 
     def answer() -> JSONResponse:
         part = report[offset:] if limit is None else report[offset : offset + limit]
@@ -62,7 +83,7 @@ async def exposure(
                 "topology_id": topology_id,
                 "revision": topology["revision"],
                 "total": len(report),
-                "interfaces": [i.to_dict() for i in part],
+                "interfaces": part,
             }
         )
 
@@ -100,15 +121,15 @@ async def matrix(
     pair. ``reachable`` is true where every port asked passes; ``by_port`` has each port's
     grid; rows follow ``sources``."""
     jobs, owner, ports = request.app.state.jobs, requester(request), port or [22]
-    refuse_early(jobs, topology_id, matrix_question(protocol, ports, source), owner)
+    question = matrix_question(protocol, ports, source)
+    await run_in_threadpool(refuse_early, jobs, topology_id, question, owner)
 
-    def start() -> tuple[dict[str, Any], Any]:
+    def start() -> tuple[dict[str, Any], Job]:
         topology, model = store.model(topology_id)
         job = matrix_job(jobs, topology, model, protocol, ports, source, owner=owner, waiting=True)
         return topology, job
 
-    topology, job = await run_in_threadpool(start)
-    result = await jobs.wait(job, request.is_disconnected)
+    topology, result = await answer_of(jobs, request, start)
     return await run_in_threadpool(
         lambda: JSONResponse(
             {"topology_id": topology_id, "revision": topology["revision"], **result.to_dict()}

@@ -58,6 +58,7 @@ def foreign_keys_off(connection: Connection) -> Iterator[None]:
         return
     # On the driver's connection: SQLAlchemy's would begin a transaction first.
     sqlite = connection.connection.driver_connection
+    assert sqlite is not None  # an open connection has its driver's
     sqlite.execute("PRAGMA foreign_keys=OFF")
     try:
         yield

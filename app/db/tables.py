@@ -11,7 +11,7 @@ import types
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, MetaData
+from sqlalchemy import JSON, Column, Index, LargeBinary, MetaData, Text
 from sqlmodel import Field, SQLModel
 
 from app.accounts.actor import LOCAL_OWNER_ID
@@ -120,3 +120,41 @@ class Analysis(SQLModel, table=True):
     request: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=now)
+
+
+class BackgroundJob(SQLModel, table=True):
+    """A whole-network analysis in the background (``app.jobs``), shared by every worker and
+    replica: one process claims it (``claimed_by``, kept alive by ``heartbeat``), any process
+    answers its progress and its result.
+
+    The question is ``kind`` on ``topology_id`` at ``revision`` with ``parameters`` (canonical
+    JSON: the same question, the same text). Times are seconds since the epoch as the writing
+    process's clock says (``time.time()``): sub-second on SQLite too, and NTP keeps replicas'
+    clocks far closer than the seconds these times are compared at."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_question", "topology_id", "revision", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    topology_id: str = Field(max_length=32)
+    revision: int
+    parameters: str = Field(sa_type=Text)
+    owner: str = Field(max_length=200, index=True)
+    status: str = Field(max_length=16, index=True)  # queued, running, done, failed, cancelled
+    done: int = 0
+    total: int = 0
+    result: bytes | None = Field(default=None, sa_type=LargeBinary)  # zlib-compressed JSON
+    error: str | None = Field(default=None, sa_type=Text)
+    # Who still wants it: API requests awaiting it (each process refreshes ``waited_at`` while
+    # its requests wait), and a page polling it (each poll moves ``watched_until`` on).
+    waiters: int = 0
+    waited_at: float = 0.0
+    watched_until: float = 0.0
+    claimed_by: str | None = Field(default=None, max_length=255)  # host:pid
+    heartbeat: float = 0.0
+    attempts: int = 0  # claims: a job whose processes keep dying is failed, not retried forever
+    created_at: float
+    updated_at: float
+    started_at: float | None = None
+    finished_at: float | None = None
