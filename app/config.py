@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     jobs_per_client: int = 3
     jobs_max: int = 12
     job_watch_s: float = 10.0
+    # A job whose process stopped saying it is alive for this long is claimed by another
+    # (jobs are kept in the database: every worker and replica shares them).
+    job_stale_s: float = 15.0
     # How long a thread keeps the GIL when another wants it (Python's default is 5 ms): short,
     # so that requests stay quick while a job computes in a thread of the same process.
     thread_switch_interval_ms: float = 1.0

@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             per_owner=settings.jobs_per_client,
             active_max=settings.jobs_max,
             watch_s=settings.job_watch_s,
+            stale_s=settings.job_stale_s,
         )
         yield
         app.state.jobs.shutdown()
