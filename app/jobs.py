@@ -154,11 +154,12 @@ class Jobs:
         runners: dict[str, Runner] | None = None,
         decoders: Mapping[str, Callable[[Any], Any]] | None = None,
         results_kept: int = 8,
+        name: str | None = None,
     ) -> None:
         self._reader = engine
         self._writer = writer(engine)
         self._postgres = engine.dialect.name == "postgresql"
-        self.me = f"{socket.gethostname()}:{os.getpid()}"
+        self.me = name or f"{socket.gethostname()}:{os.getpid()}"  # claimed_by
         self._keep = keep
         self.per_owner = per_owner
         self.active_max = active_max
@@ -248,6 +249,7 @@ class Jobs:
         *,
         owner: str,
         waiting: bool = False,
+        again: bool = False,
     ) -> Job:
         """The job for ``key`` (topology id, revision, kind, *parameters), queued now unless
         it is queued, running or done already. ``work(progress)`` computes its result (JSON).
@@ -256,62 +258,19 @@ class Jobs:
         a page that polls. Refused with TooManyRequests when the queue is full for ``owner``
         or for everyone.
         """
-        topology_id, revision, kind, parameters = _question(key)
-        now = time.time()
-        with self._writer.begin() as connection:
-            self._lock_queue(connection)
-            found = connection.execute(
-                select(JOB.c.id, JOB.c.status)
-                .where(
-                    JOB.c.topology_id == topology_id,
-                    JOB.c.revision == revision,
-                    JOB.c.kind == kind,
-                    JOB.c.parameters == parameters,
-                    JOB.c.status.not_in(("failed", "cancelled")),
-                )
-                .order_by(JOB.c.id.desc())
-                .limit(1)
-            ).first()
-            if found is None:
-                self._check_room(connection, owner)
-                inserted = connection.execute(
-                    insert(JOB).values(
-                        kind=kind,
-                        topology_id=topology_id,
-                        revision=revision,
-                        parameters=parameters,
-                        owner=owner,
-                        status="queued",
-                        done=0,
-                        total=0,
-                        waiters=1 if waiting else 0,
-                        waited_at=now,
-                        watched_until=0.0 if waiting else now + self.watch_s,
-                        heartbeat=0.0,
-                        attempts=0,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                ).inserted_primary_key
-                assert inserted is not None
-                job_id = inserted[0]
-            else:
-                job_id = found.id
-                if waiting:
-                    wanted = {"waiters": JOB.c.waiters + 1, "waited_at": now}
-                    connection.execute(update(JOB).where(JOB.c.id == job_id).values(**wanted))
-                elif found.status in ACTIVE:
-                    watched = {"watched_until": now + self.watch_s}
-                    connection.execute(update(JOB).where(JOB.c.id == job_id).values(**watched))
+        question = _question(key)
+        job_id, fresh = self._share(question, waiting=waiting), False
+        if job_id is None:
+            job_id, fresh = self._queue(question, owner, waiting=waiting)
         claimed = threading.Event()
         with self._lock:
-            if found is None:
+            if fresh:
                 self._local[job_id] = work
                 self._claimed[job_id] = claimed
             if waiting:
                 self._awaited[job_id] += 1
                 self._ended.setdefault(job_id, threading.Event())
-        if found is None:
+        if fresh:
             # A worker of this process that is free claims it within milliseconds: then the
             # page says "running", not "waiting for other analyses" (there are none).
             self._kick.set()
@@ -320,10 +279,96 @@ class Jobs:
                 self._claimed.pop(job_id, None)
         job = self.get(job_id)
         assert job is not None
+        if job.status == "cancelled" and not again:
+            # It ended as we asked (its topology changed before another process started it,
+            # or its last watcher left that instant): this question gets a job of its own.
+            if waiting:
+                self._forget_waiter(job_id)
+            return self.start(key, work, owner=owner, waiting=waiting, again=True)
         if waiting and not job.active:  # done already: the waiter need not wait
             with self._lock:
                 self._ended[job_id].set()
         return job
+
+    def _same(self, question: tuple[str, int | None, str, str]) -> Any:
+        """The condition of a job that answers ``question`` (not failed nor cancelled)."""
+        topology_id, revision, kind, parameters = question
+        return (
+            (JOB.c.topology_id == topology_id)
+            & (JOB.c.revision == revision)
+            & (JOB.c.kind == kind)
+            & (JOB.c.parameters == parameters)
+            & JOB.c.status.not_in(("failed", "cancelled"))
+        )
+
+    def _share(self, question: tuple[str, int | None, str, str], *, waiting: bool) -> int | None:
+        """The job already answering ``question``, now wanted by one more waiter or by a page's
+        poll; None if there is none. (No queue lock: the pages of a class poll every second.)"""
+        with self._reader.connect() as connection:
+            found = connection.execute(
+                select(JOB.c.id, JOB.c.status)
+                .where(self._same(question))
+                .order_by(JOB.c.id.desc())
+                .limit(1)
+            ).first()
+        if found is None:
+            return None
+        now = time.time()
+        if waiting:
+            wanted: dict[str, Any] = {"waiters": JOB.c.waiters + 1, "waited_at": now}
+            still = JOB.c.status.not_in(("failed", "cancelled"))
+        elif found.status in ACTIVE:
+            wanted, still = {"watched_until": now + self.watch_s}, JOB.c.status.in_(ACTIVE)
+        else:
+            return int(found.id)  # done: nothing to keep alive
+        with self._writer.begin() as connection:
+            changed = connection.execute(
+                update(JOB).where(JOB.c.id == found.id, still).values(**wanted)
+            ).rowcount
+        return int(found.id) if changed else None  # it ended meanwhile: ask again
+
+    def _queue(
+        self, question: tuple[str, int | None, str, str], owner: str, *, waiting: bool
+    ) -> tuple[int, bool]:
+        """A new queued job for ``question`` (or the one another process queued meanwhile),
+        under the queue lock, and whether it is new; TooManyRequests if the queue is full."""
+        topology_id, revision, kind, parameters = question
+        now = time.time()
+        with self._writer.begin() as connection:
+            self._lock_queue(connection)
+            found = connection.execute(
+                select(JOB.c.id).where(self._same(question)).order_by(JOB.c.id.desc()).limit(1)
+            ).first()
+            if found is not None:
+                wanted = (
+                    {"waiters": JOB.c.waiters + 1, "waited_at": now}
+                    if waiting
+                    else {"watched_until": now + self.watch_s}
+                )
+                connection.execute(update(JOB).where(JOB.c.id == found.id).values(**wanted))
+                return int(found.id), False
+            self._check_room(connection, owner)
+            inserted = connection.execute(
+                insert(JOB).values(
+                    kind=kind,
+                    topology_id=topology_id,
+                    revision=revision,
+                    parameters=parameters,
+                    owner=owner,
+                    status="queued",
+                    done=0,
+                    total=0,
+                    waiters=1 if waiting else 0,
+                    waited_at=now,
+                    watched_until=0.0 if waiting else now + self.watch_s,
+                    heartbeat=0.0,
+                    attempts=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            ).inserted_primary_key
+            assert inserted is not None
+            return int(inserted[0]), True
 
     def refuse_early(self, owner: str, key: tuple[Any, ...]) -> None:
         """Raise TooManyRequests now if ``start`` would, for the question of ``key`` on any
@@ -386,12 +431,7 @@ class Jobs:
                 await asyncio.sleep(pause)
                 pause = min(2 * pause, 0.25)
         finally:
-            with self._lock:
-                self._awaited[job.id] -= 1
-                if self._awaited[job.id] <= 0:
-                    del self._awaited[job.id]
-                    self._ended.pop(job.id, None)
-            await asyncio.to_thread(self._leave, job.id)
+            await asyncio.to_thread(self._forget_waiter, job.id)
         final = await asyncio.to_thread(self.get, job.id)
         if final is None or final.status != "done":
             if final is not None and final.error and final.error.startswith("Outdated"):
@@ -400,7 +440,13 @@ class Jobs:
             raise RuntimeError(final.error if final and final.error else f"the job was {status}")
         return final.result
 
-    def _leave(self, job_id: int) -> None:
+    def _forget_waiter(self, job_id: int) -> None:
+        """One waiter of this process stopped waiting for the job."""
+        with self._lock:
+            self._awaited[job_id] -= 1
+            if self._awaited[job_id] <= 0:
+                del self._awaited[job_id]
+                self._ended.pop(job_id, None)
         with self._writer.begin() as connection:
             connection.execute(
                 update(JOB).where(JOB.c.id == job_id).values(waiters=JOB.c.waiters - 1)
@@ -602,6 +648,15 @@ class Jobs:
         now = time.time()
         with self._lock:
             running, awaited, local = list(self._running), list(self._awaited), list(self._local)
+        abandoned = (
+            (JOB.c.status == "queued")
+            & (JOB.c.watched_until < now)
+            & ((JOB.c.waiters <= 0) | (JOB.c.waited_at < now - self.stale_s))
+        )
+        if not (running or awaited or local):  # an idle lab writes nothing
+            with self._reader.connect() as connection:
+                if connection.execute(select(JOB.c.id).where(abandoned).limit(1)).first() is None:
+                    return
         with self._writer.begin() as connection:
             if running:
                 connection.execute(
@@ -613,11 +668,7 @@ class Jobs:
                 connection.execute(update(JOB).where(JOB.c.id.in_(awaited)).values(waited_at=now))
             connection.execute(
                 update(JOB)
-                .where(
-                    JOB.c.status == "queued",
-                    JOB.c.watched_until < now,
-                    (JOB.c.waiters <= 0) | (JOB.c.waited_at < now - self.stale_s),
-                )
+                .where(abandoned)
                 .values(status="cancelled", finished_at=now, updated_at=now)
             )
             gone = self._not_queued(connection, local)

@@ -8,12 +8,13 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
-from app.jobs import ClientGone, Job, Jobs
+from app.jobs import JOB, ClientGone, Job, Jobs
 from app.throttle import TooManyRequests
 
 Progress = Callable[[int, int], None]
@@ -165,3 +166,103 @@ def test_a_failed_job_is_reported_and_asked_again_runs_again(jobs: Jobs) -> None
     work.release.set()
     again = jobs.start(("t", 1, "x"), work, owner="a")
     until(lambda: status(jobs, again) == "done")
+
+
+# ---- across processes: two registries on one database, as two server processes -----------
+@pytest.fixture
+def two(engine: Engine) -> Iterator[tuple[Jobs, Jobs, list[Endless]]]:
+    """``starter`` computes nothing (no workers); ``computer`` computes the kind "slow" from
+    its question alone, as a process that did not start the job does."""
+    made: list[Endless] = []
+
+    def slow(key: tuple[Any, ...], progress: Progress) -> str:
+        work = Endless()
+        made.append(work)
+        return work(progress)
+
+    starter = Jobs(engine, workers=0, watch_s=0.3, stale_s=1.0, name="starter:1")
+    computer = Jobs(engine, runners={"slow": slow}, watch_s=0.3, stale_s=1.0, name="computer:2")
+    yield starter, computer, made
+    for registry in (starter, computer):
+        registry.shutdown()
+    for work in made + Endless.made:
+        work.release.set()
+    Endless.made.clear()
+
+
+def never(progress: Progress) -> str:
+    raise AssertionError("only the computing process runs it")
+
+
+def test_a_job_started_in_one_process_is_computed_and_answered_by_another(
+    two: tuple[Jobs, Jobs, list[Endless]],
+) -> None:
+    starter, computer, made = two
+    job = starter.start(("t", 1, "slow"), never, owner="a", waiting=True)
+    until(lambda: status(computer, job) == "running" and starter.get(job.id).done > 0)  # type: ignore[union-attr]
+    assert starter.get(job.id).claimed_by == "computer:2"  # type: ignore[union-attr]
+    assert computer.start(("t", 1, "slow"), never, owner="b").id == job.id  # shared
+    threading.Timer(0.3, lambda: made[0].release.set()).start()
+    assert wait(starter, job, lambda: False) == "result"  # the waiter heard it ended
+
+
+def test_the_last_waiter_leaving_in_another_process_cancels_the_job(
+    two: tuple[Jobs, Jobs, list[Endless]],
+) -> None:
+    starter, computer, made = two
+    job = starter.start(("t", 1, "slow"), never, owner="a", waiting=True)
+    until(lambda: status(computer, job) == "running")
+    time.sleep(0.5)
+    assert status(computer, job) == "running"  # a waiter keeps it wanted
+    with pytest.raises(ClientGone):
+        wait(starter, job, lambda: True)
+    until(lambda: status(computer, job) == "cancelled", 2.0)
+    steps = made[0].steps
+    time.sleep(0.1)
+    assert made[0].steps == steps  # the computing process stopped
+
+
+def test_a_job_whose_process_stopped_beating_is_taken_over(
+    two: tuple[Jobs, Jobs, list[Endless]], engine: Engine
+) -> None:
+    starter, computer, made = two
+    job = starter.start(("t", 1, "slow"), never, owner="a", waiting=True)
+    until(lambda: status(computer, job) == "running")
+    # As if another process had claimed it and died two seconds ago (stale_s is 1 s).
+    with engine.begin() as connection:
+        connection.execute(
+            update(JOB)
+            .where(JOB.c.id == job.id)
+            .values(claimed_by="dead:3", heartbeat=time.time() - 2)
+        )
+    until(lambda: len(made) == 2)  # claimed again, and computed from the start
+    taken = starter.get(job.id)
+    assert taken is not None and taken.claimed_by == "computer:2" and taken.status == "running"
+    steps = made[0].steps
+    time.sleep(0.5)
+    assert made[0].steps == steps  # the first run saw it lost its claim, and stopped
+    made[1].release.set()
+    assert wait(starter, job, lambda: False) == "result"
+
+
+def test_processes_asking_at_once_share_one_job_and_the_queue_bounds_hold(
+    two: tuple[Jobs, Jobs, list[Endless]],
+) -> None:
+    starter, computer, _ = two
+    barrier = threading.Barrier(8)
+
+    def ask(n: int, question: str) -> int | None:
+        registry = (starter, computer)[n % 2]
+        barrier.wait()
+        try:
+            work = Endless()  # whichever process computes it
+            return registry.start(("t", 1, "slow", question), work, owner="a", waiting=True).id
+        except TooManyRequests:
+            return None
+
+    with ThreadPoolExecutor(8) as pool:
+        same = list(pool.map(lambda n: ask(n, "same"), range(8)))
+    assert len(set(same)) == 1 and None not in same
+    with ThreadPoolExecutor(8) as pool:  # client "a" may have 3 jobs: one more now
+        others = list(pool.map(lambda n: ask(n, f"q{n}"), range(8)))
+    assert len([i for i in others if i is not None]) == 2
