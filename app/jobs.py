@@ -464,8 +464,11 @@ class Jobs:
                 claimed = None
             if claimed is None:
                 self._kick.wait(self._poll_s)
-            else:
+                continue
+            try:
                 self._run(*claimed)
+            except Exception:  # its end was not written: its claim goes stale, and is retried
+                log.exception("a job's end could not be written")
 
     def _claim(self) -> tuple[int, tuple[Any, ...], Callable[[Progress], Any]] | None:
         now = time.time()
@@ -537,6 +540,7 @@ class Jobs:
                 ticked = now
                 self._tick(job_id, done, total)
 
+        ended = True
         try:
             progress(0, 0)  # nobody wants it any more (it waited in the queue): not started
             result = work(progress)
@@ -545,9 +549,10 @@ class Jobs:
             self._end(job_id, "cancelled")
         except Outdated as outdated:
             self._end(job_id, "cancelled", error=f"Outdated: {outdated}")
-        except _Lost:
-            pass
+        except _Lost:  # another process computes it now; the watcher hears when it ends
+            ended = False
         except _Released:
+            ended = False
             self._release(job_id)
         except Exception as error:  # reported to the user, not swallowed
             self._end(job_id, "failed", error=f"{type(error).__name__}: {error}")
@@ -556,9 +561,9 @@ class Jobs:
         finally:
             with self._lock:
                 self._running.discard(job_id)
-                ended = self._ended.get(job_id)
-            if ended is not None:
-                ended.set()
+                event = self._ended.get(job_id)
+            if event is not None and ended:
+                event.set()
 
     def _tick(self, job_id: int, done: int, total: int) -> None:
         """Write the progress and the heartbeat; raise Cancelled if nobody wants the result."""

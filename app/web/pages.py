@@ -309,12 +309,15 @@ def show_exposure(
     topology_id: str, request: Request, store: StoreDep, page: int = 1
 ) -> HTMLResponse:
     """The exposure report; computed in the background with progress, cached per revision."""
-    topology, model = store.model(topology_id)
     job, error = None, None
-    try:
-        job = exposure_job(request.app.state.jobs, topology, model, owner=requester(request))
-    except TooManyRequests as refused:  # the queue is full: the page says so
-        error = refused
+    for _attempt in range(2):  # again if the topology changed as the job was starting
+        topology, model = store.model(topology_id)
+        try:
+            job = exposure_job(request.app.state.jobs, topology, model, owner=requester(request))
+        except TooManyRequests as refused:  # the queue is full: the page says so
+            error = refused
+        if job is None or job.status != "cancelled":
+            break
     names = {r.instance_id: r.name for r in model.instances.values() if r.name}
     names |= {r.network_interface_id: r.name for r in model.network_interfaces.values() if r.name}
     response = render(
@@ -372,29 +375,31 @@ def show_matrix(
 ) -> HTMLResponse:
     """Instances × instances for a protocol and one port or several, in the background with
     progress."""
-    topology, model = store.model(topology_id)
     test = TestForm(preset=preset if preset in TEST_PRESETS else "ssh", port=port[:200])
     protocol, fixed, _label = TEST_PRESETS[test.preset]
-    instances = matrix_instances(model)
-    per_source = len(instances) > GRID_LIMIT
     job, error = None, None
-    try:
-        ports = (
-            ()
-            if protocol == "icmp"
-            else (fixed,)
-            if fixed is not None
-            else tuple(parse_ports(test.port))
-        )
-        owner = requester(request)
-        if not per_source:
-            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports, owner=owner)
-        elif source:
-            job = matrix_job(
-                request.app.state.jobs, topology, model, protocol, ports, [source], owner=owner
+    for _attempt in range(2):  # again if the topology changed as the job was starting
+        topology, model = store.model(topology_id)
+        instances = matrix_instances(model)
+        per_source = len(instances) > GRID_LIMIT
+        try:
+            ports = (
+                ()
+                if protocol == "icmp"
+                else (fixed,)
+                if fixed is not None
+                else tuple(parse_ports(test.port))
             )
-    except AwsError as refused:
-        error = refused
+            owner = requester(request)
+            jobs = request.app.state.jobs
+            if not per_source:
+                job = matrix_job(jobs, topology, model, protocol, ports, owner=owner)
+            elif source:
+                job = matrix_job(jobs, topology, model, protocol, ports, [source], owner=owner)
+        except AwsError as refused:
+            error = refused
+        if job is None or job.status != "cancelled":
+            break
     names = {i.instance_id: i.name or i.instance_id for i in model.instances.values()}
     response = render(
         request,
