@@ -46,7 +46,9 @@ def list_revisions(topology_id: TopologyId, store: StoreDep) -> dict[str, Any]:
 
 
 @router.post("/topologies/{topology_id}/revisions/{revision}/restore")
-def restore_revision(topology_id: TopologyId, revision: Revision, store: StoreDep) -> dict[str, Any]:
+def restore_revision(
+    topology_id: TopologyId, revision: Revision, store: StoreDep
+) -> dict[str, Any]:
     """A new revision equal to an earlier one (history is never rewritten; saved tests are
     kept). 400 for a revision no longer kept or the current one."""
     return store.restore_revision(topology_id, revision)

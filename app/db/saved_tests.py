@@ -35,8 +35,8 @@ def split_bundle(bundle: Any) -> tuple[Any, list[dict[str, Any]]]:
         raise AwsError(
             "InvalidParameterValue",
             f"{SAVED_TESTS_KEY} must be a list of test requests "
-            f"(each like {{\"source\": \"internet\", \"destination\": \"i-…\", "
-            f"\"protocol\": \"tcp\", \"destination_port\": 22}}).",
+            f'(each like {{"source": "internet", "destination": "i-…", '
+            f'"protocol": "tcp", "destination_port": 22}}).',
         )
     return rest, [_request(index, test) for index, test in enumerate(tests)]
 

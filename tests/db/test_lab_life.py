@@ -39,7 +39,12 @@ def some_changes(store: Store, tid: str) -> None:
             t,
             group_id=group,
             ip_permissions=[
-                {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 80,
+                    "ToPort": 80,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                }
             ],
             egress=False,
         ),
