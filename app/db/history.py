@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.engine import AwsError
@@ -104,15 +105,16 @@ def forget(session: Session, topology_id: str) -> None:
 
 def revisions(session: Session, row: tables.Topology) -> list[dict[str, Any]]:
     """The kept revisions of ``row``, newest first, each saying whether it can be restored."""
-    entries = session.exec(
-        select(
-            tables.TopologyRevision.revision,
-            tables.TopologyRevision.created_at,
-            tables.TopologyRevision.action,
-            tables.TopologyRevision.params,
-            tables.TopologyRevision.changes,
+    # Every column but ``undo`` (sqlalchemy's select: sqlmodel's types at most four columns).
+    entries = session.execute(
+        sa_select(
+            col(tables.TopologyRevision.revision),
+            col(tables.TopologyRevision.created_at),
+            col(tables.TopologyRevision.action),
+            col(tables.TopologyRevision.params),
+            col(tables.TopologyRevision.changes),
         )
-        .where(tables.TopologyRevision.topology_id == row.id)
+        .where(col(tables.TopologyRevision.topology_id) == row.id)
         .order_by(col(tables.TopologyRevision.revision).desc())
     ).all()
     answer = []

@@ -105,7 +105,7 @@ def forms_of(client: TestClient, topology: str, rid: str) -> list[Form]:
 
 
 def test_the_destructive_actions_are_exactly_those_that_ask_first() -> None:
-    assert CONFIRMED == {name for name in ACTIONS if DESTRUCTIVE.match(name)}
+    assert {name for name in ACTIONS if DESTRUCTIVE.match(name)} == CONFIRMED
 
 
 def test_every_destructive_form_opens_a_confirmation_page_without_javascript(
