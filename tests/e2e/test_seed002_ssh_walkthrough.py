@@ -146,6 +146,7 @@ def test_ssh_from_home_then_a_missing_route_then_a_nacl_without_ephemeral_ports(
     # Break it: remove the route to the internet gateway. The request still arrives, but the
     # reply has no way out (seed 002's warning).
     click_in_diagram(page, "a.chip-route-table", "(main)")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Remove route 0.0.0.0/0 rtb-…?"
     submit(page, "Remove route 0.0.0.0/0")
     broken = run_test_connection(
         page,
