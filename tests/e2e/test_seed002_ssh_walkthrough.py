@@ -271,6 +271,7 @@ def test_the_walkthrough_in_japanese(browser_page: Any) -> None:
 
     click_in_diagram(page, "a.chip-route-table", "（メイン）")
     assert page.inner_text(".inspector h2 .kind") == "ルートテーブル"
+    page.once("dialog", lambda dialog: dialog.accept())  # removing a route asks first
     submit(page, "ルート 0.0.0.0/0 を削除")
     broken = run_test_connection(
         page,
