@@ -1,11 +1,15 @@
 """The JSON API under /api/v1: parse, call the store and the engine, shape the answer."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from . import actions, analyses, resources, topologies, whole_network
+from . import actions, analyses, lab_life, resources, topologies, whole_network
 from .deps import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/v1",
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(lab_life.name_the_change)],
+)
 
 
 @router.get("/health", tags=["health"], responses={})
@@ -20,5 +24,6 @@ router.include_router(resources.router)
 router.include_router(actions.router)
 router.include_router(analyses.router)
 router.include_router(whole_network.router)
+router.include_router(lab_life.router)
 
 __all__ = ["router"]

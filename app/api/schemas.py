@@ -51,6 +51,13 @@ class TopologyUpdate(Body):
     name: str = Field(min_length=1, max_length=200)
 
 
+class TopologyDuplicate(Body):
+    model_config = examples({"name": "SSH lab (my try)"}, {})
+    name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Default: “<name> (copy)”"
+    )
+
+
 class VpcCreate(Body):
     model_config = examples(
         {"CidrBlock": "192.168.0.0/16", "Tags": [{"Key": "Name", "Value": "myvpc"}]}

@@ -28,7 +28,8 @@ from app.engine.templates import TEMPLATES, apply_template
 from app.engine.topology import KINDS
 from app.engine.trace import mark_after_block
 
-from . import tables
+from . import history, saved_tests, tables
+from .lab_life import LabLife
 from .session import writer
 
 T = TypeVar("T")
@@ -48,6 +49,7 @@ def topology_json(row: tables.Topology) -> dict[str, Any]:
         "name": row.name,
         "region": row.region,
         "revision": row.revision,
+        "template": row.template,
         "created_at": row.created_at.isoformat(),
         "updated_at": row.updated_at.isoformat(),
     }
@@ -96,7 +98,7 @@ def paused_gc() -> Iterator[None]:
                 gc.enable()
 
 
-class Store:
+class Store(LabLife):
     """Topologies persisted in ``engine`` (SQLAlchemy), with an LRU of engine models."""
 
     def __init__(
@@ -158,12 +160,15 @@ class Store:
             )
         model = Topology(region=region)
         apply_template(model, template)
-        row = tables.Topology(id=secrets.token_hex(6), name=name, region=region, revision=1)
+        row = tables.Topology(
+            id=secrets.token_hex(6), name=name, region=region, revision=1, template=template
+        )
         with self._write() as session:
             self._check_topology_quota(session)
             session.add(row)
             session.flush()
             self._insert(session, row.id, model, list(model))
+            history.record(session, row, "create", {"template": template})
         self._remember(row.id, row.revision, model)
         return topology_json(row)
 
@@ -217,6 +222,7 @@ class Store:
             session.execute(
                 delete(tables.Analysis).where(col(tables.Analysis.topology_id) == topology_id)
             )
+            history.forget(session, topology_id)
             session.execute(delete(tables.Topology).where(col(tables.Topology.id) == topology_id))
         with self._lock:
             self._cache.pop(topology_id, None)
@@ -286,25 +292,66 @@ class Store:
         return row
 
     # ---- changes ----------------------------------------------------------------------------
-    def change(self, topology_id: str, action: Callable[[Topology], T]) -> tuple[T, Topology]:
-        """Run an engine operation on a copy; keep it only if it succeeds (all or nothing)."""
+    def change(
+        self, topology_id: str, action: Callable[[Topology], T], *, what: str | None = None
+    ) -> tuple[T, Topology]:
+        """Run an engine operation on a copy; keep it only if it succeeds (all or nothing).
+
+        ``what`` names the action in the topology's history (app/db/history.py)."""
         with self._write() as session:
             row = self._row(session, topology_id, lock=True)
-            base = self._model(session, row)
-            work = base.copy()
-            result = action(work)
-            self._persist(session, row.id, base, work)
-            row.revision += 1
-            row.updated_at = tables.now()
-            session.add(row)
+            result, work = self._apply(session, row, action, what=what)
         self._remember(row.id, row.revision, work)
         return result, work
 
-    def _persist(self, session: Session, topology_id: str, base: Topology, work: Topology) -> None:
+    def _apply(
+        self,
+        session: Session,
+        row: tables.Topology,
+        action: Callable[[Topology], T],
+        *,
+        what: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> tuple[T, Topology]:
+        """Inside a write transaction: ``action`` on a copy, the rows that changed written, and
+        the new revision recorded in the history with what it undoes."""
+        base = self._model(session, row)
+        work = base.copy()
+        result = action(work)
+        diff = self._persist(session, row.id, base, work)
+        row.revision += 1
+        row.updated_at = tables.now()
+        session.add(row)
+        history.record(session, row, what, params, diff)
+        return result, work
+
+    def _persist(
+        self, session: Session, topology_id: str, base: Topology, work: Topology
+    ) -> history.Diff:
+        diff = history.Diff()
         for kind in KINDS:
             before, after = base.resources[kind], work.resources[kind]
             row_type = tables.ROW_OF_KIND[kind]
             gone = [rid for rid in before if rid not in after]
+            changed = [
+                rid
+                for rid, resource in after.items()
+                if rid in before and before[rid] is not resource and before[rid] != resource
+            ]
+            # The rows as they are, before this change writes them: the history's undo.
+            undo: dict[str, history.RowImage | None] = {}
+            if gone or changed:
+                undo.update(
+                    (rid, {"vpc_id": vpc_id, "name": name, "document": document})
+                    for rid, vpc_id, name, document in session.execute(
+                        select(
+                            row_type.resource_id, row_type.vpc_id, row_type.name, row_type.document
+                        ).where(
+                            col(row_type.topology_id) == topology_id,
+                            col(row_type.resource_id).in_(gone + changed),
+                        )
+                    )
+                )
             if gone:
                 session.execute(
                     delete(row_type).where(
@@ -314,16 +361,21 @@ class Store:
                 )
             added = [r for rid, r in after.items() if rid not in before]
             self._insert(session, topology_id, work, added)
-            for rid, resource in after.items():
-                if rid in before and before[rid] is not resource and before[rid] != resource:
-                    session.execute(
-                        update(row_type)
-                        .where(
-                            col(row_type.topology_id) == topology_id,
-                            col(row_type.resource_id) == rid,
-                        )
-                        .values(**_row_values(work, kind, resource))
+            for rid in changed:
+                session.execute(
+                    update(row_type)
+                    .where(
+                        col(row_type.topology_id) == topology_id,
+                        col(row_type.resource_id) == rid,
                     )
+                    .values(**_row_values(work, kind, after[rid]))
+                )
+            new_ids = [rid for rid in after if rid not in before]
+            undo.update(dict.fromkeys(new_ids))
+            if undo:
+                diff.undo[kind] = undo
+                diff.added[kind], diff.removed[kind], diff.changed[kind] = new_ids, gone, changed
+        return diff
 
     def _insert(
         self, session: Session, topology_id: str, model: Topology, resources: list[Any]
@@ -347,19 +399,36 @@ class Store:
 
     # ---- bundles ----------------------------------------------------------------------------
     def import_bundle(self, topology_id: str, bundle: Any) -> dict[str, int]:
+        """Add a bundle's resources, and its saved tests run again on the result (all or
+        nothing). The topology no longer is its template: it cannot be reset afterwards."""
         counts: dict[str, int] = {}
+        describe, tests = saved_tests.split_bundle(bundle)
 
         def load(work: Topology) -> None:
-            merged, found = import_bundle(work, bundle)
+            merged, found = import_bundle(work, describe)
             counts.update(found)
             work.adopt(merged)
 
-        with paused_gc():
-            self.change(topology_id, load)
+        with paused_gc(), self._write() as session:
+            row = self._row(session, topology_id, lock=True)
+            row.template = None
+            _, work = self._apply(session, row, load, what="import", params={"tests": len(tests)})
+            if tests:
+                results = saved_tests.run_all(work, tests)
+                self._check_analysis_quota(session, topology_id, adding=len(results))
+                for request, result in zip(tests, results, strict=True):
+                    session.add(self._stored_analysis(row, request, result))
+                counts[saved_tests.SAVED_TESTS_KEY] = len(results)
+        self._remember(row.id, row.revision, work)
         return counts
 
     def export_bundle(self, topology_id: str) -> dict[str, Any]:
-        return write_bundle(self.model(topology_id)[1])
+        """The describe-* bundle, with the saved tests' requests (not their results) beside it."""
+        bundle = write_bundle(self.model(topology_id)[1])
+        tests = [a["request"] for a in self.list_analyses(topology_id)]
+        if tests:
+            bundle[saved_tests.SAVED_TESTS_KEY] = tests
+        return bundle
 
     # ---- analyses ---------------------------------------------------------------------------
     def run_analysis(
@@ -373,20 +442,30 @@ class Store:
         if not keep:
             return result
         with self._write() as session:
-            self._row(session, topology_id, lock=True)  # one store at a time: an exact count
+            row = self._row(session, topology_id, lock=True)  # one store at a time: exact count
             self._check_analysis_quota(session, topology_id)
-            stored = tables.Analysis(
-                topology_id=topology_id,
-                revision=revision,
-                reachable=result["reachable"],
-                request=request,
-                result=result,
-            )
+            stored = self._stored_analysis(row, request, result, revision=revision)
             session.add(stored)
             session.flush()
             return self._analysis_json(stored)
 
-    def _check_analysis_quota(self, session: Session, topology_id: str) -> None:
+    @staticmethod
+    def _stored_analysis(
+        row: tables.Topology,
+        request: dict[str, Any],
+        result: dict[str, Any],
+        *,
+        revision: int | None = None,
+    ) -> tables.Analysis:
+        return tables.Analysis(
+            topology_id=row.id,
+            revision=row.revision if revision is None else revision,
+            reachable=result["reachable"],
+            request=request,
+            result=result,
+        )
+
+    def _check_analysis_quota(self, session: Session, topology_id: str, adding: int = 1) -> None:
         """Reachability Analyzer keeps analyses too, but no EC2 error code for their number
         could be confirmed; ``AnalysisLimitExceeded`` follows EC2's ``…LimitExceeded`` codes."""
         if self.max_analyses is None:
@@ -396,7 +475,7 @@ class Store:
             .select_from(tables.Analysis)
             .where(tables.Analysis.topology_id == topology_id)
         ).one()
-        if count >= self.max_analyses:
+        if count + adding > self.max_analyses:
             raise AwsError(
                 "AnalysisLimitExceeded",
                 f"This topology keeps {count} saved analyses, the most it may "

@@ -68,7 +68,9 @@ class Membership(SQLModel, table=True):
 class Topology(SQLModel, table=True):
     """A sandbox of one AWS account in one region; ``revision`` grows with every change.
 
-    It belongs to one account (``owner_id``); ``app.accounts`` decides who else may see it."""
+    It belongs to one account (``owner_id``); ``app.accounts`` decides who else may see it.
+    ``template`` is what it was created from, to reset it to (None: imported, or made before
+    the lab remembered templates; such a topology cannot be reset)."""
 
     id: str = Field(primary_key=True, max_length=32)
     owner_id: int = Field(
@@ -77,6 +79,7 @@ class Topology(SQLModel, table=True):
     name: str = Field(max_length=200)
     region: str = Field(max_length=32)
     revision: int = 0
+    template: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
 
@@ -158,3 +161,21 @@ class BackgroundJob(SQLModel, table=True):
     updated_at: float
     started_at: float | None = None
     finished_at: float | None = None
+
+
+class TopologyRevision(SQLModel, table=True):
+    """One revision of a topology: what made it (``action``, ``params``, the ids ``changes``
+    names) and ``undo``, the resource rows as they were before it (zlib-compressed JSON), from
+    which any kept revision is rebuilt (app/db/history.py)."""
+
+    __tablename__ = "topology_revision"
+
+    topology_id: str = Field(
+        primary_key=True, max_length=32, foreign_key="topology.id", ondelete="CASCADE"
+    )
+    revision: int = Field(primary_key=True)
+    created_at: datetime = Field(default_factory=now)
+    action: str = Field(max_length=64)
+    params: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    changes: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    undo: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter, Depends
 
-from . import language, pages
+from . import lab_life, language, pages
 from .language import use_language
 
 router = APIRouter(dependencies=[Depends(use_language)])
 router.include_router(pages.router)
+router.include_router(lab_life.router)
 router.include_router(language.router)
 
 __all__ = ["router"]

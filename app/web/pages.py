@@ -27,6 +27,7 @@ from app.throttle import TooManyRequests, requester
 from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
 
 from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError, done_notice
+from .history_words import done_notice as lab_life_notice
 from .render import is_htmx, render
 from .workspace import TEST_PRESETS, TestForm, workspace_context
 
@@ -227,9 +228,16 @@ def show_workspace(
     select: str = "",
     create: str = "",
     test: int = 0,
+    done: str = "",
 ) -> HTMLResponse:
     return workspace(
-        request, store, topology_id, select=select, create=create, saved_test=test or None
+        request,
+        store,
+        topology_id,
+        select=select,
+        create=create,
+        saved_test=test or None,
+        notice=lab_life_notice(store, topology_id, done) if done else None,
     )
 
 
@@ -243,7 +251,7 @@ def do_action(
             raise AwsError(
                 "InvalidAction", _("The lab has no action '%(action)s'.") % {"action": action}
             )
-        selected, _revision = store.change(topology_id, lambda t: handler(t, values))
+        selected, _revision = store.change(topology_id, lambda t: handler(t, values), what=action)
     except AwsError as error:
         field = error.field if isinstance(error, FieldError) else ERROR_FIELDS.get(error.code)
         return workspace(

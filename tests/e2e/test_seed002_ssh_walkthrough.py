@@ -146,6 +146,7 @@ def test_ssh_from_home_then_a_missing_route_then_a_nacl_without_ephemeral_ports(
     # Break it: remove the route to the internet gateway. The request still arrives, but the
     # reply has no way out (seed 002's warning).
     click_in_diagram(page, "a.chip-route-table", "(main)")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Remove route 0.0.0.0/0 rtb-…?"
     submit(page, "Remove route 0.0.0.0/0")
     broken = run_test_connection(
         page,
@@ -270,6 +271,7 @@ def test_the_walkthrough_in_japanese(browser_page: Any) -> None:
 
     click_in_diagram(page, "a.chip-route-table", "（メイン）")
     assert page.inner_text(".inspector h2 .kind") == "ルートテーブル"
+    page.once("dialog", lambda dialog: dialog.accept())  # removing a route asks first
     submit(page, "ルート 0.0.0.0/0 を削除")
     broken = run_test_connection(
         page,
