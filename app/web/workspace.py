@@ -218,9 +218,15 @@ class Choices:
         return Markup(html)
 
 
-# ``options(model)`` per topology revision: sorting and labelling thousands of resources for the
-# select boxes is the same work for every view of one revision.
-OPTIONS: Lru[dict[str, Any]] = Lru(16)
+def _options_weight(found: dict[str, Any]) -> int:
+    """About the bytes of one revision's options: their text, mostly."""
+    return 4096 + sum(len(c._html) for c in found.values() if isinstance(c, Choices))
+
+
+# ``options(model)`` per topology revision and language: sorting and labelling thousands of
+# resources for the select boxes is the same work for every view of one revision. Kept by size
+# (tier L's are ~1 MB, a course lab's ~5 KB): a class of a hundred labs all stay.
+OPTIONS: Lru[dict[str, Any]] = Lru(32 * 1024 * 1024, _options_weight)
 
 
 def options(model: Topology) -> dict[str, Any]:
@@ -365,9 +371,10 @@ def endpoint_label(model: Topology, value: str) -> str:
 
 
 # Rendered diagrams. The SVG of a large topology takes most of a workspace page's time (tier L:
-# ~0.5 s of autoescaped coordinates) and changes only when the topology does (a new revision, a
-# rename) or another path is drawn on it; every other view reuses it.
-DIAGRAMS: Lru[Markup] = Lru(8)
+# ~0.2 s, 2.7 MB) and changes only when the topology does (a new revision, a rename) or another
+# path is drawn on it; every other view reuses it. Kept by size: a course lab's is ~10 KB, so
+# 64 MB holds every diagram a class is looking at, or a score of tier L's.
+DIAGRAMS: Lru[Markup] = Lru(64 * 1024 * 1024, len)
 
 
 def diagram_html(

@@ -7,6 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
+from app.web.cache import Lru
 from app.web.workspace import Choices
 
 from .lab import HX, seed_001
@@ -78,3 +79,24 @@ def test_without_javascript_every_resource_in_the_diagram_is_a_link_to_its_edito
         assert 'id="editor"' in editor and rid in editor
     assert '<script src="/static/diagram.js" defer></script>' in page
     assert client.get("/static/diagram.js").status_code == 200
+
+
+def test_page_caches_keep_values_by_size_and_the_newest_even_alone() -> None:
+    cache: Lru[str] = Lru(10, len)
+    computed: list[str] = []
+
+    def value(text: str) -> str:
+        return cache.get(text, lambda: computed.append(text) or text)
+
+    for text in ("aaaa", "bbbb"):
+        value(text)
+    value("aaaa")  # used again: "bbbb" is now the least recently used
+    value("cc")  # 4 + 4 + 2: all fit
+    value("ddd")  # 13 > 10: "bbbb" goes
+    value("aaaa")
+    value("bbbb")
+    assert computed == ["aaaa", "bbbb", "cc", "ddd", "bbbb"]
+    value("x" * 50)  # larger than the whole budget: kept while it is the newest
+    assert computed[-1] == "x" * 50 and len(computed) == 6
+    value("x" * 50)
+    assert len(computed) == 6
