@@ -190,23 +190,23 @@ async def attend(
     return samples
 
 
-def process_tree_cpu(pid: int) -> float:
-    """CPU seconds of process ``pid`` and every process under it (uvicorn's workers)."""
+def process_tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds of process ``pid`` and of every process under it (uvicorn's workers)."""
     from pathlib import Path
 
     from bench.run import cpu_seconds
 
-    total = 0.0
+    found: dict[int, float] = {}
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            total += cpu_seconds(current)
+            found[current] = cpu_seconds(current)
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total
+    return found
 
 
 class Meter:
@@ -221,7 +221,14 @@ class Meter:
     def describe(self, samples: list[Sample]) -> dict[str, Any]:
         wall = time.perf_counter() - self.wall
         found = describe(samples, wall)
-        found["server_cpu_s"] = process_tree_cpu(self.pid) - self.server
+        now = process_tree_cpu(self.pid)
+        spent = {pid: cpu - self.server.get(pid, 0.0) for pid, cpu in now.items()}
+        found["server_cpu_s"] = sum(spent.values())
+        # How the work was shared: each keep-alive connection stays with the worker that
+        # accepted it, so an uneven split shows here (the supervisor's own share is ~0).
+        found["server_cpu_s_by_process"] = sorted(
+            (round(s, 2) for s in spent.values()), reverse=True
+        )
         found["students_cpu_s"] = time.process_time() - self.client
         found["server_cpu_ms_per_request"] = 1000 * found["server_cpu_s"] / max(len(samples), 1)
         return found
