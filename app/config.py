@@ -21,8 +21,10 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
     # Largest request body accepted (a bundle of AWS's largest default quotas fits in it).
     max_body_bytes: int = 32 * 1024 * 1024
-    # How many topologies' engine models are kept in memory, one per revision.
-    model_cache_size: int = 32
+    # Memory for the engine models kept between requests (one revision per topology), in MiB;
+    # the least recently used go first. A course lab takes ~20 KB, tier L (12,000 resources)
+    # ~17 MB: 256 keeps a class of 200 with ten labs each, or a dozen large imports.
+    model_cache_mb: int = 256
     sqlite_busy_timeout_ms: int = 30_000
     # Host names the server answers to besides the loopback ones (127.0.0.1, localhost, [::1]),
     # comma-separated: any other Host header is refused, so DNS rebinding cannot reach the lab.

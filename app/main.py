@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 upgrade(engine)
             app.state.store = Store(
                 engine,
-                cache_size=settings.model_cache_size,
+                cache_bytes=settings.model_cache_mb * 1024 * 1024,
                 max_topologies=settings.max_topologies or None,  # 0: no limit
                 max_analyses=settings.max_analyses_per_topology or None,
             )

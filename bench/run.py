@@ -9,6 +9,9 @@
 (f) 25 concurrent users on loopback (page loads, analyses, one import): p95 loaded vs unloaded;
 (g) issue 10's flood on M: 60 matrix requests abandoned after 5 s, then 90 at once; /health p95
     during the flood vs unloaded, and the server's CPU once the clients are gone;
+(h) a class: 100 students each in their own lab, 1-3 s think time, 2 workers on PostgreSQL;
+(i) the same students with no think time, 1 worker vs 2 (bench/classroom.py; both skipped
+    when no PostgreSQL answers);
 and tier Q (quota-max stress) in a child process: the exposure report and one matrix row.
 Prints a table and writes bench/results.json. `--smoke` runs tier S with few iterations (CI
 runs it so the benchmark keeps working; it asserts no times).
@@ -43,6 +46,7 @@ from app.db.store import Store
 from app.engine import Topology, analyze, write_bundle
 from app.engine.exposure import exposure_report, header_classes, is_exposable, representative
 from app.engine.generator import generate
+from bench.classroom import measure_class
 
 OUT = Path(__file__).resolve().parent / "results.json"
 
@@ -214,10 +218,15 @@ def free_port() -> int:
 
 class Server:
     """uvicorn serving the app in a process of its own, as ``make run`` does (one process, the
-    schema migrated at start-up): the load generator never shares the server's interpreter."""
+    schema migrated at start-up): the load generator never shares the server's interpreter.
+    ``workers`` > 1 and ``env`` (more ``VPCLAB_*`` settings) serve as a class deployment."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(
+        self, database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
+    ) -> None:
         self.database_url = database_url
+        self.workers = workers
+        self.env = env or {}
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -226,6 +235,7 @@ class Server:
             **os.environ,
             "VPCLAB_DATABASE_URL": self.database_url,
             "VPCLAB_AUTO_MIGRATE": "true",
+            **self.env,
         }
         self.process = subprocess.Popen(
             [
@@ -243,6 +253,7 @@ class Server:
                 "256",
                 "--timeout-keep-alive",
                 "60",
+                *(["--workers", str(self.workers)] if self.workers > 1 else []),
             ],
             env=env,
             cwd=Path(__file__).resolve().parents[1],
@@ -304,6 +315,7 @@ def measure_render(
     with httpx.Client(timeout=120) as client:
         client.get(page_url)
         page = timings(lambda: client.get(page_url).raise_for_status(), repeat)
+        size = len(client.get(page_url).content)
         cold = []
         for n in range(max(3, repeat // 3)):
             client.patch(
@@ -323,6 +335,7 @@ def measure_render(
     p, c, f, d = summary(page), summary(cold), summary(fragment), summary(dumps)
     return {
         "page": p,
+        "page_bytes": size,
         "page_cold": c,
         "fragment": f,
         "json_dumps": d,
@@ -563,11 +576,36 @@ def main() -> None:
         results["g_flood"] = measure_flood(base, ids[medium], server.process.pid)
         results["g_flood"]["tier"] = medium
         results["server_peak_memory_mib"] = server.peak_memory_mib()
+    results["h_i_class"] = measure_class(Server, *((5, 4.0) if args.smoke else (100, 45.0)))
     if not args.smoke:
         results["q_stress"] = measure_stress()
     results["seconds"] = time.perf_counter() - started
     OUT.write_text(json.dumps(results, indent=2))
     print_table(results)
+
+
+def class_rows(c: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Rows (h) and (i), or why they were skipped."""
+    if "skipped" in c:
+        return [("(h), (i) a class on PostgreSQL", "skipped: " + c["skipped"], "")]
+    h, u = c["h_loaded"], c["unloaded"]
+    one, two = c["i_one_worker"], c["i_two_workers"]
+    return [
+        (
+            f"(h) {c['students']} students, own labs, 1-3 s think, 2 workers, PostgreSQL",
+            f"errors {h['errors']}, p95 {h['p95_ms']:.0f} ms (unloaded {u['p95_ms']:.0f} ms), "
+            f"{h['per_second']:.0f} req/s, server CPU {h['server_cpu_ms_per_request']:.1f} ms/req",
+            f"{c['h_ratio_p95']:.1f}x unloaded p95",
+        ),
+        (
+            "(i) the same students, no think time: 1 worker vs 2",
+            f"errors {one['errors'] + two['errors']}, {one['per_second']:.0f} vs "
+            f"{two['per_second']:.0f} req/s (p95 {one['p95_ms']:.0f} vs {two['p95_ms']:.0f} ms; "
+            f"server CPU {one['server_cpu_s'] / c['phase_s']:.2f} vs "
+            f"{two['server_cpu_s'] / c['phase_s']:.2f} cores)",
+            f"{c['i_throughput_ratio']:.2f}x throughput with 2 workers",
+        ),
+    ]
 
 
 def print_table(r: dict[str, Any]) -> None:
@@ -601,8 +639,8 @@ def print_table(r: dict[str, Any]) -> None:
         rows.append(
             (
                 f"(e) workspace page, tier {name}",
-                f"page median {e['page']['median_ms']:.0f} ms (first view after a change "
-                f"{e['page_cold']['median_ms']:.0f} ms), fragment "
+                f"page {e['page_bytes'] / 1e6:.2f} MB, median {e['page']['median_ms']:.0f} ms "
+                f"(first view after a change {e['page_cold']['median_ms']:.0f} ms), fragment "
                 f"{e['fragment']['median_ms']:.0f} ms",
                 f"{e['ratio_median']:.1f}x json.dumps ({e['ratio_cold_median']:.1f}x cold)",
             )
@@ -631,6 +669,7 @@ def print_table(r: dict[str, Any]) -> None:
             f"{g['ratio_p95']:.1f}x unloaded p95 ({g['ratio_median']:.1f}x median)",
         )
     )
+    rows += class_rows(r["h_i_class"])
     m = r["matrix_one_port"]
     rows.append(
         (

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import secrets
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from app.engine.trace import mark_after_block
 
 from . import history, saved_tests, tables
 from .lab_life import LabLife
+from .model_cache import ModelCache
 from .session import writer
 
 T = TypeVar("T")
@@ -105,18 +105,18 @@ class Store(LabLife):
         self,
         engine: Engine,
         *,
-        cache_size: int = 32,
+        cache_bytes: int = 256 * 1024 * 1024,
         max_topologies: int | None = None,
         max_analyses: int | None = None,
     ) -> None:
         """``max_topologies`` per user (personal mode has one user: every topology counts) and
-        ``max_analyses`` stored per topology; None is no limit."""
+        ``max_analyses`` stored per topology; None is no limit. ``cache_bytes``: how much memory
+        the engine models kept between requests may take (see app.db.model_cache)."""
         self.engine = engine
         self.max_topologies = max_topologies
         self.max_analyses = max_analyses
         self._writer = writer(engine)
-        self._cache: OrderedDict[str, tuple[int, Topology]] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache = ModelCache(cache_bytes)
         # The builds under way, by (topology, revision): whoever asks for a model being built
         # waits for that build instead of starting its own (a large model is seconds of CPU).
         self._building: dict[tuple[str, int], Future[Topology]] = {}
@@ -239,10 +239,9 @@ class Store(LabLife):
         thread, or built here (once, however many requests ask at the same time)."""
         key = (row.id, row.revision)
         with self._lock:
-            cached = self._cache.get(row.id)
-            if cached is not None and cached[0] == row.revision:
-                self._cache.move_to_end(row.id)
-                return cached[1]
+            cached = self._cache.get(row.id, row.revision)
+            if cached is not None:
+                return cached
             building = self._building.get(key)
             if building is None:
                 mine: Future[Topology] = Future()
@@ -273,14 +272,7 @@ class Store(LabLife):
         return model
 
     def _remember(self, topology_id: str, revision: int, model: Topology) -> None:
-        with self._lock:
-            cached = self._cache.get(topology_id)
-            if cached is not None and cached[0] > revision:
-                return  # a slow build of an older revision finished after a newer one
-            self._cache[topology_id] = (revision, model)
-            self._cache.move_to_end(topology_id)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        self._cache.put(topology_id, revision, model)
 
     def _row(self, session: Session, topology_id: str, *, lock: bool = False) -> tables.Topology:
         query = select(tables.Topology).where(tables.Topology.id == topology_id)

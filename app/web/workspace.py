@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import Any
@@ -33,6 +33,7 @@ from app.i18n import gettext as _
 from .actions import AMIS, INSTANCE_TYPES, MY_IP, NACL_PRESET_LABELS, PRESET_LABELS
 from .cache import Lru
 from .diagram import Mark, is_public, layout, naming_warning, trace_marks
+from .diagram_svg import SvgWriter
 from .language import N_
 from .render import env
 
@@ -182,12 +183,16 @@ def find(model: Topology, rid: str) -> tuple[str, Any] | None:
 
 
 class Choices:
-    """The options of a long select box (every instance and ENI), escaped once per revision;
-    ``html(selected)`` writes the ``<option>`` tags with the chosen one marked."""
+    """The options of a long select box (every subnet, group, instance and ENI), written once
+    per revision and language: ``html(selected)`` marks the chosen ones in that text instead of
+    writing thousands of ``<option>`` tags again at every view."""
 
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
         self.pairs = pairs
-        self._escaped = [(value, escape(value), escape(text)) for value, text in pairs]
+        self._values = {value for value, _text in pairs}
+        self._html = "".join(
+            f'<option value="{escape(value)}">{escape(text)}</option>' for value, text in pairs
+        )
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self.pairs)
@@ -195,19 +200,33 @@ class Choices:
     def __len__(self) -> int:
         return len(self.pairs)
 
-    def html(self, selected: str | None) -> Markup:
-        return Markup(
-            "".join(
-                f'<option value="{value_html}"{" selected" if value == selected else ""}>'
-                f"{text_html}</option>"
-                for value, value_html, text_html in self._escaped
-            )
-        )
+    def __radd__(self, head: list[tuple[str, str]]) -> Choices:
+        """``[(value, text), …] + choices``: a few options first, the long list's text reused."""
+        joined = Choices(list(head))
+        joined.pairs += self.pairs
+        joined._values |= self._values
+        joined._html += self._html
+        return joined
+
+    def html(self, selected: str | Iterable[str] | None) -> Markup:
+        chosen = [selected] if isinstance(selected, str) else list(selected or ())
+        html = self._html
+        for value in chosen:
+            if value in self._values:
+                tag = f'<option value="{escape(value)}"'
+                html = html.replace(f"{tag}>", f"{tag} selected>", 1)
+        return Markup(html)
 
 
-# ``options(model)`` per topology revision: sorting and labelling thousands of resources for the
-# select boxes is the same work for every view of one revision.
-OPTIONS: Lru[dict[str, Any]] = Lru(16)
+def _options_weight(found: dict[str, Any]) -> int:
+    """About the bytes of one revision's options: their text, mostly."""
+    return 4096 + sum(len(c._html) for c in found.values() if isinstance(c, Choices))
+
+
+# ``options(model)`` per topology revision and language: sorting and labelling thousands of
+# resources for the select boxes is the same work for every view of one revision. Kept by size
+# (tier L's are ~1 MB, a course lab's ~5 KB): a class of a hundred labs all stay.
+OPTIONS: Lru[dict[str, Any]] = Lru(32 * 1024 * 1024, _options_weight)
 
 
 def options(model: Topology) -> dict[str, Any]:
@@ -235,10 +254,12 @@ def options(model: Topology) -> dict[str, Any]:
             for d in sorted(model.dhcp_options.values(), key=lambda d: d.dhcp_options_id)
         ]
         + [("default", _("No DHCP options (default)"))],
-        "subnets": [
-            (s.subnet_id, f"{_name(s, s.subnet_id)} · {s.cidr_block} · {s.availability_zone}")
-            for s in subnets
-        ],
+        "subnets": Choices(
+            [
+                (s.subnet_id, f"{_name(s, s.subnet_id)} · {s.cidr_block} · {s.availability_zone}")
+                for s in subnets
+            ]
+        ),
         "zones": availability_zones(model.region),
         "groups": [
             (g.group_id, f"{g.group_name} ({g.group_id})", g.vpc_id)
@@ -266,10 +287,14 @@ def options(model: Topology) -> dict[str, Any]:
         "services": Choices(service_choices(vpcs)),
         "zone_choices": [(z, z) for z in availability_zones(model.region)],
         "type_choices": [(t, t) for t in INSTANCE_TYPES],
-        "group_choices": [
-            (g.group_id, f"{g.group_name} ({g.group_id}) · {g.vpc_id}")
-            for g in sorted(model.security_groups.values(), key=lambda g: (g.vpc_id, g.group_name))
-        ],
+        "group_choices": Choices(
+            [
+                (g.group_id, f"{g.group_name} ({g.group_id}) · {g.vpc_id}")
+                for g in sorted(
+                    model.security_groups.values(), key=lambda g: (g.vpc_id, g.group_name)
+                )
+            ]
+        ),
         "amis": AMIS,
         "instance_types": INSTANCE_TYPES,
         "sg_presets": translated(PRESET_LABELS),
@@ -346,9 +371,10 @@ def endpoint_label(model: Topology, value: str) -> str:
 
 
 # Rendered diagrams. The SVG of a large topology takes most of a workspace page's time (tier L:
-# ~0.5 s of autoescaped coordinates) and changes only when the topology does (a new revision, a
-# rename) or another path is drawn on it; every other view reuses it.
-DIAGRAMS: Lru[Markup] = Lru(8)
+# ~0.2 s, 2.7 MB) and changes only when the topology does (a new revision, a rename) or another
+# path is drawn on it; every other view reuses it. Kept by size: a course lab's is ~10 KB, so
+# 64 MB holds every diagram a class is looking at, or a score of tier L's.
+DIAGRAMS: Lru[Markup] = Lru(64 * 1024 * 1024, len)
 
 
 def diagram_html(
@@ -367,11 +393,12 @@ def diagram_html(
     )
 
     def draw() -> Markup:
+        diagram = layout(model, highlight)
         context = {
-            "diagram": layout(model, highlight),
+            "diagram": diagram,
+            "boxes": SvgWriter(topology["id"], translated(KIND_LABELS)).boxes(diagram),
             "topology": topology,
             "model": model,
-            "kind_labels": translated(KIND_LABELS),
         }
         return Markup(env.get_template("_diagram.html").render(context))
 

@@ -30,10 +30,18 @@ def test_the_benchmark_runs_on_tier_s_and_writes_its_results(tmp_path: Path) -> 
             "e_render_workspace",
             "f_concurrent_users",
             "g_flood",
+            "h_i_class",
             "peak_memory_mib",
         ):
             assert key in data, key
         assert data["f_concurrent_users"]["errors"] == 0
+        # (h), (i): a few students on PostgreSQL, or skipped with the reason when none answers.
+        classroom = data["h_i_class"]
+        if "skipped" not in classroom:
+            for phase in ("unloaded", "h_loaded", "i_one_worker", "i_two_workers"):
+                assert classroom[phase]["requests"] > 0, phase
+                assert classroom[phase]["errors"] == 0, (phase, classroom[phase])
+        assert "(h)" in run.stdout  # the rows, or the reason they were skipped
     finally:
         if before is not None:
             results.write_text(before)
