@@ -67,7 +67,7 @@ clean:
 # context; then the Japanese catalog is updated from it (new ids arrive untranslated).
 i18n-engine: $(DEV_STAMP)
 	$(BIN)/pybabel extract -F babel-engine.cfg --no-default-keywords -k text:1c,2 \
-	  --ignore-dirs='.* _* bundle' --no-location --sort-by-file --omit-header \
+	  --ignore-dirs='.* _*' --no-location --sort-by-file --omit-header \
 	  -o app/locale/engine.pot app/engine
 	$(BIN)/pybabel update -D engine -i app/locale/engine.pot -d app/locale -l ja \
 	  --no-fuzzy-matching --ignore-obsolete --width 100
