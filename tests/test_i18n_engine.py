@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from app.engine import Topology, analyze
 from app.engine import operations as op
 from app.engine.instance_view import instance_view
+from app.engine.labels import PRESETS
 from app.engine.messages import TEMPLATES, render
 from app.engine.services import amazon_dns_address
 from app.i18n import LOCALE_DIR, reading, say, say_fix, say_hop, say_note, translations
@@ -67,7 +68,8 @@ LATIN_KEPT = {
     "TCP", "UDP", "ICMP", "tcp", "udp", "icmp", "ALLOW", "DENY", "ALL", "all", "local",
     "NAT", "ACL", "VPC", "IP", "DNS", "HTTP", "NTP", "AWS",
     "active", "pending", "acceptance",  # a peering connection's status, as AWS spells it
-}  # fmt: skip
+} | {word for name in PRESETS.values() for word in re.findall("[A-Za-z]+", name)}  # fmt: skip
+# (the console's names of well-known ports in a rule's type: SSH, HTTP, MySQL/Aurora…)
 
 
 def _latin_left(text: str, names: set[str]) -> set[str]:
