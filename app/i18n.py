@@ -212,6 +212,14 @@ def said_result(result: dict[str, Any]) -> dict[str, Any]:
     return said
 
 
+def said_view(view: dict[str, Any]) -> dict[str, Any]:
+    """An instance view (JSON) with its ``notes`` in the current language, said from its
+    ``note_messages``; the commands' output stays as the instance prints it."""
+    if current_language.get() == DEFAULT_LANGUAGE:
+        return view
+    return {**view, "notes": [say_note(note) for note in view.get("note_messages") or []]}
+
+
 @contextmanager
 def reading(language: str) -> Iterator[None]:
     """Render in ``language`` inside the block (the JSON API has no cookie: Accept-Language)."""
