@@ -47,14 +47,14 @@ bench: $(DEV_STAMP)
 # serves only what is in app/locale.
 i18n: $(DEV_STAMP)
 	$(BIN)/pybabel extract --mapping-file i18n/babel.cfg --keywords N_ --no-location --sort-output \
-		--project "VPC Lab" --copyright-holder "VPC Lab" --msgid-bugs-address "" --width 100 \
+		--project "VPC Lab" --copyright-holder "VPC Lab" --msgid-bugs-address "" --no-wrap \
 		--output-file i18n/messages.pot .
 	@if [ -f app/locale/ja/LC_MESSAGES/messages.po ]; then \
 		$(BIN)/pybabel update --input-file i18n/messages.pot --output-dir app/locale \
-			--domain messages --locale ja --no-fuzzy-matching --ignore-obsolete --width 100; \
+			--domain messages --locale ja --no-fuzzy-matching --ignore-obsolete --no-wrap; \
 	else \
 		$(BIN)/pybabel init --input-file i18n/messages.pot --output-dir app/locale \
-			--domain messages --locale ja; \
+			--domain messages --locale ja --no-wrap; \
 	fi
 
 lint: $(DEV_STAMP)
@@ -69,7 +69,7 @@ clean:
 # context; then the Japanese catalog is updated from it (new ids arrive untranslated).
 i18n-engine: $(DEV_STAMP)
 	$(BIN)/pybabel extract -F i18n/babel-engine.cfg --no-default-keywords -k text:1c,2 \
-	  --ignore-dirs='.* _*' --no-location --sort-by-file --omit-header \
+	  --ignore-dirs='.* _*' --no-location --sort-by-file --omit-header --no-wrap \
 	  -o i18n/engine.pot app/engine
 	$(BIN)/pybabel update -D engine -i i18n/engine.pot -d app/locale -l ja \
-	  --no-fuzzy-matching --ignore-obsolete --width 100
+	  --no-fuzzy-matching --ignore-obsolete --no-wrap
