@@ -183,11 +183,11 @@ def say_component_name(component: dict[str, Any]) -> str:
     name, kind = component.get("name") or "", component.get("type", "")
     if kind not in TITLES or not name.startswith(TITLES[kind]):
         return name
-    title = {"id": TITLE_IDS[kind], "params": {}}
     vpc = name[len(TITLES[kind]) :].removeprefix(" of ")
     if vpc:
+        title = {"id": TITLE_IDS[kind], "params": {}}
         return say("service.of_vpc", {"service": title, "vpc": vpc}, name)
-    return say(title["id"], {}, name)
+    return say(TITLE_IDS[kind], {}, name)
 
 
 def say_error(error: Any) -> str:
