@@ -43,16 +43,18 @@ bench: $(DEV_STAMP)
 # The pages' words (issue 11): extract them from app/web and templates, then bring the Japanese
 # catalog up to date; translate every new or changed msgid in app/locale/ja/LC_MESSAGES/messages.po
 # (tests/web/test_i18n.py fails on an empty or fuzzy one). No compile step: app/i18n reads the .po.
+# The templates (.pot, every msgstr empty by design) and Babel's settings are in i18n/: the lab
+# serves only what is in app/locale.
 i18n: $(DEV_STAMP)
-	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords N_ --no-location --sort-output \
-		--project "VPC Lab" --copyright-holder "VPC Lab" --msgid-bugs-address "" --width 100 \
-		--output-file app/locale/messages.pot .
+	$(BIN)/pybabel extract --mapping-file i18n/babel.cfg --keywords N_ --no-location --sort-output \
+		--project "VPC Lab" --copyright-holder "VPC Lab" --msgid-bugs-address "" --no-wrap \
+		--output-file i18n/messages.pot .
 	@if [ -f app/locale/ja/LC_MESSAGES/messages.po ]; then \
-		$(BIN)/pybabel update --input-file app/locale/messages.pot --output-dir app/locale \
-			--domain messages --locale ja --no-fuzzy-matching --ignore-obsolete --width 100; \
+		$(BIN)/pybabel update --input-file i18n/messages.pot --output-dir app/locale \
+			--domain messages --locale ja --no-fuzzy-matching --ignore-obsolete --no-wrap; \
 	else \
-		$(BIN)/pybabel init --input-file app/locale/messages.pot --output-dir app/locale \
-			--domain messages --locale ja; \
+		$(BIN)/pybabel init --input-file i18n/messages.pot --output-dir app/locale \
+			--domain messages --locale ja --no-wrap; \
 	fi
 
 lint: $(DEV_STAMP)
@@ -66,8 +68,8 @@ clean:
 # The engine's message catalog (issue 11): every text(id, English) in app/engine, with the id as
 # context; then the Japanese catalog is updated from it (new ids arrive untranslated).
 i18n-engine: $(DEV_STAMP)
-	$(BIN)/pybabel extract -F babel-engine.cfg --no-default-keywords -k text:1c,2 \
-	  --ignore-dirs='.* _* bundle' --no-location --sort-by-file --omit-header \
-	  -o app/locale/engine.pot app/engine
-	$(BIN)/pybabel update -D engine -i app/locale/engine.pot -d app/locale -l ja \
-	  --no-fuzzy-matching --ignore-obsolete --width 100
+	$(BIN)/pybabel extract -F i18n/babel-engine.cfg --no-default-keywords -k text:1c,2 \
+	  --ignore-dirs='.* _*' --no-location --sort-by-file --omit-header --no-wrap \
+	  -o i18n/engine.pot app/engine
+	$(BIN)/pybabel update -D engine -i i18n/engine.pot -d app/locale -l ja \
+	  --no-fuzzy-matching --ignore-obsolete --no-wrap

@@ -25,7 +25,10 @@ import app.engine.instance_view
 import app.engine.matrix
 import app.engine.operations
 import app.engine.templates  # noqa: F401  (their message ids, for stored results)
+from app.engine.labels import sg_rule_words
 from app.engine.messages import TEMPLATES, Message, render
+from app.engine.model import SecurityGroupRule
+from app.engine.services import TITLE_IDS, TITLES
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = {"en": "English", "ja": "日本語"}
@@ -157,6 +160,36 @@ def say_note(note: Message | dict[str, Any] | str) -> str:
     return note
 
 
+def say_sg_rule(rule: SecurityGroupRule) -> str:
+    """A security group rule as the console labels it, its type in the current language
+    (``All traffic ALL ALL sg-…`` reads ``すべてのトラフィック ALL ALL sg-…``)."""
+    words = sg_rule_words(rule)
+    return say(words.id, words.to_dict()["params"], str(words))
+
+
+def say_hop_rule(hop: dict[str, Any]) -> str:
+    """The security group rule a hop matched, as ``say_sg_rule`` says it: from the hop's
+    message parameters (its ``label`` is the English one, as the contract keeps it)."""
+    english = (hop.get("security_group_rule") or {}).get("label", "")
+    said = (hop.get("message_params") or {}).get("rule")
+    if isinstance(said, dict) and said.get("id") == "rule.security_group":
+        return say(said["id"], said.get("params"), english)
+    return english
+
+
+def say_component_name(component: dict[str, Any]) -> str:
+    """A hop component's name in the current language: an AWS service's is the engine's title
+    (``instance metadata service``, ``Amazon DNS server … of vpc-…``); others are as named."""
+    name, kind = component.get("name") or "", component.get("type", "")
+    if kind not in TITLES or not name.startswith(TITLES[kind]):
+        return name
+    vpc = name[len(TITLES[kind]) :].removeprefix(" of ")
+    if vpc:
+        title = {"id": TITLE_IDS[kind], "params": {}}
+        return say("service.of_vpc", {"service": title, "vpc": vpc}, name)
+    return say(TITLE_IDS[kind], {}, name)
+
+
 def say_error(error: Any) -> str:
     """An AwsError's message in the current language (its code never translates)."""
     return say(getattr(error, "message_id", None), getattr(error, "params", None), error.message)
@@ -177,6 +210,14 @@ def said_result(result: dict[str, Any]) -> dict[str, Any]:
             for e in result["explanations"] or []
         ]
     return said
+
+
+def said_view(view: dict[str, Any]) -> dict[str, Any]:
+    """An instance view (JSON) with its ``notes`` in the current language, said from its
+    ``note_messages``; the commands' output stays as the instance prints it."""
+    if current_language.get() == DEFAULT_LANGUAGE:
+        return view
+    return {**view, "notes": [say_note(note) for note in view.get("note_messages") or []]}
 
 
 @contextmanager

@@ -15,11 +15,13 @@ from babel.messages.pofile import read_po
 from app.engine import Topology, analyze
 from app.engine import operations as op
 from app.engine.instance_view import instance_view
+from app.engine.labels import PRESETS
 from app.engine.messages import TEMPLATES, render
 from app.engine.services import amazon_dns_address
 from app.i18n import LOCALE_DIR, reading, say, say_fix, say_hop, say_note, translations
 from tests.engine.lab import new_lab
 
+ROOT = Path(__file__).resolve().parents[1]
 ENGINE_PO = LOCALE_DIR / "ja" / "LC_MESSAGES" / "engine.po"
 
 
@@ -49,7 +51,7 @@ def test_every_message_id_has_its_japanese_text_with_the_same_placeholders() -> 
         elif _fields(japanese) != _fields(english):
             problems.append(f"{message_id}: placeholders {_fields(japanese)} != {_fields(english)}")
     translated = {i for i, (_, japanese) in catalog.items() if japanese}
-    untranslated = set(_catalog_of(LOCALE_DIR / "engine.pot")) - translated
+    untranslated = set(_catalog_of(ROOT / "i18n" / "engine.pot")) - translated
     problems += [f"{i}: extracted (make i18n-engine) but not in engine.po" for i in untranslated]
     assert not problems, "\n".join(problems)
     assert len(TEMPLATES) > 300  # the tracer, explanations, fixes, notes and the refusals
@@ -67,7 +69,8 @@ LATIN_KEPT = {
     "TCP", "UDP", "ICMP", "tcp", "udp", "icmp", "ALLOW", "DENY", "ALL", "all", "local",
     "NAT", "ACL", "VPC", "IP", "DNS", "HTTP", "NTP", "AWS",
     "active", "pending", "acceptance",  # a peering connection's status, as AWS spells it
-}  # fmt: skip
+} | {word for name in PRESETS.values() for word in re.findall("[A-Za-z]+", name)}  # fmt: skip
+# (the console's names of well-known ports in a rule's type: SSH, HTTP, MySQL/Aurora…)
 
 
 def _latin_left(text: str, names: set[str]) -> set[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from app.db.store import Store
 from app.engine import Topology
 from app.engine import operations as op
 from app.engine.instance_view import instance_view
+from app.i18n import negotiate, reading, said_view
 
 from .deps import ResourceId, StoreDep, TopologyId
 from .resources import render
@@ -429,11 +430,13 @@ _instance_route("terminate", op.terminate_instances, "TerminateInstances")
 
 @router.get(T + "/instances/{resource_id}/view")
 def view_instance(
-    topology_id: TopologyId, resource_id: ResourceId, store: StoreDep
+    topology_id: TopologyId, resource_id: ResourceId, store: StoreDep, request: Request
 ) -> dict[str, Any]:
     """What the instance itself sees: ip addr, ip route, DNS names (never its public IP)."""
     _, model = store.model(topology_id)
-    return instance_view(model, resource_id).to_dict()
+    view = instance_view(model, resource_id).to_dict()
+    with reading(negotiate(None, request.headers.get("accept-language"))):
+        return said_view(view)  # its notes in the reader's language, as analyses' messages
 
 
 # ---- network interfaces ---------------------------------------------------------------------

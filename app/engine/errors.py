@@ -45,6 +45,11 @@ class AwsError(Exception):
         self.message_id: str | None = said.id if said else None
         self.params: dict[str, Any] = said.to_dict()["params"] if said else {}
 
+    def said(self) -> Message | str:
+        """The message as data again, to be said inside another (the import names the resource
+        it refuses: ``sg-1: <this message>``); plain English when it was given as a string."""
+        return Message(self.message_id, self.params) if self.message_id else self.message
+
 
 def not_found(kind: str, resource_id: str) -> AwsError:
     """The ``Invalid<Resource>ID.NotFound`` error of the EC2 API for ``kind``."""

@@ -120,7 +120,7 @@ class ResolvedRequest:
     echo: dict[str, Any]
 
 
-def _bad(said: str | Message) -> AwsError:
+def _bad(said: Message) -> AwsError:
     return AwsError("InvalidParameterValue", said)
 
 

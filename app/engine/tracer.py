@@ -18,7 +18,7 @@ from typing import Any
 from . import explain, services
 from .addressing import is_private
 from .asymmetric_reply import drop_asymmetric_reply
-from .labels import nacl_entry_label, sg_rule_label
+from .labels import nacl_entry_label, sg_rule_label, sg_rule_words
 from .messages import Message, join, message
 from .model import NatGateway, NetworkInterface, Route, RouteTable, Subnet
 from .nacl import evaluate_nacl
@@ -365,7 +365,7 @@ class Walk:
             "allowed",
             header,
             self.said(
-                "hop.security_group.allowed", group=ref.id, way=way, rule=sg_rule_label(rule)
+                "hop.security_group.allowed", group=ref.id, way=way, rule=sg_rule_words(rule)
             ),
             security_groups=groups,
             security_group_rule=_sg_rule_json(rule, direction),
@@ -425,7 +425,7 @@ class Walk:
         refused = message(
             "explain.security_group.through_appliance",
             refusal=_sg_refusal(eni, groups, header, "inbound", "ENI_SG_RULES_MISMATCH"),
-            rule=sg_rule_label(rule),
+            rule=sg_rule_words(rule),
             group=ref.id,
             referenced=rule.group_id,
             appliance=appliance.network_interface_id,

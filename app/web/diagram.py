@@ -19,6 +19,8 @@ from app.engine.routing import route_state
 from app.engine.topology import resource_id
 from app.i18n import gettext as _
 
+from .engine_words import state_word
+
 PUBLIC, PRIVATE = "#7AA116", "#00A4A6"
 COLUMN_W, ITEM_W, ITEM_H, GAP = 280, 118, 50, 12
 INTERNET_W = 150
@@ -390,7 +392,7 @@ def _peerings(topology: Topology, diagram: Diagram, width: float) -> None:
             Box(
                 pcx.vpc_peering_connection_id,
                 "vpc-peering-connection",
-                f"{_label(pcx, pcx.vpc_peering_connection_id)} ({pcx.status})",
+                f"{_label(pcx, pcx.vpc_peering_connection_id)} ({state_word(pcx.status)})",
                 x - 60,
                 (a.cy + b.cy) / 2 - 12,
                 120,

@@ -7,6 +7,8 @@ engine declares is here (and so in the catalog).
 
 from __future__ import annotations
 
+from app.i18n import gettext
+
 from .language import N_
 
 # app/engine/kinds.py: Kind.label, as the console titles each kind.
@@ -60,3 +62,8 @@ STATE_WORDS = {
     "public": N_("public"),
     "private": N_("private"),
 }
+
+
+def state_word(state: str) -> str:
+    """An AWS state (``running``, ``blackhole``…) in the reader's words."""
+    return gettext(STATE_WORDS[state]) if state in STATE_WORDS else state

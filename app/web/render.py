@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from app import i18n
 
-from .engine_words import STATE_WORDS, TEMPLATE_NAMES
+from .engine_words import TEMPLATE_NAMES, state_word
 from .language import use_request_language
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,12 +38,8 @@ env.globals["Markup"] = Markup  # for markup inside a translated sentence: _("â€
 env.globals["template_names"] = TEMPLATE_NAMES
 
 
-def state_word(state: str) -> str:
-    """An AWS state (``running``, ``blackhole``â€¦) in the reader's words."""
-    return i18n.gettext(STATE_WORDS[state]) if state in STATE_WORDS else state
-
-
 env.globals["state_word"] = state_word
+env.globals["sg_label"] = i18n.say_sg_rule  # a security group rule, its type in the reader's words
 # The engine's decisions (hops, explanations, fixes, notes), worded in the reader's language
 # from their message ids; results stored before the ids existed keep their English.
 env.filters.update(
@@ -51,6 +47,8 @@ env.filters.update(
     say_explanation=i18n.say_explanation,
     say_fix=i18n.say_fix,
     say_note=i18n.say_note,
+    say_hop_rule=i18n.say_hop_rule,
+    say_component_name=i18n.say_component_name,
     say_error=lambda error: i18n.say_error(error) if hasattr(error, "message") else error,
 )
 # The reader's language is a ContextVar (app.i18n), so one environment serves every language.

@@ -14,7 +14,7 @@ from app.db.store import Store
 from app.engine import AwsError, Topology
 from app.engine.addressing import usable_count
 from app.engine.kinds import KINDS as DECLARED_KINDS
-from app.engine.labels import nacl_entry_label, sg_rule_label
+from app.engine.labels import nacl_entry_label
 from app.engine.model import Vpc
 from app.engine.regions import availability_zones
 from app.engine.request import DEFAULT_INTERNET_DESTINATION, DEFAULT_INTERNET_SOURCE
@@ -338,7 +338,10 @@ def route_targets(model: Topology, vpc_id: str) -> list[tuple[str, str]]:
         if n.vpc_id == vpc_id and n.state == "available"
     ]
     targets += [
-        (p.vpc_peering_connection_id, f"{_('Peering')} · {_name(p, p.vpc_peering_connection_id)}")
+        (
+            p.vpc_peering_connection_id,
+            f"{_('Peering connection')} · {_name(p, p.vpc_peering_connection_id)}",
+        )
         for p in model.peerings.values()
         if p.peer_of(vpc_id) and p.status in ("active", "pending-acceptance")
     ]
@@ -512,7 +515,6 @@ def workspace_context(
         "route_state": route_state,
         "describe_target": describe_target,
         "nacl_label": nacl_entry_label,
-        "sg_label": sg_rule_label,
         "is_public": is_public,
         "naming_warning": naming_warning,
         "usable_count": usable_count,

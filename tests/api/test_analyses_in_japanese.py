@@ -128,3 +128,19 @@ def test_an_error_in_japanese_keeps_its_code(client: TestClient) -> None:
         "InvalidSubnetID.NotFound",
     )
     assert missing["message"] == "サブネット 'subnet-0123456789abcdef0' は存在しません。"
+
+
+def test_the_instance_view_says_its_notes_in_the_language_asked(client: TestClient) -> None:
+    lab = Lab(client, "seed-002-ssh")
+    instance = lab.instances()[0]["InstanceId"]
+
+    english = lab.ok("GET", f"instances/{instance}/view")
+    japanese = lab.ok("GET", f"instances/{instance}/view", headers=JA)
+
+    assert english["notes"][0].startswith("The public address ")  # English, as before
+    assert not any(KANA.search(note) for note in english["notes"])
+    assert len(japanese["notes"]) == len(english["notes"]) > 1
+    assert japanese["notes"][0].startswith("パブリックアドレス ")
+    assert all(KANA.search(note) for note in japanese["notes"]), japanese["notes"]
+    # The instance's own output and the ids are the same in either language.
+    assert {**japanese, "notes": None} == {**english, "notes": None}

@@ -16,9 +16,10 @@ from ..defaults import (
     new_network_acl,
     new_route_table,
 )
-from ..errors import AwsError
+from ..errors import NOUNS, AwsError
 from ..ids import PREFIXES
 from ..kinds import KINDS
+from ..messages import Message, message, text
 from ..model import (
     Attachment,
     DhcpOptions,
@@ -32,9 +33,52 @@ from ..operations.network_interface import own_interfaces
 from ..operations.security_group import same_rule
 from ..regions import availability_zones
 from ..topology import KIND_OF, Topology, resource_id
-from .read import InvalidBundle, read_bundle
+from .read import InvalidBundle, read_bundle, refused
 
 BUNDLE_KEYS = {kind.name: kind.bundle_key for kind in KINDS}
+
+# ---- the import's refusals, as messages: each follows "<resource id>: " (error.where) ------------
+text(
+    "bundle.not_a_bundle",
+    "This is not a describe-* bundle: it has none of the keys {keys} (it has {found}). Merge "
+    "the outputs of aws ec2 describe-vpcs, describe-subnets, … into one object, e.g. with "
+    "jq -s add.",
+)
+text("bundle.no_key_at_all", "no key at all")
+text("bundle.already_exists", "{resource} already exists in this topology.")
+text("bundle.vpc_not_in_bundle", "its VPC {vpc} is not in the bundle.")
+text("bundle.subnet_not_in_bundle", "its subnet {subnet} is not in the bundle.")
+text(
+    "bundle.associated_not_in_bundle",
+    "it is associated with {resource}, which is not in the bundle.",
+)
+text("bundle.attached_not_in_bundle", "it is attached to {vpc}, which is not in the bundle.")
+text("bundle.subnet.outside_vpc", "{cidr} is not inside the CIDR blocks of {vpc}.")
+text(
+    "bundle.subnet.other_region",
+    "its Availability Zone {zone} is not in this topology's region {region}; import it into a "
+    "topology of that region.",
+)
+text("bundle.subnet.overlap", "{cidr} overlaps {other} ({other_cidr}).")
+text("bundle.igw.second", "{vpc} already has the internet gateway {igw}.")
+text("bundle.eip.same_address", "its address {address} is also {other}.")
+text(
+    "bundle.eip.not_an_address_of",
+    "it is associated with {address}, which is not an address of {interface}.",
+)
+text("bundle.main_route_table.second", "{vpc} already has the main route table {route_table}.")
+text("bundle.association.other_vpc", "it is associated with {subnet} of another VPC.")
+text("bundle.association.second", "{subnet} is already associated with the {what} {owner}.")
+text("bundle.eni.other_vpc", "it names {vpc} but its subnet is in {subnet_vpc}.")
+text("bundle.eni.outside_subnet", "its address {address} is not inside {subnet} ({cidr}).")
+text("bundle.eni.address_in_use", "its address {address} is also used by {other}.")
+text(
+    "bundle.route.twice",
+    "it has two routes to {destination}; a table has one route per destination.",
+)
+text("bundle.nacl.number_twice", "it has two {direction} rules numbered {number}.")
+text("bundle.security_group.rule_twice", "it has the same rule twice.")
+text("bundle.peering.self", "A VPC cannot peer with itself.")
 
 
 def import_bundle(
@@ -51,12 +95,14 @@ def import_bundle(
     (and may predate a rule added since: a stored topology must stay readable).
     """
     if isinstance(bundle, dict) and not any(key in bundle for key in BUNDLE_KEYS.values()):
-        found = ", ".join(sorted(str(key)[:40] for key in bundle)[:5]) or "no key at all"
+        found = ", ".join(sorted(str(key)[:40] for key in bundle)[:5])
         raise InvalidBundle(
             "MissingParameter",
-            f"This is not a describe-* bundle: it has none of the keys "
-            f"{', '.join(BUNDLE_KEYS.values())} (it has {found}). Merge the outputs of "
-            "aws ec2 describe-vpcs, describe-subnets, … into one object, e.g. with jq -s add.",
+            message(
+                "bundle.not_a_bundle",
+                keys=", ".join(BUNDLE_KEYS.values()),
+                found=found or message("bundle.no_key_at_all"),
+            ),
         )
     resources = read_bundle(bundle)
     result = topology.copy()
@@ -67,7 +113,7 @@ def import_bundle(
         if rid in result.resources[kind]:
             raise InvalidBundle(
                 "InvalidParameterValue.AlreadyExists",
-                f"{rid} already exists in this topology.",
+                message("bundle.already_exists", resource=rid),
                 resource_id=rid,
             )
         result.put(resource)
@@ -213,8 +259,8 @@ def _add_implicit(topology: Topology, new_vpcs: list[str]) -> None:
                 topology.put(dataclasses.replace(nat, network_interface_id=eni_id))
 
 
-def _fail(rid: str, message: str, code: str = "InvalidParameterValue") -> InvalidBundle:
-    return InvalidBundle(code, f"{rid}: {message}", resource_id=rid)
+def _fail(rid: str, said: Message | str, code: str = "InvalidParameterValue") -> InvalidBundle:
+    return refused(code, rid, said)
 
 
 def check_structure(topology: Topology) -> None:
@@ -227,13 +273,13 @@ def check_structure(topology: Topology) -> None:
         if vpc is None:
             raise _fail(
                 subnet.subnet_id,
-                f"its VPC {subnet.vpc_id} is not in the bundle.",
+                message("bundle.vpc_not_in_bundle", vpc=subnet.vpc_id),
                 "InvalidVpcID.NotFound",
             )
         if not any(subnet.cidr_block.subnet_of(block) for block in vpc.cidr_blocks):
             raise _fail(
                 subnet.subnet_id,
-                f"{subnet.cidr_block} is not inside the CIDR blocks of {vpc.vpc_id}.",
+                message("bundle.subnet.outside_vpc", cidr=subnet.cidr_block, vpc=vpc.vpc_id),
                 "InvalidSubnet.Range",
             )
         if subnet.availability_zone not in zones and not subnet.availability_zone.startswith(
@@ -241,15 +287,22 @@ def check_structure(topology: Topology) -> None:
         ):
             raise _fail(
                 subnet.subnet_id,
-                f"its Availability Zone {subnet.availability_zone} is "
-                f"not in this topology's region {topology.region}; import it into a "
-                "topology of that region.",
+                message(
+                    "bundle.subnet.other_region",
+                    zone=subnet.availability_zone,
+                    region=topology.region,
+                ),
             )
         for other in by_vpc.get(subnet.vpc_id, []):
             if other.cidr_block.overlaps(subnet.cidr_block):
                 raise _fail(
                     subnet.subnet_id,
-                    f"{subnet.cidr_block} overlaps {other.subnet_id} ({other.cidr_block}).",
+                    message(
+                        "bundle.subnet.overlap",
+                        cidr=subnet.cidr_block,
+                        other=other.subnet_id,
+                        other_cidr=other.cidr_block,
+                    ),
                     "InvalidSubnet.Conflict",
                 )
         by_vpc.setdefault(subnet.vpc_id, []).append(subnet)
@@ -258,7 +311,7 @@ def check_structure(topology: Topology) -> None:
             if resource.vpc_id not in vpcs:
                 raise _fail(
                     resource_id(resource),
-                    f"its VPC {resource.vpc_id} is not in the bundle.",
+                    message("bundle.vpc_not_in_bundle", vpc=resource.vpc_id),
                     "InvalidVpcID.NotFound",
                 )
     _check_associations(topology)
@@ -269,13 +322,13 @@ def check_structure(topology: Topology) -> None:
         if igw.vpc_id not in vpcs:
             raise _fail(
                 igw.internet_gateway_id,
-                f"it is attached to {igw.vpc_id}, which is not in the bundle.",
+                message("bundle.attached_not_in_bundle", vpc=igw.vpc_id),
                 "InvalidVpcID.NotFound",
             )
         if igw.vpc_id in attached:
             raise _fail(
                 igw.internet_gateway_id,
-                f"{igw.vpc_id} already has the internet gateway {attached[igw.vpc_id]}.",
+                message("bundle.igw.second", vpc=igw.vpc_id, igw=attached[igw.vpc_id]),
                 "Resource.AlreadyAssociated",
             )
         attached[igw.vpc_id] = igw.internet_gateway_id
@@ -284,14 +337,14 @@ def check_structure(topology: Topology) -> None:
         if instance.subnet_id not in topology.subnets:
             raise _fail(
                 instance.instance_id,
-                f"its subnet {instance.subnet_id} is not in the bundle.",
+                message("bundle.subnet_not_in_bundle", subnet=instance.subnet_id),
                 "InvalidSubnetID.NotFound",
             )
     for nat in topology.nat_gateways.values():
         if nat.state in ("available", "pending") and nat.subnet_id not in topology.subnets:
             raise _fail(
                 nat.nat_gateway_id,
-                f"its subnet {nat.subnet_id} is not in the bundle.",
+                message("bundle.subnet_not_in_bundle", subnet=nat.subnet_id),
                 "InvalidSubnetID.NotFound",
             )
     seen_public: dict[Any, str] = {}
@@ -299,7 +352,11 @@ def check_structure(topology: Topology) -> None:
         if eip.public_ip in seen_public:
             raise _fail(
                 eip.allocation_id,
-                f"its address {eip.public_ip} is also {seen_public[eip.public_ip]}.",
+                message(
+                    "bundle.eip.same_address",
+                    address=eip.public_ip,
+                    other=seen_public[eip.public_ip],
+                ),
                 "InvalidParameterValue",
             )
         seen_public[eip.public_ip] = eip.allocation_id
@@ -309,14 +366,17 @@ def check_structure(topology: Topology) -> None:
         if eni is None:
             raise _fail(
                 eip.allocation_id,
-                f"it is associated with {eip.network_interface_id}, which is not in the bundle.",
+                message("bundle.associated_not_in_bundle", resource=eip.network_interface_id),
                 "InvalidNetworkInterfaceID.NotFound",
             )
         if eip.private_ip not in eni.addresses:
             raise _fail(
                 eip.allocation_id,
-                f"it is associated with {eip.private_ip}, which is "
-                f"not an address of {eni.network_interface_id}.",
+                message(
+                    "bundle.eip.not_an_address_of",
+                    address=eip.private_ip,
+                    interface=eni.network_interface_id,
+                ),
             )
 
 
@@ -331,8 +391,11 @@ def _check_associations(topology: Topology) -> None:
                     if resource.vpc_id in mains:
                         raise _fail(
                             rid,
-                            f"{resource.vpc_id} already has the main route table "
-                            f"{mains[resource.vpc_id]}.",
+                            message(
+                                "bundle.main_route_table.second",
+                                vpc=resource.vpc_id,
+                                route_table=mains[resource.vpc_id],
+                            ),
                             "Resource.AlreadyAssociated",
                         )
                     mains[resource.vpc_id] = rid
@@ -341,16 +404,22 @@ def _check_associations(topology: Topology) -> None:
                 if subnet is None:
                     raise _fail(
                         rid,
-                        f"it is associated with {assoc.subnet_id}, which is not in the bundle.",
+                        message("bundle.associated_not_in_bundle", resource=assoc.subnet_id),
                         "InvalidSubnetID.NotFound",
                     )
                 if subnet.vpc_id != resource.vpc_id:
-                    raise _fail(rid, f"it is associated with {subnet.subnet_id} of another VPC.")
+                    raise _fail(
+                        rid, message("bundle.association.other_vpc", subnet=subnet.subnet_id)
+                    )
                 if subnet.subnet_id in owner:
                     raise _fail(
                         rid,
-                        f"{subnet.subnet_id} is already associated with the {what} "
-                        f"{owner[subnet.subnet_id]}.",
+                        message(
+                            "bundle.association.second",
+                            subnet=subnet.subnet_id,
+                            what=message(NOUNS[what]),
+                            owner=owner[subnet.subnet_id],
+                        ),
                         "Resource.AlreadyAssociated",
                     )
                 owner[subnet.subnet_id] = rid
@@ -363,26 +432,30 @@ def _check_interfaces(topology: Topology) -> None:
         if subnet is None:
             raise _fail(
                 eni.network_interface_id,
-                f"its subnet {eni.subnet_id} is not in the bundle.",
+                message("bundle.subnet_not_in_bundle", subnet=eni.subnet_id),
                 "InvalidSubnetID.NotFound",
             )
         if eni.vpc_id != subnet.vpc_id:
             raise _fail(
                 eni.network_interface_id,
-                f"it names {eni.vpc_id} but its subnet is in {subnet.vpc_id}.",
+                message("bundle.eni.other_vpc", vpc=eni.vpc_id, subnet_vpc=subnet.vpc_id),
             )
         for address in eni.addresses:
             if address not in subnet.cidr_block:
                 raise _fail(
                     eni.network_interface_id,
-                    f"its address {address} is not inside "
-                    f"{subnet.subnet_id} ({subnet.cidr_block}).",
+                    message(
+                        "bundle.eni.outside_subnet",
+                        address=address,
+                        subnet=subnet.subnet_id,
+                        cidr=subnet.cidr_block,
+                    ),
                 )
             key = (eni.vpc_id, address)
             if key in seen:
                 raise _fail(
                     eni.network_interface_id,
-                    f"its address {address} is also used by {seen[key]}.",
+                    message("bundle.eni.address_in_use", address=address, other=seen[key]),
                     "InvalidIPAddress.InUse",
                 )
             seen[key] = eni.network_interface_id
@@ -403,14 +476,14 @@ def check_rules(topology: Topology) -> None:
     except InvalidBundle:
         raise
     except AwsError as error:
-        raise InvalidBundle(error.code, error.message, resource_id=error.resource_id) from None
+        raise InvalidBundle(error.code, error.said(), resource_id=error.resource_id) from None
 
 
 def _named(rid: str, check: Any, *args: Any, **kwargs: Any) -> None:
     try:
         check(*args, **kwargs)
     except AwsError as error:
-        raise _fail(rid, error.message, error.code) from None
+        raise _fail(rid, error.said(), error.code) from None
 
 
 def _check_rules(topology: Topology) -> None:
@@ -439,8 +512,7 @@ def _check_rules(topology: Topology) -> None:
             if route.destination in seen:
                 raise _fail(
                     rtb.route_table_id,
-                    f"it has two routes to {route.destination}; a table has one route per "
-                    "destination.",
+                    message("bundle.route.twice", destination=route.destination),
                     "RouteAlreadyExists",
                 )
             seen.add(route.destination)
@@ -456,7 +528,11 @@ def _check_rules(topology: Topology) -> None:
             if twice:
                 raise _fail(
                     acl.network_acl_id,
-                    f"it has two {'outbound' if egress else 'inbound'} rules numbered {twice[0]}.",
+                    message(
+                        "bundle.nacl.number_twice",
+                        direction=message("word.outbound" if egress else "word.inbound"),
+                        number=twice[0],
+                    ),
                     "NetworkAclEntryAlreadyExists",
                 )
     within_quota("security_groups", len(topology.security_groups))
@@ -467,7 +543,7 @@ def _check_rules(topology: Topology) -> None:
                 if any(same_rule(rule, other) for other in rules[:index]):
                     raise _fail(
                         sg.group_id,
-                        "it has the same rule twice.",
+                        message("bundle.security_group.rule_twice"),
                         "InvalidPermission.Duplicate",
                     )
     within_quota("enis", own_interfaces(topology))
@@ -486,7 +562,7 @@ def _check_rules(topology: Topology) -> None:
         if pcx.requester_vpc_id == pcx.accepter_vpc_id:
             raise _fail(
                 pcx.vpc_peering_connection_id,
-                "A VPC cannot peer with itself.",
+                message("bundle.peering.self"),
                 "InvalidParameterValue",
             )
 

@@ -16,6 +16,7 @@ from typing import Any
 from ..defaults import DEFAULT_DENY_RULE
 from ..errors import AwsError
 from ..kinds import KINDS
+from ..messages import Message, message, text
 from ..model import (
     MODELLED_TARGETS,
     Address,
@@ -53,6 +54,51 @@ class InvalidBundle(AwsError):
     """A bundle that cannot be imported; ``resource_id`` names the offending resource."""
 
 
+# ---- the import's refusals, as messages (the faces say them in the reader's language) --------
+# A refusal about one resource reads "<resource id>: <what is wrong>" (error.where), so the
+# sentences below start in lower case, as they always did in English.
+text("bundle.not_a_bundle_object", "A bundle must be a JSON object.")
+text("bundle.key_not_a_list", "The bundle key {key} must be a list.")
+text("bundle.entries_not_objects", "{key} entries must be objects.")
+text("bundle.not_an_object", "{resource} must be a JSON object.")
+text("bundle.field.missing", "the field {field} is missing.")
+text("bundle.field.not_a_string", "the field {field} must be a string.")
+text("bundle.field.not_a_boolean", "the field {field} must be true or false.")
+text("bundle.field.not_a_number", "the field {field} must be a whole number.")
+text("bundle.field.not_a_list", "the field {field} must be a list.")
+text("bundle.field.not_an_object", "the field {field} must be an object.")
+text("bundle.field.not_objects", "{field} must be a list of objects, as describe-* prints it.")
+text("bundle.field.vpc_missing", "{field}.VpcId is missing.")
+text("bundle.id.invalid", "{field} must be 1 to {limit} printable characters, as AWS ids are.")
+text("bundle.network.not_a_string", "the {what} must be a string such as 10.0.0.0/16, not {value}.")
+text("bundle.address.not_a_string", "the {what} must be a string such as 10.0.0.5, not {value}.")
+text("bundle.not_valid", "{value} is not a valid IPv4 {what}.")
+text("bundle.not_ipv4", "{value} is not an IPv4 {what}.")
+text("bundle.route.no_target", "the route to {destination} has no target.")
+text("bundle.nacl.rule_action", "RuleAction must be 'allow' or 'deny'.")
+text("bundle.nacl.entries_not_objects", "Entries must be objects.")
+text("bundle.eni.no_private_ip", "the network interface has no private IP address.")
+WHATS = {  # what a value is, as words to translate
+    "CIDR block": "what.cidr_block",  # declared in addressing.py
+    "CIDR": "what.cidr",
+    "route destination": text("what.route_destination", "route destination"),
+    "address": text("what.address", "address"),
+    "private IP": text("what.private_ip", "private IP"),
+    "public IP": text("what.public_ip", "public IP"),
+    "NAT gateway private IP": text("what.nat_gateway_private_ip", "NAT gateway private IP"),
+    "NAT gateway public IP": text("what.nat_gateway_public_ip", "NAT gateway public IP"),
+}
+
+
+def _what(what: str) -> Message:
+    return message(WHATS[what])
+
+
+def refused(code: str, rid: str, said: Message | str) -> InvalidBundle:
+    """The import's refusal of the resource ``rid``: ``<rid>: <said>``, naming it in the body."""
+    return InvalidBundle(code, message("error.where", where=rid, error=said), resource_id=rid)
+
+
 PROTOCOL_NUMBERS = {"tcp": "6", "udp": "17", "icmp": "1", "-1": "-1", "all": "-1"}
 
 
@@ -62,20 +108,22 @@ class _Reader:
     def __init__(self, data: Any, rid: str) -> None:
         if not isinstance(data, dict):
             raise InvalidBundle(
-                "InvalidParameterValue", f"{rid} must be a JSON object.", resource_id=rid
+                "InvalidParameterValue",
+                message("bundle.not_an_object", resource=rid),
+                resource_id=rid,
             )
         self.data = data
         self.rid = rid
 
-    def fail(self, message: str, code: str = "InvalidParameterValue") -> InvalidBundle:
-        return InvalidBundle(code, f"{self.rid}: {message}", resource_id=self.rid)
+    def fail(self, said: Message | str, code: str = "InvalidParameterValue") -> InvalidBundle:
+        return refused(code, self.rid, said)
 
-    def text(self, key: str, default: str | None = None) -> str:
+    def string(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
         if value is None:
-            raise self.fail(f"the field {key} is missing.", "MissingParameter")
+            raise self.fail(message("bundle.field.missing", field=key), "MissingParameter")
         if not isinstance(value, str):
-            raise self.fail(f"the field {key} must be a string.")
+            raise self.fail(message("bundle.field.not_a_string", field=key))
         return value
 
     def opt_text(self, key: str) -> str | None:
@@ -83,13 +131,13 @@ class _Reader:
         if value is None or value == "":
             return None
         if not isinstance(value, str):
-            raise self.fail(f"the field {key} must be a string.")
+            raise self.fail(message("bundle.field.not_a_string", field=key))
         return value
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            raise self.fail(f"the field {key} must be true or false.")
+            raise self.fail(message("bundle.field.not_a_boolean", field=key))
         return value
 
     def number(self, key: str, default: int | None = None) -> int | None:
@@ -97,13 +145,13 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(f"the field {key} must be a whole number.")
+            raise self.fail(message("bundle.field.not_a_number", field=key))
         return value
 
     def items(self, key: str) -> list[Any]:
         value = self.data.get(key) or []
         if not isinstance(value, list):
-            raise self.fail(f"the field {key} must be a list.")
+            raise self.fail(message("bundle.field.not_a_list", field=key))
         return value
 
     def obj(self, key: str) -> dict[str, Any] | None:
@@ -111,29 +159,37 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise self.fail(f"the field {key} must be an object.")
+            raise self.fail(message("bundle.field.not_an_object", field=key))
         return value
 
     def network(self, value: Any, what: str) -> IPv4Network:
         if not isinstance(value, str):
-            raise self.fail(f"the {what} must be a string such as 10.0.0.0/16, not {value!r}.")
+            raise self.fail(
+                message("bundle.network.not_a_string", what=_what(what), value=repr(value))
+            )
         try:
             network = ip_network(value, strict=True)
         except (ValueError, TypeError):
-            raise self.fail(f"{value!r} is not a valid IPv4 {what}.") from None
+            raise self.fail(
+                message("bundle.not_valid", value=repr(value), what=_what(what))
+            ) from None
         if not isinstance(network, IPv4Network):
-            raise self.fail(f"{value!r} is not an IPv4 {what}.")
+            raise self.fail(message("bundle.not_ipv4", value=repr(value), what=_what(what)))
         return network
 
     def address(self, value: Any, what: str = "address") -> IPv4Address:
         if not isinstance(value, str):
-            raise self.fail(f"the {what} must be a string such as 10.0.0.5, not {value!r}.")
+            raise self.fail(
+                message("bundle.address.not_a_string", what=_what(what), value=repr(value))
+            )
         try:
             address = ip_address(value)
         except (ValueError, TypeError):
-            raise self.fail(f"{value!r} is not a valid IPv4 {what}.") from None
+            raise self.fail(
+                message("bundle.not_valid", value=repr(value), what=_what(what))
+            ) from None
         if not isinstance(address, IPv4Address):
-            raise self.fail(f"{value!r} is not an IPv4 {what}.")
+            raise self.fail(message("bundle.not_ipv4", value=repr(value), what=_what(what)))
         return address
 
     def tags(self, key: str = "Tags") -> Tags:
@@ -145,7 +201,7 @@ class _Reader:
         try:
             return check(*args, **kwargs)
         except AwsError as error:
-            raise self.fail(error.message, error.code) from None
+            raise self.fail(error.said(), error.code) from None
 
 
 def _text_in(r: _Reader, data: Any, key: str) -> str | None:
@@ -173,17 +229,15 @@ def _state(value: Any, field: str, default: str) -> str:
 def _items(bundle: dict[str, Any], key: str, id_field: str) -> Iterable[_Reader]:
     value = bundle.get(key) or []
     if not isinstance(value, list):
-        raise InvalidBundle("InvalidParameterValue", f"The bundle key {key} must be a list.")
+        raise InvalidBundle("InvalidParameterValue", message("bundle.key_not_a_list", key=key))
     for position, item in enumerate(value):
         rid = item.get(id_field) if isinstance(item, dict) else None
         named = isinstance(rid, str) and 0 < len(rid) <= MAX_ID_LENGTH
         reader = _Reader(item, rid if named and isinstance(rid, str) else f"{key}[{position}]")
         if not isinstance(rid, str) or not rid:
-            raise reader.fail(f"the field {id_field} is missing.", "MissingParameter")
+            raise reader.fail(message("bundle.field.missing", field=id_field), "MissingParameter")
         if not named or not rid.isprintable():
-            raise reader.fail(
-                f"{id_field} must be 1 to {MAX_ID_LENGTH} printable characters, as AWS ids are."
-            )
+            raise reader.fail(message("bundle.id.invalid", field=id_field, limit=MAX_ID_LENGTH))
         yield reader
 
 
@@ -192,7 +246,7 @@ def read_dhcp_options(r: _Reader) -> DhcpOptions:
     try:
         configurations = parse_configurations(r.items("DhcpConfigurations"))
     except AwsError as error:
-        raise r.fail(error.message, error.code) from None
+        raise r.fail(error.said(), error.code) from None
     return DhcpOptions(dhcp_options_id=r.rid, configurations=configurations, tags=r.tags())
 
 
@@ -201,13 +255,13 @@ def read_vpc(r: _Reader) -> Vpc:
     assoc_ids: list[str] = []
     for assoc in r.items("CidrBlockAssociationSet"):
         if not isinstance(assoc, dict):
-            raise r.fail("CidrBlockAssociationSet entries must be objects.")
+            raise r.fail(message("bundle.entries_not_objects", key="CidrBlockAssociationSet"))
         state = _state(assoc.get("CidrBlockState"), "State", "associated")
         if state in ("disassociated", "disassociating", "failed", "failing"):
             continue
         blocks.append(r.network(assoc.get("CidrBlock"), "CIDR block"))
         assoc_ids.append(_text_in(r, assoc, "AssociationId") or "")
-    primary = r.network(r.text("CidrBlock"), "CIDR block")
+    primary = r.network(r.string("CidrBlock"), "CIDR block")
     if primary not in blocks:
         blocks.insert(0, primary)
         assoc_ids.insert(0, "")
@@ -224,7 +278,7 @@ def read_vpc(r: _Reader) -> Vpc:
         is_default=is_default,
         enable_dns_support=r.flag("EnableDnsSupport", True),
         enable_dns_hostnames=r.flag("EnableDnsHostnames", is_default),
-        instance_tenancy=r.text("InstanceTenancy", "default"),
+        instance_tenancy=r.string("InstanceTenancy", "default"),
         # "default" is AWS's word for no DHCP options at all (API_AssociateDhcpOptions).
         dhcp_options_id=None if dhcp in (None, "default") else dhcp,
         tags=r.tags(),
@@ -234,9 +288,9 @@ def read_vpc(r: _Reader) -> Vpc:
 def read_subnet(r: _Reader) -> Subnet:
     return Subnet(
         subnet_id=r.rid,
-        vpc_id=r.text("VpcId"),
-        cidr_block=r.network(r.text("CidrBlock"), "CIDR block"),
-        availability_zone=r.text("AvailabilityZone"),
+        vpc_id=r.string("VpcId"),
+        cidr_block=r.network(r.string("CidrBlock"), "CIDR block"),
+        availability_zone=r.string("AvailabilityZone"),
         map_public_ip_on_launch=r.flag("MapPublicIpOnLaunch", False),
         default_for_az=r.flag("DefaultForAz", False),
         tags=r.tags(),
@@ -268,14 +322,16 @@ def _route_target(r: _Reader, route: dict[str, Any]) -> tuple[str, str]:
             return kind, value
     if isinstance(gateway, str) and gateway:
         return "gateway", gateway
-    raise r.fail(f"the route to {route.get('DestinationCidrBlock')} has no target.")
+    raise r.fail(
+        message("bundle.route.no_target", destination=str(route.get("DestinationCidrBlock")))
+    )
 
 
 def read_route_table(r: _Reader) -> RouteTable:
     routes: list[Route] = []
     for route in r.items("Routes"):
         if not isinstance(route, dict):
-            raise r.fail("Routes entries must be objects.")
+            raise r.fail(message("bundle.entries_not_objects", key="Routes"))
         if "DestinationCidrBlock" not in route:
             continue  # IPv6 or prefix-list destinations: not modelled
         kind, target = _route_target(r, route)
@@ -298,7 +354,7 @@ def read_route_table(r: _Reader) -> RouteTable:
     associations: list[RouteTableAssociation] = []
     for assoc in r.items("Associations"):
         if not isinstance(assoc, dict):
-            raise r.fail("Associations entries must be objects.")
+            raise r.fail(message("bundle.entries_not_objects", key="Associations"))
         state = _state(assoc.get("AssociationState"), "State", "associated")
         if state not in ("associated", "associating"):
             continue
@@ -314,7 +370,7 @@ def read_route_table(r: _Reader) -> RouteTable:
         )
     return RouteTable(
         route_table_id=r.rid,
-        vpc_id=r.text("VpcId"),
+        vpc_id=r.string("VpcId"),
         routes=tuple(routes),
         associations=tuple(associations),
         tags=r.tags(),
@@ -342,13 +398,13 @@ def read_nat_gateway(r: _Reader) -> NatGateway:
     state = _state(r.data, "State", "available")
     return NatGateway(
         nat_gateway_id=r.rid,
-        subnet_id=r.text("SubnetId"),
-        vpc_id=r.text("VpcId"),
+        subnet_id=r.string("SubnetId"),
+        vpc_id=r.string("VpcId"),
         network_interface_id=_text_in(r, primary, "NetworkInterfaceId") or "",
         private_ip=r.address(private_ip, "NAT gateway private IP")
         if private_ip
         else IPv4Address(0),
-        connectivity_type=r.text("ConnectivityType", "public"),
+        connectivity_type=r.string("ConnectivityType", "public"),
         allocation_id=_text_in(r, primary, "AllocationId"),
         public_ip=r.address(primary["PublicIp"], "NAT gateway public IP")
         if primary.get("PublicIp")
@@ -362,7 +418,7 @@ def _read_permissions(r: _Reader, key: str) -> tuple[SecurityGroupRule, ...]:
     rules: list[SecurityGroupRule] = []
     for perm in r.items(key):
         if not isinstance(perm, dict):
-            raise r.fail(f"{key} entries must be objects.")
+            raise r.fail(message("bundle.entries_not_objects", key=key))
         protocol, low, high = r.checked(protocol_and_ports, perm)
         base = SecurityGroupRule(protocol=protocol, from_port=low, to_port=high)
         rule = partial(dataclasses.replace, base)
@@ -395,16 +451,16 @@ def _objects(r: _Reader, data: dict[str, Any], key: str) -> list[dict[str, Any]]
     """A list of objects inside a resource; anything else is refused naming the resource."""
     value = data.get(key) or []
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise r.fail(f"{key} must be a list of objects, as describe-* prints it.")
+        raise r.fail(message("bundle.field.not_objects", field=key))
     return value
 
 
 def read_security_group(r: _Reader) -> SecurityGroup:
     return SecurityGroup(
         group_id=r.rid,
-        group_name=r.text("GroupName", r.rid),
-        vpc_id=r.text("VpcId"),
-        description=r.text("Description", ""),
+        group_name=r.string("GroupName", r.rid),
+        vpc_id=r.string("VpcId"),
+        description=r.string("Description", ""),
         ingress=_read_permissions(r, "IpPermissions"),
         egress=_read_permissions(r, "IpPermissionsEgress"),
         tags=r.tags(),
@@ -426,9 +482,9 @@ def _number(reader: _Reader, key: str, default: int) -> int:
 
 def _default_entry(r: _Reader, entry: dict[str, Any]) -> NetworkAclEntry:
     reader = _Reader(entry, r.rid)
-    action = reader.text("RuleAction", "deny").lower()
+    action = reader.string("RuleAction", "deny").lower()
     if action not in ("allow", "deny"):
-        raise r.fail("RuleAction must be 'allow' or 'deny'.")
+        raise r.fail(message("bundle.nacl.rule_action"))
     protocol = str(entry.get("Protocol", "-1")).lower()
     return NetworkAclEntry(
         rule_number=DEFAULT_DENY_RULE,
@@ -443,7 +499,7 @@ def read_network_acl(r: _Reader) -> NetworkAcl:
     entries: list[NetworkAclEntry] = []
     for entry in r.items("Entries"):
         if not isinstance(entry, dict):
-            raise r.fail("Entries must be objects.")
+            raise r.fail(message("bundle.nacl.entries_not_objects"))
         if "CidrBlock" not in entry:
             continue  # IPv6 entry
         if entry.get("RuleNumber") == DEFAULT_DENY_RULE:
@@ -473,7 +529,7 @@ def read_network_acl(r: _Reader) -> NetworkAcl:
     )
     return NetworkAcl(
         network_acl_id=r.rid,
-        vpc_id=r.text("VpcId"),
+        vpc_id=r.string("VpcId"),
         is_default=r.flag("IsDefault", False),
         entries=tuple(sorted(entries, key=lambda e: (e.egress, e.rule_number))),
         associations=associations,
@@ -493,7 +549,7 @@ def read_network_interface(
     primary_text = r.opt_text("PrivateIpAddress")
     for entry in r.items("PrivateIpAddresses"):
         if not isinstance(entry, dict):
-            raise r.fail("PrivateIpAddresses entries must be objects.")
+            raise r.fail(message("bundle.entries_not_objects", key="PrivateIpAddresses"))
         address = r.address(entry.get("PrivateIpAddress"), "private IP")
         association = _object_in(r, entry, "Association")
         public = _text_in(r, association, "PublicIp")
@@ -507,7 +563,7 @@ def read_network_interface(
         )
     if not private_ips:
         if primary_text is None:
-            raise r.fail("the network interface has no private IP address.", "MissingParameter")
+            raise r.fail(message("bundle.eni.no_private_ip"), "MissingParameter")
         association = r.obj("Association") or {}
         public = _text_in(r, association, "PublicIp")
         private_ips.append(
@@ -540,17 +596,17 @@ def read_network_interface(
     groups = tuple(str(g.get("GroupId")) for g in r.items("Groups") if isinstance(g, dict))
     return NetworkInterface(
         network_interface_id=r.rid,
-        subnet_id=r.opt_text("SubnetId") or subnet_fallback or r.text("SubnetId"),
-        vpc_id=r.opt_text("VpcId") or vpc_fallback or r.text("VpcId"),
+        subnet_id=r.opt_text("SubnetId") or subnet_fallback or r.string("SubnetId"),
+        vpc_id=r.opt_text("VpcId") or vpc_fallback or r.string("VpcId"),
         availability_zone=str(r.data.get("AvailabilityZone") or ""),
         private_ip_addresses=tuple(private_ips),
         groups=groups,
         source_dest_check=r.flag("SourceDestCheck", True),
         attachment=attachment,
-        interface_type=r.text("InterfaceType", "interface"),
-        description=r.text("Description", ""),
+        interface_type=r.string("InterfaceType", "interface"),
+        description=r.string("Description", ""),
         requester_managed=r.flag("RequesterManaged", False),
-        mac_address=r.text("MacAddress", ""),
+        mac_address=r.string("MacAddress", ""),
         tags=r.tags("TagSet") or r.tags("Tags"),
     )
 
@@ -560,11 +616,11 @@ def read_instance(r: _Reader, reservation_id: str) -> Instance:
     placement = r.obj("Placement") or {}
     return Instance(
         instance_id=r.rid,
-        subnet_id=r.text("SubnetId"),
-        vpc_id=r.text("VpcId"),
+        subnet_id=r.string("SubnetId"),
+        vpc_id=r.string("VpcId"),
         state=str(state),
-        instance_type=r.text("InstanceType", "t3.micro"),
-        image_id=r.text("ImageId", "ami-0abcdef1234567890"),
+        instance_type=r.string("InstanceType", "t3.micro"),
+        image_id=r.string("ImageId", "ami-0abcdef1234567890"),
         key_name=r.opt_text("KeyName"),
         availability_zone=str(placement.get("AvailabilityZone") or ""),
         reservation_id=reservation_id,
@@ -589,7 +645,7 @@ def read_address(r: _Reader) -> Address:
     private = r.opt_text("PrivateIpAddress")
     return Address(
         allocation_id=r.rid,
-        public_ip=r.address(r.text("PublicIp"), "public IP"),
+        public_ip=r.address(r.string("PublicIp"), "public IP"),
         association_id=r.opt_text("AssociationId"),
         network_interface_id=r.opt_text("NetworkInterfaceId"),
         private_ip=r.address(private, "private IP") if private else None,
@@ -605,7 +661,7 @@ def read_peering(r: _Reader) -> VpcPeeringConnection:
             blocks = [info["CidrBlock"]]
         vpc_id = info.get("VpcId")
         if not isinstance(vpc_id, str):
-            raise r.fail(f"{key}.VpcId is missing.", "MissingParameter")
+            raise r.fail(message("bundle.field.vpc_missing", field=key), "MissingParameter")
         return (
             vpc_id,
             tuple(r.network(b, "CIDR block") for b in blocks),
@@ -651,10 +707,14 @@ def _interfaces_and_instances(
     instances: list[Instance] = []
     reservations = bundle.get("Reservations") or []
     if not isinstance(reservations, list):
-        raise InvalidBundle("InvalidParameterValue", "The bundle key Reservations must be a list.")
+        raise InvalidBundle(
+            "InvalidParameterValue", message("bundle.key_not_a_list", key="Reservations")
+        )
     for reservation in reservations:
         if not isinstance(reservation, dict):
-            raise InvalidBundle("InvalidParameterValue", "Reservations entries must be objects.")
+            raise InvalidBundle(
+                "InvalidParameterValue", message("bundle.entries_not_objects", key="Reservations")
+            )
         reservation_id = str(reservation.get("ReservationId") or "")
         for r in _items(reservation, "Instances", "InstanceId"):
             if not r.data.get("SubnetId"):
@@ -692,7 +752,7 @@ def read_bundle(bundle: Any) -> list[Any]:
     Instances without a subnet (terminated ones in real exports) are skipped: they hold nothing.
     """
     if not isinstance(bundle, dict):
-        raise InvalidBundle("InvalidParameterValue", "A bundle must be a JSON object.")
+        raise InvalidBundle("InvalidParameterValue", message("bundle.not_a_bundle_object"))
     addresses = [read_address(r) for r in _items(bundle, "Addresses", "AllocationId")]
     enis, instances = _interfaces_and_instances(bundle, {str(a.public_ip) for a in addresses})
     read_already: dict[str, list[Any]] = {

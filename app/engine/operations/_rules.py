@@ -141,11 +141,11 @@ def within_quota(quota: str, count: int, *, where: str = "") -> None:
         raise AwsError(code, message("error.where", where=where, error=said) if where else said)
 
 
-def refuse(code: str, said: str | Message) -> AwsError:
+def refuse(code: str, said: Message) -> AwsError:
     return AwsError(code, said)
 
 
-def require(condition: bool, code: str, said: str | Message) -> None:
+def require(condition: bool, code: str, said: Message) -> None:
     if not condition:
         raise AwsError(code, said)
 
