@@ -50,6 +50,7 @@ def _error(description: str) -> dict[str, Any]:
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _error("Invalid value, range or quota (an AWS error code such as InvalidSubnet.Range)"),
+    401: _error("Classroom mode: no valid API token or session (AuthFailure)"),
     404: _error("Unknown id (…NotFound)"),
     409: _error("Conflicts with existing state (DependencyViolation, …Duplicate, …)"),
     413: _error("Request body too large"),

@@ -2,12 +2,14 @@
 
 from fastapi import APIRouter, Depends
 
-from . import lab_life, language, pages
+from . import accounts, classes, lab_life, language, pages
 from .language import use_language
 
 router = APIRouter(dependencies=[Depends(use_language)])
 router.include_router(pages.router)
 router.include_router(lab_life.router)
 router.include_router(language.router)
+router.include_router(accounts.router)
+router.include_router(classes.router)
 
 __all__ = ["router"]

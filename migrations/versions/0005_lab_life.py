@@ -5,7 +5,7 @@ lab remembered it, so they have none (and cannot be reset). ``topology_revision`
 revision, what made it and the resource rows as they were before it (app/db/history.py).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 09:50:00
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
