@@ -7,12 +7,24 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from pydantic import BaseModel
 
+from app.accounts.actor import actor_of
 from app.db.store import Store
+from app.engine import AwsError
 from app.throttle import requester
 
 
+def store_for(request: Request) -> Store:
+    """The store as the request's actor sees it: every route (JSON and pages) gets this view,
+    never the whole store. Nobody signed in (classroom mode) sees nothing."""
+    actor = actor_of(request)
+    if actor is None:
+        raise AwsError("AuthFailure", "Sign in first: this lab's topologies belong to its users.")
+    store: Store = request.app.state.store
+    return store.for_actor(actor)
+
+
 async def get_store(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
+    return store_for(request)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

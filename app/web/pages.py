@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from app.api.deps import store_for
 from app.db.store import Store
 from app.engine import AwsError
 from app.engine.instance_view import instance_view
@@ -34,7 +35,8 @@ router = APIRouter(include_in_schema=False)
 
 
 async def get_store(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
+    """The store as the signed-in user sees it (``app.api.deps.store_for``)."""
+    return store_for(request)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
