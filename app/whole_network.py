@@ -14,8 +14,9 @@ from app.engine.exposure import exposure_report
 from app.engine.matrix import matrix_instances, matrix_sources, reachability_matrix
 from app.jobs import Job, Jobs
 
-# A job's key is (topology id, revision, *question): the same question on the same revision is
-# one job. The question is known before the model is loaded, so a full queue can be said at
+# A job's key is (topology id, revision, user id, *question): the same question on the same
+# revision is one job of one user (a job is never handed to another user, even one who may read
+# the topology). The question is known before the model is loaded, so a full queue can be said at
 # once, before any work (``refuse_early``).
 EXPOSURE: tuple[Any, ...] = ("exposure",)
 
@@ -28,18 +29,29 @@ def matrix_question(
     return ("matrix", protocol, ports, rows)
 
 
-def refuse_early(jobs: Jobs, topology_id: str, question: tuple[Any, ...], owner: str) -> None:
+def refuse_early(
+    jobs: Jobs, topology_id: str, question: tuple[Any, ...], owner: str, *, user: int
+) -> None:
     """429 now, before the model is even read, if ``start`` would refuse this question (a
     burst of requests from one client is then refused for next to nothing)."""
-    jobs.refuse_early(owner, lambda key: key[0] == topology_id and key[2:] == question)
+    jobs.refuse_early(
+        owner, lambda key: key[0] == topology_id and key[2] == user and key[3:] == question
+    )
 
 
 def exposure_job(
-    jobs: Jobs, topology: dict[str, Any], model: Topology, *, owner: str, waiting: bool = False
+    jobs: Jobs,
+    topology: dict[str, Any],
+    model: Topology,
+    *,
+    user: int,
+    owner: str,
+    waiting: bool = False,
 ) -> Job:
-    """The exposure report of this revision; ``owner`` and ``waiting`` as in ``Jobs.start``."""
+    """``user``'s exposure report of this revision; ``owner`` and ``waiting`` as in
+    ``Jobs.start``."""
     return jobs.start(
-        (topology["id"], topology["revision"], *EXPOSURE),
+        (topology["id"], topology["revision"], user, *EXPOSURE),
         lambda progress: exposure_report(model, progress),
         owner=owner,
         waiting=waiting,
@@ -62,10 +74,11 @@ def matrix_job(
     ports: Sequence[int],
     sources: Sequence[str] | None = None,
     *,
+    user: int,
     owner: str,
     waiting: bool = False,
 ) -> Job:
-    """The matrix for ``protocol`` and ``ports`` (none for ICMP); only ``sources``' rows when
+    """``user``'s matrix for ``protocol`` and ``ports`` (none for ICMP); only ``sources``' rows when
     given. ``owner`` and ``waiting`` as in ``Jobs.start``."""
     question = matrix_question(protocol, ports, sources)
     _, _, ports, rows = question
@@ -83,7 +96,7 @@ def matrix_job(
             f" (source=i-…): one row here is {per_row:,} pairs.",
         )
     return jobs.start(
-        (topology["id"], topology["revision"], *question),
+        (topology["id"], topology["revision"], user, *question),
         lambda progress: reachability_matrix(model, protocol, list(ports), progress, rows),
         owner=owner,
         waiting=waiting,

@@ -50,9 +50,9 @@ async def exposure(
     account's report can be read a part at a time (``offset``, ``limit``); ``total`` counts
     every exposed interface."""
     jobs, owner = request.app.state.jobs, requester(request)
-    refuse_early(jobs, topology_id, EXPOSURE, owner)
+    refuse_early(jobs, topology_id, EXPOSURE, owner, user=store.user_id)
     topology, model = await run_in_threadpool(store.model, topology_id)
-    job = exposure_job(jobs, topology, model, owner=owner, waiting=True)
+    job = exposure_job(jobs, topology, model, user=store.user_id, owner=owner, waiting=True)
     report = await jobs.wait(job, request.is_disconnected)
 
     def answer() -> JSONResponse:
@@ -100,11 +100,22 @@ async def matrix(
     pair. ``reachable`` is true where every port asked passes; ``by_port`` has each port's
     grid; rows follow ``sources``."""
     jobs, owner, ports = request.app.state.jobs, requester(request), port or [22]
-    refuse_early(jobs, topology_id, matrix_question(protocol, ports, source), owner)
+    question = matrix_question(protocol, ports, source)
+    refuse_early(jobs, topology_id, question, owner, user=store.user_id)
 
     def start() -> tuple[dict[str, Any], Any]:
         topology, model = store.model(topology_id)
-        job = matrix_job(jobs, topology, model, protocol, ports, source, owner=owner, waiting=True)
+        job = matrix_job(
+            jobs,
+            topology,
+            model,
+            protocol,
+            ports,
+            source,
+            user=store.user_id,
+            owner=owner,
+            waiting=True,
+        )
         return topology, job
 
     topology, job = await run_in_threadpool(start)

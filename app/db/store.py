@@ -148,8 +148,8 @@ class Store:
         return _ActorView(self, actor)
 
     @property
-    def _owner_id(self) -> int:
-        """Who a new topology belongs to."""
+    def user_id(self) -> int:
+        """Whose view this is: who a new topology (or a background job) belongs to."""
         return self.actor.user_id if self.actor is not None else LOCAL_OWNER_ID
 
     # ---- sessions ---------------------------------------------------------------------------
@@ -191,7 +191,7 @@ class Store:
         model = Topology(region=region)
         apply_template(model, template)
         row = tables.Topology(
-            id=secrets.token_hex(6), owner_id=self._owner_id, name=name, region=region, revision=1
+            id=secrets.token_hex(6), owner_id=self.user_id, name=name, region=region, revision=1
         )
         with self._write() as session:
             self._check_topology_quota(session)
@@ -212,7 +212,7 @@ class Store:
         count = session.exec(
             select(func.count())
             .select_from(tables.Topology)
-            .where(tables.Topology.owner_id == self._owner_id)
+            .where(tables.Topology.owner_id == self.user_id)
         ).one()
         if count >= self.max_topologies:
             raise AwsError(
@@ -275,6 +275,12 @@ class Store:
             "owner_name": (owner.display_name or owner.login) if owner else "",
         }
 
+    def check_writable(self, topology_id: str) -> None:
+        """Refuse now (404, or ``UnauthorizedOperation`` for a lab the actor only reads) what
+        a page would otherwise begin to show as a change."""
+        with self._read() as session:
+            self._row(session, topology_id, write=True)
+
     def copy_topology(self, topology_id: str, *, name: str | None = None) -> dict[str, Any]:
         """A new topology of the actor's with the resources and saved tests of one they may
         read ("copy to my labs": an instructor's copy of a student's lab). The original is
@@ -291,7 +297,7 @@ class Store:
         title = (name if name is not None else f"{source.name} (copy)").strip()[:200]
         row = tables.Topology(
             id=secrets.token_hex(6),
-            owner_id=self._owner_id,
+            owner_id=self.user_id,
             name=title or source.id,
             region=source.region,
             revision=source.revision,

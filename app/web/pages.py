@@ -91,6 +91,12 @@ def see_other(url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+# Refusals about the topology itself, not about what a form says: answered as an error page
+# (404 for an unknown or somebody else's topology, 403 for a lab one may only read), never as
+# the form again with the error beside a field.
+NOT_A_FORM_ERROR = frozenset({"InvalidTopologyID.NotFound", "UnauthorizedOperation"})
+
+
 # ---- topologies -----------------------------------------------------------------------------
 def topologies_page(
     request: Request,
@@ -176,12 +182,15 @@ def rename_topology(
     try:
         store.rename_topology(topology_id, str(values.get("name", "")))
     except AwsError as error:
+        if error.code in NOT_A_FORM_ERROR:
+            raise
         return topologies_page(request, store, error=error, values=values, status=400)
     return see_other("/")
 
 
 @router.get("/topologies/{topology_id}/delete", response_class=HTMLResponse)
 def confirm_delete(topology_id: str, request: Request, store: StoreDep) -> HTMLResponse:
+    store.check_writable(topology_id)
     topology = store.get_topology(topology_id)
     return render(
         request,
@@ -206,6 +215,14 @@ def export_topology(topology_id: str, store: StoreDep) -> Response:
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="{filename or "topology"}.json"'},
     )
+
+
+@router.post("/topologies/{topology_id}/copy")
+def copy_topology(topology_id: str, store: StoreDep) -> Response:
+    """ "Copy to my labs": a new topology of one's own with the resources and saved tests of
+    one that one may read (an instructor's copy of a student's lab)."""
+    copy = store.copy_topology(topology_id)
+    return see_other(f"/topologies/{copy['id']}")
 
 
 # ---- the workspace --------------------------------------------------------------------------
@@ -247,6 +264,8 @@ def do_action(
             )
         selected, _revision = store.change(topology_id, lambda t: handler(t, values))
     except AwsError as error:
+        if error.code in NOT_A_FORM_ERROR:
+            raise
         field = error.field if isinstance(error, FieldError) else ERROR_FIELDS.get(error.code)
         return workspace(
             request,
@@ -274,6 +293,8 @@ def test_connection(
     topology_id: str, request: Request, store: StoreDep, values: FormValues
 ) -> Response:
     test = TestForm.from_form(values)
+    if values.get("save"):
+        store.check_writable(topology_id)
     return workspace(
         request,
         store,
@@ -314,7 +335,9 @@ def show_exposure(
     topology, model = store.model(topology_id)
     job, error = None, None
     try:
-        job = exposure_job(request.app.state.jobs, topology, model, owner=requester(request))
+        job = exposure_job(
+            request.app.state.jobs, topology, model, user=store.user_id, owner=requester(request)
+        )
     except TooManyRequests as refused:  # the queue is full: the page says so
         error = refused
     names = {r.instance_id: r.name for r in model.instances.values() if r.name}
@@ -388,12 +411,17 @@ def show_matrix(
             if fixed is not None
             else tuple(parse_ports(test.port))
         )
-        owner = requester(request)
-        if not per_source:
-            job = matrix_job(request.app.state.jobs, topology, model, protocol, ports, owner=owner)
-        elif source:
+        user, owner = store.user_id, requester(request)
+        if not per_source or source:
             job = matrix_job(
-                request.app.state.jobs, topology, model, protocol, ports, [source], owner=owner
+                request.app.state.jobs,
+                topology,
+                model,
+                protocol,
+                ports,
+                [source] if per_source else None,
+                user=user,
+                owner=owner,
             )
     except AwsError as refused:
         error = refused
@@ -437,6 +465,13 @@ def show_trace(
         select=source,
         test=TestForm(source=source, destination=destination, preset=preset, port=port),
     )
+
+
+# ---- a class's labs -------------------------------------------------------------------------
+@router.get("/classes/{classroom_id}/labs", response_class=HTMLResponse)
+def class_labs(classroom_id: int, request: Request, store: StoreDep) -> HTMLResponse:
+    """Each student's topologies of a class, for its instructor to open read-only."""
+    return render(request, "class_labs.html", {"classroom": store.class_labs(classroom_id)})
 
 
 # ---- instance view --------------------------------------------------------------------------
