@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     secret_key_file: str = "vpclab-secret.key"
 
+    # Classroom mode's sign-in (app.accounts): how long a login session lasts, whether the
+    # cookies are marked Secure (set it when a proxy in front serves the lab over HTTPS), and
+    # how many failed sign-ins a minute one login, or one client address, may make (a token
+    # bucket like the limits below; successful sign-ins are not counted, so a class signing in
+    # together from one school address is never refused).
+    session_hours: float = 12.0
+    secure_cookies: bool = False
+    login_failures_per_account_per_minute: int = 5
+    login_failures_per_address_per_minute: int = 60
+
     @field_validator("allowed_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

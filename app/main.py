@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import api
 from app.accounts.identify import Identify
+from app.accounts.resolver import resolver, session_cookie
 from app.api import docs as api_docs
 from app.api import errors
 from app.api.limits import RequestLimits
@@ -76,19 +77,26 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         redoc_url=None,
     )
     app.state.store = store
+    app.state.settings = settings
     app.state.rate_limits = RateLimits(
         {
             "analyses": settings.analyses_per_minute,
             "whole-network": settings.whole_network_per_minute,
             "import": settings.imports_per_minute,
+            "login-account": settings.login_failures_per_account_per_minute,
+            "login-address": settings.login_failures_per_address_per_minute,
         }
     )
     errors.install(app)
     web_errors.install(app)
     # Outermost last: limits and security headers, then Host, cross-site API, CSRF.
-    app.add_middleware(CsrfProtect, key=lambda: server_secret(settings))
-    app.add_middleware(Identify, mode=settings.mode)
-    app.add_middleware(CrossSiteApiGuard)
+    app.add_middleware(
+        CsrfProtect, key=lambda: server_secret(settings), secure=settings.secure_cookies
+    )
+    app.state.session_cookie = session_cookie(settings)
+    app.add_middleware(Identify, mode=settings.mode, resolve=resolver(app.state.session_cookie))
+    # A request carrying an API token is no browser's ambient credential (classroom mode).
+    app.add_middleware(CrossSiteApiGuard, bearer_allowed=settings.mode == "classroom")
     app.add_middleware(AllowedHosts, allowed=settings.allowed_hosts)
     app.add_middleware(
         RequestLimits, max_body_bytes=settings.max_body_bytes, headers=SECURITY_HEADERS

@@ -16,12 +16,17 @@ from collections.abc import Callable, Mapping
 
 from starlette.requests import HTTPConnection
 
+from app.accounts.actor import actor_of
 from app.engine import AwsError
 
 
 def requester(connection: HTTPConnection) -> str:
-    """Who is asking, the key of every per-user limit: today the client's address (personal
-    mode has no login); in classroom mode it becomes the signed-in user."""
+    """Who is asking, the key of every per-user limit: in classroom mode the signed-in user
+    (students behind one school address each have their own limits), else the client's
+    address (personal mode has no login: everyone is the local owner)."""
+    actor = actor_of(connection)
+    if actor is not None and actor.role != "owner":
+        return f"user:{actor.user_id}"
     client = connection.client
     return client.host if client else "unknown"
 
@@ -49,8 +54,10 @@ class RateLimits:
         self._buckets: dict[tuple[str, str], tuple[float, float]] = {}  # -> (tokens, at)
         self._lock = threading.Lock()
 
-    def take(self, group: str, client: str) -> None:
-        """Count one request of ``client`` to ``group``, or refuse it with TooManyRequests."""
+    def take(self, group: str, client: str, *, count: bool = True) -> None:
+        """Count one request of ``client`` to ``group``, or refuse it with TooManyRequests.
+        ``count=False`` only checks that one more would be allowed (sign-in counts failures
+        alone: a class signing in together from one school address is not refused)."""
         size = self.per_minute.get(group, 0)
         if size <= 0:
             return
@@ -59,6 +66,8 @@ class RateLimits:
         with self._lock:
             tokens, at = self._buckets.get((group, client), (float(size), now))
             tokens = min(float(size), tokens + (now - at) * rate)
+            if not count and tokens >= 1:
+                return
             if tokens < 1:
                 self._buckets[(group, client)] = (tokens, now)
                 raise TooManyRequests(

@@ -19,6 +19,7 @@ from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.db.store import Store
 from app.main import create_app
+from tests.accounts.helpers import Classroom, classroom_settings, with_csrf
 
 POSTGRES_URL = os.environ.get("VPCLAB_TEST_DATABASE_URL")
 TEST_SECRET_KEY = "test-secret-key-for-csrf-tokens-0123456789"
@@ -102,3 +103,20 @@ def csrf_token_of(page: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert found, "the page has no form with a CSRF token"
     return found.group(1)
+
+
+@pytest.fixture
+def classroom(store: Store, database_url: str) -> Iterator[Classroom]:
+    """Classroom mode: users sign in (tests/accounts/helpers.py: add_user, signed_in, client)."""
+    app = create_app(classroom_settings(database_url), store=store)
+    with TestClient(app, raise_server_exceptions=False) as first:
+        room = Classroom(app, store, with_csrf(first))
+        yield room
+        for extra in room.clients:
+            extra.close()
+
+
+@pytest.fixture
+def classroom_client(classroom: Classroom) -> TestClient:
+    """A browser on a classroom-mode app, nobody signed in yet (``sign_in(client, login)``)."""
+    return classroom.first

@@ -39,6 +39,7 @@ def foreign_keys_off(connection: Connection) -> Iterator[None]:
         return
     # On the driver's connection: SQLAlchemy's would begin a transaction first.
     sqlite = connection.connection.driver_connection
+    assert sqlite is not None  # open, so never None (SQLAlchemy 2.1 types it optional)
     sqlite.execute("PRAGMA foreign_keys=OFF")
     try:
         yield

@@ -43,6 +43,35 @@ class Account(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     must_change_password: bool = False
     created_at: datetime = Field(default_factory=now)
+    # The language of the pages for this user (app.i18n.LANGUAGES); None follows the browser.
+    language: str | None = Field(default=None, max_length=8)
+
+
+class LoginSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random id, the database only its SHA-256, so a
+    copy of the database signs nobody in. Deleted on sign-out, password change and reset."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=now)
+    expires_at: datetime
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token (``Authorization: Bearer``): shown once, kept as its SHA-256."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=16)  # the token's first characters, to recognize it
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=now)
+    last_used_at: datetime | None = None
 
 
 class Classroom(SQLModel, table=True):

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter, Depends
 
-from . import language, pages
+from . import accounts, language, pages
 from .language import use_language
 
 router = APIRouter(dependencies=[Depends(use_language)])
 router.include_router(pages.router)
 router.include_router(language.router)
+router.include_router(accounts.router)
 
 __all__ = ["router"]

@@ -139,8 +139,10 @@ class CsrfProtect:
         app: ASGIApp,
         key: Callable[[], bytes],
         exempt: tuple[str, ...] = ("/api/", "/static/"),
+        secure: bool = False,
     ) -> None:
         self.app = app
+        self.secure = secure  # the cookie marked Secure (behind HTTPS: VPCLAB_SECURE_COOKIES)
         self.key = cache(key)  # read (or generated) when the first page is asked for
         self.exempt = exempt
 
@@ -150,6 +152,8 @@ class CsrfProtect:
         jar[COOKIE]["path"] = "/"
         jar[COOKIE]["httponly"] = True
         jar[COOKIE]["samesite"] = "Lax"
+        if self.secure:
+            jar[COOKIE]["secure"] = True
         return b"set-cookie", jar[COOKIE].OutputString().encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -19,17 +19,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from app.db.store import Store
 from app.engine import AwsError
 from app.main import create_app
+from tests.accounts.helpers import Classroom
 
-from .http import classroom_clients
-from .people import People, make_people
+from .http import signed_in_people
+from .people import People
 
 API = "/api/v1"
 T = "/topologies/{topology_id}"
@@ -278,6 +277,12 @@ NOT_OWNED: dict[tuple[str, str], str] = {
     ("POST", "/topologies"): "creates a topology of the asker's own (test_creating_*)",
     ("POST", "/topologies/import"): "creates a topology of the asker's own from a file",
     ("GET", "/language/{language}"): "sets the reader's language cookie",
+    ("GET", "/login"): "the sign-in form: nobody's data",
+    ("POST", "/login"): "signs in (tests/accounts)",
+    ("POST", "/logout"): "ends the asker's own session",
+    ("GET", "/account"): "the asker's own account",
+    ("GET", "/account/password"): "the asker's own password form",
+    ("POST", "/account/password"): "changes the asker's own password",
 }
 # An extra form field that makes a read a change (the matrix sends the request both ways).
 WRITE_VARIANTS: dict[tuple[str, str], Callable[[Call], Call]] = {
@@ -476,39 +481,35 @@ def state(store: Store, people: People, tid: str) -> Any:
     )
 
 
-@pytest.fixture
-def people(engine: Engine) -> People:
-    return make_people(engine)
-
-
-def test_the_access_matrix(store: Store, database_url: str, people: People) -> None:
+def test_the_access_matrix(classroom: Classroom) -> None:
     problems: list[str] = []
     checked = 0
-    with classroom_clients(store, database_url, people) as clients:
-        lab = build_lab(clients["alice"], store)
-        base_ids = names(store, lab["base"])
-        for route in matrix_routes():
-            spec = REQUESTS.get(route)
-            if spec is None:
-                continue  # test_every_route_is_in_the_matrix says so
-            copy = store.for_actor(people.alice).copy_topology(lab["base"], name="alice")
-            tid = copy["id"]
-            [analysis] = store.list_analyses(tid)
-            ids = {
-                **base_ids,
-                "ssh": lab["ssh"],
-                "analysis": analysis["id"],
-                "topology_id": tid,
-                "classroom_id": people.classroom_id,
-            }
-            call = spec(ids)
-            variants = [call]
-            if route in WRITE_VARIANTS:
-                variants.append(WRITE_VARIANTS[route](call))
-            for n, variant in enumerate(variants):
-                read = variant.read and n == 0
-                problems += check_route(clients, store, people, route, variant, ids, read)
-                checked += 1
+    store = classroom.store
+    people, clients = signed_in_people(classroom)
+    lab = build_lab(clients["alice"], store)
+    base_ids = names(store, lab["base"])
+    for route in matrix_routes():
+        spec = REQUESTS.get(route)
+        if spec is None:
+            continue  # test_every_route_is_in_the_matrix says so
+        copy = store.for_actor(people.alice).copy_topology(lab["base"], name="alice")
+        tid = copy["id"]
+        [analysis] = store.list_analyses(tid)
+        ids = {
+            **base_ids,
+            "ssh": lab["ssh"],
+            "analysis": analysis["id"],
+            "topology_id": tid,
+            "classroom_id": people.classroom_id,
+        }
+        call = spec(ids)
+        variants = [call]
+        if route in WRITE_VARIANTS:
+            variants.append(WRITE_VARIANTS[route](call))
+        for n, variant in enumerate(variants):
+            read = variant.read and n == 0
+            problems += check_route(clients, store, people, route, variant, ids, read)
+            checked += 1
     assert not problems, "\n".join(problems)
     assert checked == len(REQUESTS) + len(WRITE_VARIANTS)
 

@@ -8,25 +8,29 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from app.db.store import Store
+from tests.accounts.helpers import Classroom
 
-from .http import classroom_clients
-from .people import People, make_people
+from .http import signed_in_people
+from .people import People
 
 HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture
-def people(engine: Engine) -> People:
-    return make_people(engine)
+def signed_in(classroom: Classroom) -> tuple[People, dict[str, TestClient]]:
+    return signed_in_people(classroom)
 
 
 @pytest.fixture
-def clients(store: Store, database_url: str, people: People) -> Any:
-    with classroom_clients(store, database_url, people) as clients:
-        yield clients
+def people(signed_in: tuple[People, dict[str, TestClient]]) -> People:
+    return signed_in[0]
+
+
+@pytest.fixture
+def clients(signed_in: tuple[People, dict[str, TestClient]]) -> dict[str, TestClient]:
+    return signed_in[1]
 
 
 @pytest.fixture
@@ -48,9 +52,9 @@ def lab(store: Store, people: People) -> dict[str, Any]:
 
 def change_forms(page: str) -> list[str]:
     """The forms of a page that would change the topology (the copy goes to one's own labs,
-    and a test that is not saved changes nothing)."""
+    a test that is not saved changes nothing, signing out ends one's own session)."""
     actions = re.findall(r'<form[^>]*action="([^"]+)"', page)
-    return [a for a in actions if not a.endswith(("/copy", "/test"))]
+    return [a for a in actions if not a.endswith(("/copy", "/test", "/logout"))]
 
 
 def test_the_instructor_sees_a_students_lab_read_only(
