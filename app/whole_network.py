@@ -18,10 +18,20 @@ from app.jobs import Job, Jobs, Outdated, Progress, Runner
 if TYPE_CHECKING:
     from app.db.store import Store
 
-# A job's key is (topology id, revision, *question): the same question on the same revision is
-# one job. The question is known before the model is loaded, so a full queue can be said at
-# once, before any work (``refuse_early``).
+# A job's key is (topology id, revision, kind, user id, *parameters) (``job_key``): the same
+# question on the same revision is one job of one user (a job is never handed to another user,
+# even one who may read the topology). The question is known before the model is loaded, so a
+# full queue can be said at once, before any work (``refuse_early``).
 EXPOSURE: tuple[Any, ...] = ("exposure",)
+
+
+def job_key(
+    topology_id: str, revision: int | None, user: int, question: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """The key ``app.jobs`` files a job under: its kind third, as ``Jobs`` expects, then whose
+    it is and the question's parameters."""
+    kind, *parameters = question
+    return (topology_id, revision, kind, user, *parameters)
 
 
 def matrix_question(
@@ -32,10 +42,12 @@ def matrix_question(
     return ("matrix", protocol, ports, rows)
 
 
-def refuse_early(jobs: Jobs, topology_id: str, question: tuple[Any, ...], owner: str) -> None:
+def refuse_early(
+    jobs: Jobs, topology_id: str, question: tuple[Any, ...], owner: str, *, user: int
+) -> None:
     """429 now, before the model is even read, if ``start`` would refuse this question (a
     burst of requests from one client is then refused for next to nothing)."""
-    jobs.refuse_early(owner, (topology_id, None, *question))
+    jobs.refuse_early(owner, job_key(topology_id, None, user, question))
 
 
 def exposure_of(model: Topology, progress: Progress) -> list[dict[str, Any]]:
@@ -81,7 +93,7 @@ def runners(store: Store) -> dict[str, Runner]:
         return exposure_of(model_at(key[0], key[1]), progress)
 
     def matrix(key: tuple[Any, ...], progress: Progress) -> Any:
-        topology_id, revision, _, protocol, ports, rows = key
+        topology_id, revision, _, _user, protocol, ports, rows = key
         return matrix_of(model_at(topology_id, revision), protocol, ports, rows, progress)
 
     return {"exposure": exposure, "matrix": matrix}
@@ -91,11 +103,18 @@ DECODERS = {"matrix": matrix_from}
 
 
 def exposure_job(
-    jobs: Jobs, topology: dict[str, Any], model: Topology, *, owner: str, waiting: bool = False
+    jobs: Jobs,
+    topology: dict[str, Any],
+    model: Topology,
+    *,
+    user: int,
+    owner: str,
+    waiting: bool = False,
 ) -> Job:
-    """The exposure report of this revision; ``owner`` and ``waiting`` as in ``Jobs.start``."""
+    """``user``'s exposure report of this revision; ``owner`` and ``waiting`` as in
+    ``Jobs.start``."""
     return jobs.start(
-        (topology["id"], topology["revision"], *EXPOSURE),
+        job_key(topology["id"], topology["revision"], user, EXPOSURE),
         lambda progress: exposure_of(model, progress),
         owner=owner,
         waiting=waiting,
@@ -118,10 +137,11 @@ def matrix_job(
     ports: Sequence[int],
     sources: Sequence[str] | None = None,
     *,
+    user: int,
     owner: str,
     waiting: bool = False,
 ) -> Job:
-    """The matrix for ``protocol`` and ``ports`` (none for ICMP); only ``sources``' rows when
+    """``user``'s matrix for ``protocol`` and ``ports`` (none for ICMP); only ``sources``' rows when
     given. ``owner`` and ``waiting`` as in ``Jobs.start``."""
     question = matrix_question(protocol, ports, sources)
     _, _, ports, rows = question
@@ -139,7 +159,7 @@ def matrix_job(
             f" (source=i-…): one row here is {per_row:,} pairs.",
         )
     return jobs.start(
-        (topology["id"], topology["revision"], *question),
+        job_key(topology["id"], topology["revision"], user, question),
         lambda progress: matrix_of(model, protocol, ports, rows, progress),
         owner=owner,
         waiting=waiting,

@@ -7,12 +7,24 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from pydantic import BaseModel
 
+from app.accounts.actor import actor_of
 from app.db.store import Store
+from app.engine import AwsError
 from app.throttle import requester
 
 
+def store_for(request: Request) -> Store:
+    """The store as the request's actor sees it: every route (JSON and pages) gets this view,
+    never the whole store. Nobody signed in (classroom mode) sees nothing."""
+    actor = actor_of(request)
+    if actor is None:
+        raise AwsError("AuthFailure", "Sign in first: this lab's topologies belong to its users.")
+    store: Store = request.app.state.store
+    return store.for_actor(actor)
+
+
 async def get_store(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
+    return store_for(request)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -51,7 +63,8 @@ def _error(description: str) -> dict[str, Any]:
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _error("Invalid value, range or quota (an AWS error code such as InvalidSubnet.Range)"),
     401: _error("Classroom mode: no valid API token or session (AuthFailure)"),
-    404: _error("Unknown id (…NotFound)"),
+    403: _error("A change to a topology you may only read (UnauthorizedOperation)"),
+    404: _error("Unknown id, or somebody else's topology: the same answer (…NotFound)"),
     409: _error("Conflicts with existing state (DependencyViolation, …Duplicate, …)"),
     413: _error("Request body too large"),
     422: _error("A body that does not match the schema"),

@@ -35,8 +35,13 @@ CONFLICT_CODES = frozenset(
 
 
 def status_for(error: AwsError) -> int:
-    """400 invalid value or quota, 404 unknown id, 409 conflict with existing state."""
+    """400 invalid value or quota, 401 not signed in, 403 may read but not change, 404 unknown
+    (or somebody else's) id, 409 conflict with existing state."""
     code = error.code
+    if code == "AuthFailure":
+        return 401
+    if code == "UnauthorizedOperation":
+        return 403  # visible but not theirs to change (an instructor reading a student's lab)
     if code in CONFLICT_CODES or code.endswith(".Duplicate") or "AlreadyExists" in code:
         return 409
     if code.endswith("NotFound") and not isinstance(error, InvalidBundle):

@@ -28,7 +28,7 @@ def create_topology(body: TopologyCreate, store: StoreDep) -> dict[str, Any]:
 
 @router.get("/topologies")
 def list_topologies(store: StoreDep) -> dict[str, Any]:
-    """Every topology."""
+    """Your topologies (an instructor's students' are read through their ids)."""
     return {"topologies": store.list_topologies()}
 
 
@@ -51,6 +51,13 @@ def delete_topology(topology_id: TopologyId, store: StoreDep) -> Response:
     """Delete a topology with all its resources and analyses."""
     store.delete_topology(topology_id)
     return Response(status_code=204)
+
+
+@router.post("/topologies/{topology_id}/copy", status_code=201)
+def copy_topology(topology_id: TopologyId, store: StoreDep) -> dict[str, Any]:
+    """Copy a topology one may read (an instructor: a student's) into a new one of one's own,
+    with its resources and saved tests; the original is unchanged."""
+    return store.copy_topology(topology_id)
 
 
 BUNDLE_EXAMPLE = {

@@ -68,11 +68,12 @@ async def exposure(
     account's report can be read a part at a time (``offset``, ``limit``); ``total`` counts
     every exposed interface."""
     jobs, owner = request.app.state.jobs, requester(request)
-    await run_in_threadpool(refuse_early, jobs, topology_id, EXPOSURE, owner)
+    await run_in_threadpool(refuse_early, jobs, topology_id, EXPOSURE, owner, user=store.user_id)
 
     def start() -> tuple[dict[str, Any], Job]:
         topology, model = store.model(topology_id)
-        return topology, exposure_job(jobs, topology, model, owner=owner, waiting=True)
+        job = exposure_job(jobs, topology, model, user=store.user_id, owner=owner, waiting=True)
+        return topology, job
 
     topology, report = await answer_of(jobs, request, start)
 
@@ -122,11 +123,21 @@ async def matrix(
     grid; rows follow ``sources``."""
     jobs, owner, ports = request.app.state.jobs, requester(request), port or [22]
     question = matrix_question(protocol, ports, source)
-    await run_in_threadpool(refuse_early, jobs, topology_id, question, owner)
+    await run_in_threadpool(refuse_early, jobs, topology_id, question, owner, user=store.user_id)
 
     def start() -> tuple[dict[str, Any], Job]:
         topology, model = store.model(topology_id)
-        job = matrix_job(jobs, topology, model, protocol, ports, source, owner=owner, waiting=True)
+        job = matrix_job(
+            jobs,
+            topology,
+            model,
+            protocol,
+            ports,
+            source,
+            user=store.user_id,
+            owner=owner,
+            waiting=True,
+        )
         return topology, job
 
     topology, result = await answer_of(jobs, request, start)

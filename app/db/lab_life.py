@@ -44,7 +44,7 @@ class LabLife:
         def _write(self) -> AbstractContextManager[Session]: ...
         def _read(self) -> AbstractContextManager[Session]: ...
         def _row(
-            self, session: Session, topology_id: str, *, lock: bool = False
+            self, session: Session, topology_id: str, *, lock: bool = False, write: bool = False
         ) -> tables.Topology: ...
         def _apply(
             self,
@@ -129,7 +129,7 @@ class LabLife:
         from .store import topology_json
 
         with self._write() as session:
-            row = self._row(session, topology_id, lock=True)
+            row = self._row(session, topology_id, lock=True, write=True)
             template = row.template
             if template is None:
                 raise no_template(row.id)
@@ -162,7 +162,7 @@ class LabLife:
         from .store import paused_gc, topology_json
 
         with paused_gc(), self._write() as session:
-            row = self._row(session, topology_id, lock=True)
+            row = self._row(session, topology_id, lock=True, write=True)
             bundle = history.bundle_at(session, row, revision)
             target, _ = import_bundle(Topology(region=row.region), bundle, rules=False)
             _, work = self._apply(

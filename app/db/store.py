@@ -16,9 +16,10 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, delete, func, insert, update
+from sqlalchemy import Engine, delete, func, insert, or_, update
 from sqlmodel import Session, col, select
 
+from app.accounts.actor import LOCAL_OWNER_ID, Actor
 from app.engine import AwsError, Topology, analyze, import_bundle, write_bundle
 from app.engine.bundle import BUNDLE_KEYS
 from app.engine.bundle.write import reservation_json, resource_json
@@ -40,6 +41,17 @@ def topology_not_found(topology_id: str) -> AwsError:
         "InvalidTopologyID.NotFound",
         f"The topology '{topology_id}' does not exist.",
         resource_id=topology_id,
+    )
+
+
+def read_only(row: tables.Topology, actor: Actor) -> AwsError:
+    """An instructor may read a student's topology but never change it: a refusal that says
+    so (they can see it, so a 404 would be untrue) and writes nothing."""
+    return AwsError(
+        "UnauthorizedOperation",
+        f"The topology '{row.id}' belongs to one of your students: you can read it but not "
+        "change it. Copy it to your labs to try changes.",
+        resource_id=row.id,
     )
 
 
@@ -99,7 +111,16 @@ def paused_gc() -> Iterator[None]:
 
 
 class Store(LabLife):
-    """Topologies persisted in ``engine`` (SQLAlchemy), with an LRU of engine models."""
+    """Topologies persisted in ``engine`` (SQLAlchemy), with an LRU of engine models.
+
+    Who may see and change what is decided here, in ``_row``, the one lookup every method
+    goes through: ``store.for_actor(actor)`` is the store as that user sees it (pages, API,
+    jobs, exports and imports all get that view); the store itself (``actor`` None) is the
+    server's own, unscoped.
+    """
+
+    # None: the server's own view, every topology (only internal code and tests use it).
+    actor: Actor | None = None
 
     def __init__(
         self,
@@ -121,6 +142,17 @@ class Store(LabLife):
         # waits for that build instead of starting its own (a large model is seconds of CPU).
         self._building: dict[tuple[str, int], Future[Topology]] = {}
         self._lock = threading.Lock()
+
+    def for_actor(self, actor: Actor) -> Store:
+        """This store as ``actor`` sees it: their own topologies to read and change, and for an
+        instructor their classes' students' topologies to read. Shares everything else (the
+        engine, the model cache) with this store."""
+        return _ActorView(self, actor)
+
+    @property
+    def user_id(self) -> int:
+        """Whose view this is: who a new topology (or a background job) belongs to."""
+        return self.actor.user_id if self.actor is not None else LOCAL_OWNER_ID
 
     # ---- sessions ---------------------------------------------------------------------------
     @contextmanager
@@ -161,7 +193,12 @@ class Store(LabLife):
         model = Topology(region=region)
         apply_template(model, template)
         row = tables.Topology(
-            id=secrets.token_hex(6), name=name, region=region, revision=1, template=template
+            id=secrets.token_hex(6),
+            owner_id=self.user_id,
+            name=name,
+            region=region,
+            revision=1,
+            template=template,
         )
         with self._write() as session:
             self._check_topology_quota(session)
@@ -180,7 +217,11 @@ class Store(LabLife):
         may both pass."""
         if self.max_topologies is None:
             return
-        count = session.exec(select(func.count()).select_from(tables.Topology)).one()
+        count = session.exec(
+            select(func.count())
+            .select_from(tables.Topology)
+            .where(tables.Topology.owner_id == self.user_id)
+        ).one()
         if count >= self.max_topologies:
             raise AwsError(
                 "TopologyLimitExceeded",
@@ -189,11 +230,13 @@ class Store(LabLife):
             )
 
     def list_topologies(self) -> list[dict[str, Any]]:
+        """The actor's own topologies (an instructor's students' are on their class's page)."""
+        query = select(tables.Topology)
+        if self.actor is not None:
+            query = query.where(tables.Topology.owner_id == self.actor.user_id)
         with self._read() as session:
             rows = session.exec(
-                select(tables.Topology).order_by(
-                    col(tables.Topology.created_at), col(tables.Topology.id)
-                )
+                query.order_by(col(tables.Topology.created_at), col(tables.Topology.id))
             ).all()
             return [topology_json(r) for r in rows]
 
@@ -208,7 +251,7 @@ class Store(LabLife):
                 "InvalidParameterValue", "A topology needs a name of 1 to 200 characters."
             )
         with self._write() as session:
-            row = self._row(session, topology_id, lock=True)
+            row = self._row(session, topology_id, lock=True, write=True)
             row.name = name
             row.updated_at = tables.now()
             session.add(row)
@@ -216,7 +259,7 @@ class Store(LabLife):
 
     def delete_topology(self, topology_id: str) -> None:
         with self._write() as session:
-            self._row(session, topology_id, lock=True)
+            self._row(session, topology_id, lock=True, write=True)
             for row_type in tables.ROW_OF_KIND.values():
                 session.execute(delete(row_type).where(col(row_type.topology_id) == topology_id))
             session.execute(
@@ -226,6 +269,107 @@ class Store(LabLife):
             session.execute(delete(tables.Topology).where(col(tables.Topology.id) == topology_id))
         with self._lock:
             self._cache.pop(topology_id, None)
+
+    def access(self, topology_id: str) -> dict[str, Any]:
+        """Whose topology this is and whether the actor may change it (an instructor reading a
+        student's may not): what a page needs to show it read-only, with whose lab it is."""
+        with self._read() as session:
+            row = self._row(session, topology_id)
+            owner = session.get(tables.Account, row.owner_id)
+        writable = self.actor is None or row.owner_id == self.actor.user_id
+        return {
+            "writable": writable,
+            "owner_id": row.owner_id,
+            "owner_login": owner.login if owner else "",
+            "owner_name": (owner.display_name or owner.login) if owner else "",
+        }
+
+    def check_writable(self, topology_id: str) -> None:
+        """Refuse now (404, or ``UnauthorizedOperation`` for a lab the actor only reads) what
+        a page would otherwise begin to show as a change."""
+        with self._read() as session:
+            self._row(session, topology_id, write=True)
+
+    def copy_topology(self, topology_id: str, *, name: str | None = None) -> dict[str, Any]:
+        """A new topology of the actor's with the resources and saved tests of one they may
+        read ("copy to my labs": an instructor's copy of a student's lab). The original is
+        only read. The copy starts at the original's revision, so each saved test still says
+        which revision it ran on."""
+        with self._read() as session:
+            source = self._row(session, topology_id)
+            model = self._model(session, source)
+            analyses = session.exec(
+                select(tables.Analysis)
+                .where(col(tables.Analysis.topology_id) == topology_id)
+                .order_by(col(tables.Analysis.id))
+            ).all()
+        title = (name if name is not None else f"{source.name} (copy)").strip()[:200]
+        row = tables.Topology(
+            id=secrets.token_hex(6),
+            owner_id=self.user_id,
+            name=title or source.id,
+            region=source.region,
+            revision=source.revision,
+        )
+        with self._write() as session:
+            self._check_topology_quota(session)
+            session.add(row)
+            session.flush()
+            self._insert(session, row.id, model, list(model))
+            for kept in analyses:
+                session.add(
+                    tables.Analysis(
+                        topology_id=row.id,
+                        revision=kept.revision,
+                        reachable=kept.reachable,
+                        request=kept.request,
+                        result=kept.result,
+                        created_at=kept.created_at,
+                    )
+                )
+        self._remember(row.id, row.revision, model)
+        return topology_json(row)
+
+    def class_labs(self, classroom_id: int) -> dict[str, Any]:
+        """A class the actor teaches, with each student's topologies (to open read-only).
+        Somebody else's class and an unknown one are the same 404."""
+        actor = self.actor
+        with self._read() as session:
+            classroom = session.get(tables.Classroom, classroom_id)
+            taught = actor is None or (classroom and classroom.instructor_id == actor.user_id)
+            if classroom is None or not taught:
+                raise AwsError(
+                    "InvalidClassroomID.NotFound",
+                    f"The class '{classroom_id}' does not exist.",
+                    resource_id=str(classroom_id),
+                )
+            students = session.exec(
+                select(tables.Account)
+                .join(tables.Membership, col(tables.Membership.account_id) == tables.Account.id)
+                .where(tables.Membership.classroom_id == classroom_id)
+                .order_by(col(tables.Account.login))
+            ).all()
+            rows = session.exec(
+                select(tables.Topology)
+                .where(col(tables.Topology.owner_id).in_([s.id for s in students]))
+                .order_by(col(tables.Topology.created_at), col(tables.Topology.id))
+            ).all()
+        labs: dict[int | None, list[dict[str, Any]]] = {}
+        for row in rows:
+            labs.setdefault(row.owner_id, []).append(topology_json(row))
+        return {
+            "id": classroom.id,
+            "name": classroom.name,
+            "students": [
+                {
+                    "id": s.id,
+                    "login": s.login,
+                    "display_name": s.display_name or s.login,
+                    "topologies": labs.get(s.id, []),
+                }
+                for s in students
+            ],
+        }
 
     # ---- the engine model -------------------------------------------------------------------
     def model(self, topology_id: str) -> tuple[dict[str, Any], Topology]:
@@ -274,14 +418,44 @@ class Store(LabLife):
     def _remember(self, topology_id: str, revision: int, model: Topology) -> None:
         self._cache.put(topology_id, revision, model)
 
-    def _row(self, session: Session, topology_id: str, *, lock: bool = False) -> tables.Topology:
+    def _row(
+        self, session: Session, topology_id: str, *, lock: bool = False, write: bool = False
+    ) -> tables.Topology:
+        """The topology ``topology_id`` if the actor may read it (and change it: ``write``).
+
+        The access check of the whole lab. One query finds the row only if the actor may see
+        it, so an unknown id and somebody else's answer the same 404, from the same work: no
+        way to learn that an id exists. An instructor asking to change a student's topology
+        they can read is refused with ``UnauthorizedOperation`` before anything is written.
+        """
         query = select(tables.Topology).where(tables.Topology.id == topology_id)
+        visible = self._may_read()
+        if visible is not None:
+            query = query.where(visible)
         if lock:
             query = query.with_for_update()
         row = session.exec(query).first()
         if row is None:
             raise topology_not_found(topology_id)
+        if write and self.actor is not None and row.owner_id != self.actor.user_id:
+            raise read_only(row, self.actor)
         return row
+
+    def _may_read(self) -> Any:
+        """The condition on ``tables.Topology`` of what the actor may read (None: everything):
+        their own, and for an instructor those of the students in their classes."""
+        actor = self.actor
+        if actor is None:
+            return None
+        own = col(tables.Topology.owner_id) == actor.user_id
+        if actor.role != "instructor":
+            return own
+        taught = (
+            select(tables.Membership.account_id)
+            .join(tables.Classroom, col(tables.Classroom.id) == tables.Membership.classroom_id)
+            .where(tables.Classroom.instructor_id == actor.user_id)
+        )
+        return or_(own, col(tables.Topology.owner_id).in_(taught))
 
     # ---- changes ----------------------------------------------------------------------------
     def change(
@@ -291,7 +465,7 @@ class Store(LabLife):
 
         ``what`` names the action in the topology's history (app/db/history.py)."""
         with self._write() as session:
-            row = self._row(session, topology_id, lock=True)
+            row = self._row(session, topology_id, lock=True, write=True)
             result, work = self._apply(session, row, action, what=what)
         self._remember(row.id, row.revision, work)
         return result, work
@@ -426,15 +600,17 @@ class Store(LabLife):
     def run_analysis(
         self, topology_id: str, request: dict[str, Any], *, keep: bool
     ) -> dict[str, Any]:
+        """``keep``: store it with the topology's saved tests (a change: its owner only)."""
         with self._read() as session:
-            row = self._row(session, topology_id)
+            row = self._row(session, topology_id, write=keep)
             model = self._model(session, row)
             revision = row.revision
         result = analyze(model, request).to_dict()
         if not keep:
             return result
         with self._write() as session:
-            row = self._row(session, topology_id, lock=True)  # one store at a time: exact count
+            # One store at a time: an exact count.
+            row = self._row(session, topology_id, lock=True, write=True)
             self._check_analysis_quota(session, topology_id)
             stored = self._stored_analysis(row, request, result, revision=revision)
             session.add(stored)
@@ -476,7 +652,7 @@ class Store(LabLife):
 
     def delete_analysis(self, topology_id: str, analysis_id: int) -> None:
         with self._write() as session:
-            session.delete(self._analysis(session, topology_id, analysis_id))
+            session.delete(self._analysis(session, topology_id, analysis_id, write=True))
 
     def list_analyses(self, topology_id: str) -> list[dict[str, Any]]:
         with self._read() as session:
@@ -495,27 +671,31 @@ class Store(LabLife):
     def rerun_analysis(self, topology_id: str, analysis_id: int) -> dict[str, Any]:
         """Run a stored analysis again on the topology as it is now, and store the new result."""
         with self._read() as session:
-            stored = self._analysis(session, topology_id, analysis_id)
+            stored = self._analysis(session, topology_id, analysis_id, write=True)
             row = self._row(session, topology_id)
             model = self._model(session, row)
             revision = row.revision
         result = analyze(model, stored.request).to_dict()
         with self._write() as session:
-            stored = self._analysis(session, topology_id, analysis_id)
+            stored = self._analysis(session, topology_id, analysis_id, write=True)
             stored.result, stored.reachable, stored.revision = result, result["reachable"], revision
             stored.created_at = tables.now()
             session.add(stored)
             session.flush()
             return self._analysis_json(stored)
 
-    def _analysis(self, session: Session, topology_id: str, analysis_id: int) -> tables.Analysis:
+    def _analysis(
+        self, session: Session, topology_id: str, analysis_id: int, *, write: bool = False
+    ) -> tables.Analysis:
+        """A saved test belongs to its topology: whoever may read (change) the topology may
+        read (change) its saved tests, nobody else."""
+        self._row(session, topology_id, write=write)
         found = session.exec(
             select(tables.Analysis).where(
                 tables.Analysis.topology_id == topology_id, tables.Analysis.id == analysis_id
             )
         ).first()
         if found is None:
-            self._row(session, topology_id)
             raise AwsError(
                 "InvalidAnalysisID.NotFound",
                 f"The analysis '{analysis_id}' does not exist in this topology.",
@@ -542,6 +722,7 @@ class Store(LabLife):
 
     def count_resources(self, topology_id: str) -> int:
         with self._read() as session:
+            self._row(session, topology_id)
             return sum(
                 session.exec(
                     select(func.count())
@@ -550,3 +731,21 @@ class Store(LabLife):
                 ).one()
                 for row_type in tables.ROW_OF_KIND.values()
             )
+
+
+class _ActorView(Store):
+    """``Store.for_actor``: the same store, as one actor sees it. Only ``actor`` is its own;
+    every other attribute is read from and written to the store it views (one model cache)."""
+
+    def __init__(self, store: Store, actor: Actor) -> None:
+        object.__setattr__(self, "_store", store)
+        object.__setattr__(self, "actor", actor)
+
+    def for_actor(self, actor: Actor) -> Store:
+        return _ActorView(object.__getattribute__(self, "_store"), actor)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(object.__getattribute__(self, "_store"), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(object.__getattribute__(self, "_store"), name, value)

@@ -20,6 +20,7 @@ Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 
 TITLES = {
     400: N_("That request was refused"),
+    403: N_("Read only"),
     404: N_("Nothing here"),
     405: N_("Not something this page does"),
     500: N_("Something went wrong"),

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from app.api.deps import store_for
 from app.db.store import Store
 from app.engine import AwsError
 from app.engine.instance_view import instance_view
@@ -35,7 +36,8 @@ router = APIRouter(include_in_schema=False)
 
 
 async def get_store(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
+    """The store as the signed-in user sees it (``app.api.deps.store_for``)."""
+    return store_for(request)
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -88,6 +90,12 @@ def subject_of(values: dict[str, Any]) -> str:
 
 def see_other(url: str) -> Response:
     return RedirectResponse(url, status_code=303)
+
+
+# Refusals about the topology itself, not about what a form says: answered as an error page
+# (404 for an unknown or somebody else's topology, 403 for a lab one may only read), never as
+# the form again with the error beside a field.
+NOT_A_FORM_ERROR = frozenset({"InvalidTopologyID.NotFound", "UnauthorizedOperation"})
 
 
 # ---- topologies -----------------------------------------------------------------------------
@@ -175,12 +183,15 @@ def rename_topology(
     try:
         store.rename_topology(topology_id, str(values.get("name", "")))
     except AwsError as error:
+        if error.code in NOT_A_FORM_ERROR:
+            raise
         return topologies_page(request, store, error=error, values=values, status=400)
     return see_other("/")
 
 
 @router.get("/topologies/{topology_id}/delete", response_class=HTMLResponse)
 def confirm_delete(topology_id: str, request: Request, store: StoreDep) -> HTMLResponse:
+    store.check_writable(topology_id)
     topology = store.get_topology(topology_id)
     return render(
         request,
@@ -205,6 +216,14 @@ def export_topology(topology_id: str, store: StoreDep) -> Response:
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="{filename or "topology"}.json"'},
     )
+
+
+@router.post("/topologies/{topology_id}/copy")
+def copy_topology(topology_id: str, store: StoreDep) -> Response:
+    """ "Copy to my labs": a new topology of one's own with the resources and saved tests of
+    one that one may read (an instructor's copy of a student's lab)."""
+    copy = store.copy_topology(topology_id)
+    return see_other(f"/topologies/{copy['id']}")
 
 
 # ---- the workspace --------------------------------------------------------------------------
@@ -253,6 +272,8 @@ def do_action(
             )
         selected, _revision = store.change(topology_id, lambda t: handler(t, values), what=action)
     except AwsError as error:
+        if error.code in NOT_A_FORM_ERROR:
+            raise
         field = error.field if isinstance(error, FieldError) else ERROR_FIELDS.get(error.code)
         return workspace(
             request,
@@ -280,6 +301,8 @@ def test_connection(
     topology_id: str, request: Request, store: StoreDep, values: FormValues
 ) -> Response:
     test = TestForm.from_form(values)
+    if values.get("save"):
+        store.check_writable(topology_id)
     return workspace(
         request,
         store,
@@ -321,7 +344,13 @@ def show_exposure(
     for _attempt in range(2):  # again if the topology changed as the job was starting
         topology, model = store.model(topology_id)
         try:
-            job = exposure_job(request.app.state.jobs, topology, model, owner=requester(request))
+            job = exposure_job(
+                request.app.state.jobs,
+                topology,
+                model,
+                user=store.user_id,
+                owner=requester(request),
+            )
         except TooManyRequests as refused:  # the queue is full: the page says so
             error = refused
         if job is None or job.status != "cancelled":
@@ -401,9 +430,20 @@ def show_matrix(
             owner = requester(request)
             jobs = request.app.state.jobs
             if not per_source:
-                job = matrix_job(jobs, topology, model, protocol, ports, owner=owner)
+                job = matrix_job(
+                    jobs, topology, model, protocol, ports, user=store.user_id, owner=owner
+                )
             elif source:
-                job = matrix_job(jobs, topology, model, protocol, ports, [source], owner=owner)
+                job = matrix_job(
+                    jobs,
+                    topology,
+                    model,
+                    protocol,
+                    ports,
+                    [source],
+                    user=store.user_id,
+                    owner=owner,
+                )
         except AwsError as refused:
             error = refused
         if job is None or job.status != "cancelled":
@@ -448,6 +488,13 @@ def show_trace(
         select=source,
         test=TestForm(source=source, destination=destination, preset=preset, port=port),
     )
+
+
+# ---- a class's labs -------------------------------------------------------------------------
+@router.get("/classes/{classroom_id}/labs", response_class=HTMLResponse)
+def class_labs(classroom_id: int, request: Request, store: StoreDep) -> HTMLResponse:
+    """Each student's topologies of a class, for its instructor to open read-only."""
+    return render(request, "class_labs.html", {"classroom": store.class_labs(classroom_id)})
 
 
 # ---- instance view --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ cookie or Accept-Language, see app/web/language.py).
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,18 @@ env.globals["template_names"] = TEMPLATE_NAMES
 
 env.globals["state_word"] = state_word
 env.globals["sg_label"] = i18n.say_sg_rule  # a security group rule, its type in the reader's words
+
+# A form, with the heading that names it when one comes right before it. Forms never nest.
+FORM = re.compile(r"(?:<h3>(?:(?!</?h3>).)*</h3>\s*)?<form\b.*?</form>", re.DOTALL)
+
+
+def without_forms(html: str) -> Markup:
+    """An editor as someone who may only read the topology sees it: the resource's properties,
+    and none of the forms that would change it (absent, not disabled)."""
+    return Markup(FORM.sub("", str(html)))
+
+
+env.filters["without_forms"] = without_forms
 # The engine's decisions (hops, explanations, fixes, notes), worded in the reader's language
 # from their message ids; results stored before the ids existed keep their English.
 env.filters.update(

@@ -452,6 +452,10 @@ def workspace_context(
     notice: str | None = None,
 ) -> dict[str, Any]:
     topology, model = store.model(topology_id)
+    # Whose lab this is; an instructor reading a student's sees it without a way to change it.
+    access = store.access(topology_id)
+    if not access["writable"]:
+        create, save = "", False
     result: dict[str, Any] | None = None
     test_error: AwsError | None = None
     if test is not None:
@@ -485,6 +489,7 @@ def workspace_context(
     }
     return {
         "topology": topology,
+        "access": access,
         "model": model,
         # Computed when a template first asks (an editor-only fragment never does).
         "diagram": _LazyHtml(lambda: diagram_html(topology, model, highlight)),

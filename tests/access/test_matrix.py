@@ -1,0 +1,562 @@
+"""The access-control matrix: every route of the JSON API and of the pages, from ``app.routes``.
+
+For each route that takes a topology id (or another owned id), a real request that succeeds
+for its owner (alice, a student) is sent:
+- by bob (another student) and by an instructor of another class: 404, the same answer as for
+  an id that never existed (word for word but the id), and alice's lab is unchanged;
+- by alice's instructor: the read views answer, every change is refused (403
+  ``UnauthorizedOperation``) and alice's lab is unchanged;
+- by alice herself, last: it succeeds (so the 404s above are the check's doing, not a bad
+  request).
+
+A route the app gains is in the matrix at once: ``test_every_route_is_in_the_matrix`` fails
+until it has a request in ``REQUESTS`` or a reason in ``NOT_OWNED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.db.store import Store
+from app.engine import AwsError
+from app.main import create_app
+from tests.accounts.helpers import Classroom
+
+from .http import signed_in_people
+from .people import People
+
+API = "/api/v1"
+T = "/topologies/{topology_id}"
+UNKNOWN = "0123456789ab"
+
+
+@dataclass
+class Call:
+    """One request: path parameters (besides the topology id), a JSON body, a query or a
+    form; ``read``: an instructor may send it to a student's lab (it changes nothing there)."""
+
+    path: dict[str, Any] = field(default_factory=dict)
+    json: Any = None
+    params: dict[str, Any] | None = None
+    form: dict[str, Any] | None = None
+    read: bool = False
+    owner: str = "alice"  # whose id the route is about
+
+
+Ids = dict[str, Any]
+Spec = Callable[[Ids], Call]
+
+
+def name_tag(name: str) -> list[dict[str, str]]:
+    return [{"Key": "Name", "Value": name}]
+
+
+def on(resource: str, **kwargs: Any) -> Spec:
+    """A call about the resource named ``resource`` in the lab (``ids[resource]``)."""
+
+    def spec(ids: Ids) -> Call:
+        return Call(path={"resource_id": ids[resource]}, **kwargs)
+
+    return spec
+
+
+def read_of(resource: str | None = None) -> Spec:
+    return on(resource, read=True) if resource else (lambda ids: Call(read=True))
+
+
+COLLECTIONS = {
+    # collection: (a resource of that kind that can be deleted, a body that creates one)
+    "vpcs": ("vpc4", lambda i: {"CidrBlock": "10.80.0.0/16"}),
+    "dhcp-options": (
+        "dopt",
+        lambda i: {"DhcpConfigurations": [{"Key": "domain-name", "Values": ["lab.internal"]}]},
+    ),
+    "subnets": ("spare_subnet", lambda i: {"VpcId": i["vpc"], "CidrBlock": "172.30.9.0/24"}),
+    "internet-gateways": ("igw_spare", lambda i: {}),
+    "route-tables": ("rt_spare", lambda i: {"VpcId": i["vpc"]}),
+    "network-acls": ("nacl_spare", lambda i: {"VpcId": i["vpc"]}),
+    "security-groups": (
+        "sg_spare",
+        lambda i: {"GroupName": "more", "Description": "more", "VpcId": i["vpc"]},
+    ),
+    "network-interfaces": ("eni_spare", lambda i: {"SubnetId": i["public"]}),
+    "instances": ("db", lambda i: {"SubnetId": i["public"]}),
+    "nat-gateways": (
+        "nat",
+        lambda i: {"SubnetId": i["public"], "AllocationId": i["eip_spare"]},
+    ),
+    "addresses": ("eip_spare", lambda i: {}),
+    "vpc-peering-connections": ("pcx", lambda i: {"VpcId": i["vpc"], "PeerVpcId": i["vpc3"]}),
+}
+
+
+def resource_requests() -> dict[tuple[str, str], Spec]:
+    specs: dict[tuple[str, str], Spec] = {}
+    for collection, (spare, body) in COLLECTIONS.items():
+        base = f"{API}{T}/{collection}"
+        specs["GET", base] = read_of()
+        specs["GET", base + "/{resource_id}"] = read_of(spare)
+        specs["DELETE", base + "/{resource_id}"] = on(spare)
+        specs["POST", base] = lambda ids, body=body: Call(json=body(ids))
+    return specs
+
+
+def sg_rule(port: int) -> dict[str, Any]:
+    return {
+        "IpPermissions": [
+            {
+                "IpProtocol": "tcp",
+                "FromPort": port,
+                "ToPort": port,
+                "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+            }
+        ]
+    }
+
+
+NACL_RULE = {
+    "RuleNumber": 100,
+    "Egress": False,
+    "RuleAction": "allow",
+    "Protocol": "tcp",
+    "CidrBlock": "0.0.0.0/0",
+    "PortRange": {"From": 22, "To": 22},
+}
+R = API + T
+
+REQUESTS: dict[tuple[str, str], Spec] = {
+    **resource_requests(),
+    # topologies
+    ("GET", R): read_of(),
+    ("PATCH", R): lambda i: Call(json={"name": "renamed"}),
+    ("DELETE", R): lambda i: Call(),
+    ("POST", R + "/copy"): read_of(),  # reads the lab; the copy is the asker's own
+    ("POST", R + "/import"): lambda i: Call(
+        json={"Vpcs": [{"VpcId": "vpc-0a0a0a0a0a0a0a0a0", "CidrBlock": "10.90.0.0/16"}]}
+    ),
+    ("GET", R + "/export"): read_of(),
+    # actions on resources
+    ("POST", R + "/vpcs/{resource_id}/associate-cidr-block"): on(
+        "vpc", json={"CidrBlock": "172.20.0.0/16"}
+    ),
+    ("POST", R + "/vpcs/{resource_id}/associate-dhcp-options"): lambda i: Call(
+        path={"resource_id": i["vpc"]}, json={"DhcpOptionsId": i["dopt"]}
+    ),
+    ("POST", R + "/vpcs/{resource_id}/modify-attribute"): on(
+        "vpc", json={"EnableDnsHostnames": True}
+    ),
+    ("POST", R + "/subnets/{resource_id}/modify-attribute"): on(
+        "private", json={"MapPublicIpOnLaunch": True}
+    ),
+    ("POST", R + "/route-tables/{resource_id}/routes"): lambda i: Call(
+        path={"resource_id": i["rt_spare"]},
+        json={"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": i["igw"]},
+    ),
+    ("PUT", R + "/route-tables/{resource_id}/routes"): lambda i: Call(
+        path={"resource_id": i["private_rt"]},
+        json={"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": i["igw"]},
+    ),
+    ("DELETE", R + "/route-tables/{resource_id}/routes"): on(
+        "public_rt", params={"DestinationCidrBlock": "0.0.0.0/0"}
+    ),
+    ("POST", R + "/route-tables/{resource_id}/associate"): lambda i: Call(
+        path={"resource_id": i["rt_spare"]}, json={"SubnetId": i["spare_subnet"]}
+    ),
+    ("POST", R + "/route-tables/{resource_id}/disassociate"): lambda i: Call(
+        path={"resource_id": i["public_rt"]}, json={"AssociationId": i["public_association"]}
+    ),
+    ("POST", R + "/route-tables/{resource_id}/replace-association"): lambda i: Call(
+        path={"resource_id": i["rt_spare"]}, json={"AssociationId": i["public_association"]}
+    ),
+    ("POST", R + "/route-tables/{resource_id}/set-main"): on("rt_spare"),
+    ("POST", R + "/internet-gateways/{resource_id}/attach"): lambda i: Call(
+        path={"resource_id": i["igw_spare"]}, json={"VpcId": i["peer_vpc"]}
+    ),
+    ("POST", R + "/internet-gateways/{resource_id}/detach"): lambda i: Call(
+        path={"resource_id": i["igw3"]}, json={"VpcId": i["vpc3"]}
+    ),
+    ("POST", R + "/security-groups/{resource_id}/authorize-ingress"): on(
+        "sg_spare", json=sg_rule(8080)
+    ),
+    ("POST", R + "/security-groups/{resource_id}/authorize-egress"): on(
+        "sg_spare", json=sg_rule(8080)
+    ),
+    ("POST", R + "/security-groups/{resource_id}/revoke-ingress"): on(
+        "sg_spare", json=sg_rule(9000)
+    ),
+    ("POST", R + "/security-groups/{resource_id}/revoke-egress"): on(
+        "sg_spare", json=sg_rule(9000)
+    ),
+    ("POST", R + "/network-acls/{resource_id}/entries"): on(
+        "nacl_spare", json={**NACL_RULE, "RuleNumber": 200}
+    ),
+    ("PUT", R + "/network-acls/{resource_id}/entries"): on(
+        "nacl_spare", json={**NACL_RULE, "RuleAction": "deny"}
+    ),
+    ("POST", R + "/network-acls/{resource_id}/delete-entry"): on(
+        "nacl_spare", json={"RuleNumber": 100, "Egress": False}
+    ),
+    ("POST", R + "/network-acls/{resource_id}/associate"): lambda i: Call(
+        path={"resource_id": i["nacl_spare"]}, json={"SubnetId": i["spare_subnet"]}
+    ),
+    ("POST", R + "/addresses/{resource_id}/associate"): lambda i: Call(
+        path={"resource_id": i["eip_spare"]}, json={"InstanceId": i["db"]}
+    ),
+    ("POST", R + "/addresses/{resource_id}/disassociate"): on("eip2"),
+    ("POST", R + "/instances/{resource_id}/start"): on("db"),
+    ("POST", R + "/instances/{resource_id}/stop"): on("web"),
+    ("POST", R + "/instances/{resource_id}/terminate"): on("web"),
+    ("GET", R + "/instances/{resource_id}/view"): read_of("web"),
+    ("POST", R + "/network-interfaces/{resource_id}/assign-private-ip-addresses"): on(
+        "eni_spare", json={"SecondaryPrivateIpAddressCount": 1}
+    ),
+    ("POST", R + "/network-interfaces/{resource_id}/unassign-private-ip-addresses"): lambda i: Call(
+        path={"resource_id": i["eni_spare"]},
+        json={"PrivateIpAddresses": [i["eni_spare_secondary"]]},
+    ),
+    ("POST", R + "/network-interfaces/{resource_id}/attach"): lambda i: Call(
+        path={"resource_id": i["eni_spare"]}, json={"InstanceId": i["db"], "DeviceIndex": 1}
+    ),
+    ("POST", R + "/network-interfaces/{resource_id}/detach"): on("eni2"),
+    ("POST", R + "/network-interfaces/{resource_id}/modify-attribute"): on(
+        "eni_spare", json={"SourceDestCheck": False}
+    ),
+    ("POST", R + "/vpc-peering-connections/{resource_id}/accept"): on("pcx"),
+    ("POST", R + "/vpc-peering-connections/{resource_id}/reject"): on("pcx"),
+    # saved tests and whole-network analyses
+    ("POST", R + "/analyses"): lambda i: Call(json=i["ssh"]),
+    ("GET", R + "/analyses"): read_of(),
+    ("GET", R + "/analyses/{analysis_id}"): lambda i: Call(
+        path={"analysis_id": i["analysis"]}, read=True
+    ),
+    ("DELETE", R + "/analyses/{analysis_id}"): lambda i: Call(path={"analysis_id": i["analysis"]}),
+    ("POST", R + "/analyses/{analysis_id}/rerun"): lambda i: Call(
+        path={"analysis_id": i["analysis"]}
+    ),
+    ("GET", R + "/exposure"): read_of(),
+    ("GET", R + "/reachability-matrix"): lambda i: Call(params={"port": 22}, read=True),
+    # pages and their actions
+    ("POST", T + "/rename"): lambda i: Call(form={"name": "renamed"}),
+    ("GET", T + "/delete"): lambda i: Call(),  # the confirmation of a delete: owner only
+    ("POST", T + "/delete"): lambda i: Call(form={}),
+    ("GET", T + "/export.json"): read_of(),
+    ("POST", T + "/copy"): lambda i: Call(form={}, read=True),
+    ("GET", T): read_of(),
+    ("POST", T + "/do/{action}"): lambda i: Call(
+        path={"action": "create-vpc"}, form={"CidrBlock": "10.80.0.0/16"}
+    ),
+    ("POST", T + "/test"): lambda i: Call(
+        form={"source": "internet", "destination": i["web"], "preset": "ssh"}, read=True
+    ),
+    ("POST", T + "/tests/rerun"): lambda i: Call(form={}),
+    ("GET", T + "/exposure"): read_of(),
+    ("GET", T + "/matrix"): read_of(),
+    ("GET", T + "/trace"): lambda i: Call(
+        params={"source": "internet", "destination": i["web"]}, read=True
+    ),
+    ("GET", T + "/instances/{instance_id}"): lambda i: Call(
+        path={"instance_id": i["web"]}, read=True
+    ),
+    # the instructor's page of a class: the class is the owned id
+    ("GET", "/classes/{classroom_id}/labs"): lambda i: Call(read=True, owner="teacher"),
+}
+
+# Routes that take no owned id, with the reason they are not owner-scoped.
+NOT_OWNED: dict[tuple[str, str], str] = {
+    ("GET", API + "/health"): "the server's health: nobody's data",
+    ("GET", API + "/templates"): "the starting points of a new topology: the same for all",
+    ("POST", API + "/topologies"): "creates a topology of the asker's own (test_creating_*)",
+    ("GET", API + "/topologies"): "lists the asker's own topologies (test_lists_*)",
+    ("GET", "/docs"): "the API's documentation",
+    ("GET", "/"): "lists the asker's own topologies (test_lists_*)",
+    ("POST", "/topologies"): "creates a topology of the asker's own (test_creating_*)",
+    ("POST", "/topologies/import"): "creates a topology of the asker's own from a file",
+    ("GET", "/language/{language}"): "sets the reader's language cookie",
+    ("GET", "/login"): "the sign-in form: nobody's data",
+    ("POST", "/login"): "signs in (tests/accounts)",
+    ("POST", "/logout"): "ends the asker's own session",
+    ("GET", "/account"): "the asker's own account",
+    ("GET", "/account/password"): "the asker's own password form",
+    ("POST", "/account/password"): "changes the asker's own password",
+}
+# An extra form field that makes a read a change (the matrix sends the request both ways).
+WRITE_VARIANTS: dict[tuple[str, str], Callable[[Call], Call]] = {
+    ("POST", T + "/test"): lambda c: Call(form={**(c.form or {}), "save": "1"}),
+    ("POST", R + "/analyses"): lambda c: c,  # stored by default: a change (store=false: a read)
+}
+
+
+def app_routes(app: FastAPI) -> Iterator[tuple[str, str]]:
+    """(method, path) of every route the app answers, the included routers' too."""
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        entries = list(contexts()) if contexts else [route]
+        for entry in entries:
+            for method in sorted(getattr(entry, "methods", None) or ()):
+                if method != "HEAD":
+                    yield method, entry.path
+
+
+def matrix_routes() -> list[tuple[str, str]]:
+    return [
+        r
+        for r in app_routes(create_app())
+        if not r[1].startswith(("/static", "/openapi.json")) and r not in NOT_OWNED
+    ]
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    """A route with neither a request in the matrix nor a reason to be outside it fails."""
+    missing = [r for r in matrix_routes() if r not in REQUESTS]
+    assert not missing, f"routes missing from the access matrix (add to REQUESTS): {missing}"
+    gone = [r for r in [*REQUESTS, *NOT_OWNED] if r not in set(app_routes(create_app()))]
+    assert not gone, f"the matrix names routes the app no longer has: {gone}"
+
+
+# ---- alice's lab: every kind of resource, in every state a request needs ----------------
+def build_lab(client: TestClient, store: Store) -> Ids:
+    """Alice's lab, built through the API as she would: the NAT seed plus a resource of each
+    kind each request of the matrix needs (a spare to delete, a pending peering…)."""
+
+    def ok(method: str, path: str, json: Any = None, status: int = 200) -> Any:
+        response = client.request(method, f"{API}/topologies/{tid}{path}", json=json)
+        assert response.status_code == status, (method, path, response.text)
+        return response.json() if response.content else None
+
+    made = client.post(f"{API}/topologies", json={"name": "alice", "template": "seed-001-nat"})
+    assert made.status_code == 201, made.text
+    tid = made.json()["id"]
+    for cidr, name in (
+        ("10.50.0.0/16", "peer"),
+        ("10.60.0.0/16", "vpc3"),
+        ("10.70.0.0/16", "vpc4"),
+    ):
+        ok("POST", "/vpcs", {"CidrBlock": cidr, "Tags": name_tag(name)}, 201)
+    ids = names(store, tid)
+    ok("POST", "/internet-gateways", {"Tags": name_tag("igw3")}, 201)
+    ok("POST", "/internet-gateways", {"Tags": name_tag("igw-spare")}, 201)
+    ids = names(store, tid)
+    ok("POST", f"/internet-gateways/{ids['igw3']}/attach", {"VpcId": ids["vpc3"]})
+    for path, body in (
+        ("/vpc-peering-connections", {"VpcId": ids["vpc"], "PeerVpcId": ids["peer_vpc"]}),
+        (
+            "/dhcp-options",
+            {"DhcpConfigurations": [{"Key": "domain-name", "Values": ["a.internal"]}]},
+        ),
+        (
+            "/subnets",
+            {"VpcId": ids["vpc"], "CidrBlock": "172.30.5.0/24", "Tags": name_tag("spare")},
+        ),
+        ("/route-tables", {"VpcId": ids["vpc"], "Tags": name_tag("rt-spare")}),
+        (
+            "/security-groups",
+            {"GroupName": "spare", "Description": "spare", "VpcId": ids["vpc"]},
+        ),
+        ("/network-acls", {"VpcId": ids["vpc"], "Tags": name_tag("nacl-spare")}),
+        ("/addresses", {"Tags": name_tag("eip-spare")}),
+        ("/addresses", {"Tags": name_tag("eip2")}),
+        (
+            "/network-interfaces",
+            {
+                "SubnetId": ids["public"],
+                "SecondaryPrivateIpAddressCount": 1,
+                "Tags": name_tag("eni-spare"),
+            },
+        ),
+        ("/network-interfaces", {"SubnetId": ids["public"], "Tags": name_tag("eni2")}),
+    ):
+        ok("POST", path, body, 201)
+    ids = names(store, tid)
+    ok("POST", f"/security-groups/{ids['sg_spare']}/authorize-ingress", sg_rule(9000))
+    ok("POST", f"/security-groups/{ids['sg_spare']}/authorize-egress", sg_rule(9000))
+    ok("POST", f"/network-acls/{ids['nacl_spare']}/entries", NACL_RULE, 201)
+    ok("POST", f"/addresses/{ids['eip2']}/associate", {"InstanceId": ids["web"]})
+    ok(
+        "POST",
+        f"/network-interfaces/{ids['eni2']}/attach",
+        {"InstanceId": ids["web"], "DeviceIndex": 1},
+    )
+    ok("POST", f"/instances/{ids['db']}/stop")
+    ssh = {
+        "source": "203.0.113.5",
+        "destination": ids["web"],
+        "protocol": "tcp",
+        "destination_port": 22,
+    }
+    ok("POST", "/analyses", ssh, 201)
+    return {"base": tid, "ssh": ssh}
+
+
+def names(store: Store, tid: str) -> Ids:
+    """The ids of alice's lab's resources by the names the matrix uses."""
+    _, model = store.model(tid)
+
+    def named(kind: str, name: str) -> str:
+        [found] = [rid for rid, r in model.resources[kind].items() if r.name == name]
+        return found
+
+    ids: Ids = {}
+    wanted = {
+        "vpc": ("vpc", "lab-vpc"),
+        "peer_vpc": ("vpc", "peer"),
+        "vpc3": ("vpc", "vpc3"),
+        "vpc4": ("vpc", "vpc4"),
+        "public": ("subnet", "public-subnet"),
+        "private": ("subnet", "private-subnet"),
+        "spare_subnet": ("subnet", "spare"),
+        "igw": ("internet-gateway", "lab-igw"),
+        "igw3": ("internet-gateway", "igw3"),
+        "igw_spare": ("internet-gateway", "igw-spare"),
+        "public_rt": ("route-table", "public-rt"),
+        "private_rt": ("route-table", "private-rt"),
+        "rt_spare": ("route-table", "rt-spare"),
+        "nacl_spare": ("network-acl", "nacl-spare"),
+        "web": ("instance", "web-server"),
+        "db": ("instance", "db-server"),
+        "nat": ("nat-gateway", "lab-nat"),
+        "eip_spare": ("address", "eip-spare"),
+        "eip2": ("address", "eip2"),
+        "eni_spare": ("network-interface", "eni-spare"),
+        "eni2": ("network-interface", "eni2"),
+    }
+    for key, (kind, name) in wanted.items():
+        try:
+            ids[key] = named(kind, name)
+        except ValueError:
+            continue  # not built yet
+    groups = [rid for rid, g in model.security_groups.items() if g.group_name == "spare"]
+    if groups:
+        ids["sg_spare"] = groups[0]
+    for rid in model.resources["vpc-peering-connection"]:
+        ids["pcx"] = rid
+    for rid, options in model.resources["dhcp-options"].items():
+        if not options.name:
+            ids["dopt"] = rid
+    public_rt = model.resources["route-table"].get(ids.get("public_rt", ""))
+    if public_rt is not None:
+        [association] = [a for a in public_rt.associations if not a.main]
+        ids["public_association"] = association.association_id
+    spare_eni = model.resources["network-interface"].get(ids.get("eni_spare", ""))
+    if spare_eni is not None:
+        ids["eni_spare_secondary"] = next(
+            str(ip.address) for ip in spare_eni.private_ip_addresses if not ip.primary
+        )
+    return ids
+
+
+# ---- the matrix ---------------------------------------------------------------------------
+def send(client: TestClient, route: tuple[str, str], call: Call, ids: Ids) -> Any:
+    method, template = route
+    url = template.format(
+        **call.path, topology_id=ids["topology_id"], classroom_id=ids["classroom_id"]
+    )
+    return client.request(
+        method,
+        url,
+        json=call.json,
+        params=call.params,
+        data=call.form,
+        headers={"Accept": "text/html"} if not url.startswith(API) else {},
+        follow_redirects=False,
+    )
+
+
+def state(store: Store, people: People, tid: str) -> Any:
+    """What alice would notice changed: her lab (revision, name, every resource), its saved
+    tests, and her list of topologies (or that the lab is gone)."""
+    try:
+        store.get_topology(tid)
+    except AwsError as gone:
+        return str(gone)
+    return (
+        store.get_topology(tid),
+        store.export_bundle(tid),
+        [store.get_analysis(tid, a["id"]) for a in store.list_analyses(tid)],
+        store.for_actor(people.alice).list_topologies(),
+    )
+
+
+def test_the_access_matrix(classroom: Classroom) -> None:
+    problems: list[str] = []
+    checked = 0
+    store = classroom.store
+    people, clients = signed_in_people(classroom)
+    lab = build_lab(clients["alice"], store)
+    base_ids = names(store, lab["base"])
+    for route in matrix_routes():
+        spec = REQUESTS.get(route)
+        if spec is None:
+            continue  # test_every_route_is_in_the_matrix says so
+        copy = store.for_actor(people.alice).copy_topology(lab["base"], name="alice")
+        tid = copy["id"]
+        [analysis] = store.list_analyses(tid)
+        ids = {
+            **base_ids,
+            "ssh": lab["ssh"],
+            "analysis": analysis["id"],
+            "topology_id": tid,
+            "classroom_id": people.classroom_id,
+        }
+        call = spec(ids)
+        variants = [call]
+        if route in WRITE_VARIANTS:
+            variants.append(WRITE_VARIANTS[route](call))
+        for n, variant in enumerate(variants):
+            read = variant.read and n == 0
+            problems += check_route(clients, store, people, route, variant, ids, read)
+            checked += 1
+    assert not problems, "\n".join(problems)
+    assert checked == len(REQUESTS) + len(WRITE_VARIANTS)
+
+
+def check_route(
+    clients: dict[str, TestClient],
+    store: Store,
+    people: People,
+    route: tuple[str, str],
+    call: Call,
+    ids: Ids,
+    read: bool,
+) -> list[str]:
+    problems: list[str] = []
+    where = f"{route[0]} {route[1]}"
+    tid = ids["topology_id"]
+    before = state(store, people, tid)
+    outsiders = ["bob", "stranger"] if call.owner == "alice" else ["bob", "stranger", "alice"]
+    for who in outsiders:
+        answer = send(clients[who], route, call, ids)
+        if answer.status_code != 404:
+            problems.append(
+                f"{where}: {who} got {answer.status_code}, not 404: {answer.text[:200]}"
+            )
+            continue
+        if call.owner == "alice":
+            unknown = send(clients[who], route, call, {**ids, "topology_id": UNKNOWN})
+            if (unknown.status_code, unknown.text.replace(UNKNOWN, tid)) != (404, answer.text):
+                problems.append(f"{where}: {who}'s 404 differs from an unknown id's")
+    if state(store, people, tid) != before:
+        problems.append(f"{where}: an outsider's request changed alice's lab")
+    if call.owner == "alice":
+        answer = send(clients["teacher"], route, call, ids)
+        if read and answer.status_code >= 400:
+            problems.append(
+                f"{where}: the instructor cannot read ({answer.status_code}): {answer.text[:200]}"
+            )
+        if not read and (answer.status_code != 403 or "UnauthorizedOperation" not in answer.text):
+            problems.append(
+                f"{where}: the instructor's change got {answer.status_code}, not 403: "
+                + answer.text[:200]
+            )
+        if state(store, people, tid) != before:
+            problems.append(f"{where}: the instructor's request changed alice's lab")
+    owner = send(clients[call.owner], route, call, ids)
+    if owner.status_code >= 400:
+        problems.append(
+            f"{where}: the owner's own request failed ({owner.status_code}): {owner.text[:300]}"
+        )
+    return problems
