@@ -86,6 +86,8 @@ def _words(action: str, values: dict[str, Any], model: Topology) -> dict[str, st
         return {
             "question": _("Terminate %(instance)s?")
             % {"instance": _name(instance, text["InstanceId"])},
+            # "You can't start a terminated instance" (EC2 User Guide, "Terminate Amazon EC2
+            # instances"); the engine's StartInstances refuses it too.
             "detail": _("As in AWS, a terminated instance cannot be started again."),
             "button": _("Terminate"),
             "select": text["InstanceId"],
@@ -150,6 +152,8 @@ def _words(action: str, values: dict[str, Any], model: Topology) -> dict[str, st
     return {
         "question": _("Reject %(peering)s?")
         % {"peering": _name(peering, text["VpcPeeringConnectionId"])},
+        # Only a pending-acceptance request can be accepted (VPC Peering Guide, "VPC peering
+        # connection lifecycle": rejected is final); the engine's AcceptVpcPeeringConnection too.
         "detail": _("As in AWS, a rejected request cannot be accepted afterwards."),
         "button": _("Reject"),
         "select": text["VpcPeeringConnectionId"],
