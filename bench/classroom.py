@@ -105,16 +105,20 @@ class Student:
             r'name="Direction" value="ingress">\s*<input type="hidden" name="Index" value="(\d+)"',
             self._last_editor,
         )
+        if not indexes:  # the editor last seen was not the group's: look at it first
+            return await self.client.get(
+                f"/topologies/{self.lab}?select={self.group}", headers=self._htmx("editor")
+            )
         form = {"GroupId": self.group, "Direction": "ingress", "Index": max(indexes, key=int)}
         response = await self.client.post(url + "revoke-sg", data=form, headers=self._htmx())
         self.rules_added -= response.status_code == 200
         return response
 
     async def test(self) -> httpx.Response:
-        """Test connection: SSH from the internet to the web server, or web to database."""
-        web, database = self.instances[0], self.instances[-1]
+        """Test connection: SSH or HTTP from the internet to an instance, MySQL between them."""
+        one, other = self.instances[0], self.instances[-1]
         source, destination, preset = self.rng.choice(
-            [("internet", web, "ssh"), ("internet", web, "http"), (web, database, "mysql")]
+            [("internet", one, "ssh"), ("internet", other, "http"), (one, other, "mysql")]
         )
         form = {"source": source, "destination": destination, "preset": preset}
         return await self.client.post(
