@@ -57,14 +57,21 @@ def translations(language: str) -> NullTranslations:
     return merged
 
 
-def negotiate(chosen: str | None, accept_language: str | None) -> str:
-    """The language a reader chose (cookie or setting), else the best of ``Accept-Language``.
+def negotiate(
+    chosen: str | None, accept_language: str | None, *, account: str | None = None
+) -> str:
+    """The signed-in user's language (their account's setting), else the one the reader chose
+    (the switch's cookie), else the best of ``Accept-Language``.
 
     >>> negotiate(None, "ja-JP,ja;q=0.9,en;q=0.8")
     'ja'
     >>> negotiate("en", "ja")
     'en'
+    >>> negotiate("en", "en", account="ja")
+    'ja'
     """
+    if account in LANGUAGES:
+        return account  # type: ignore[return-value]
     if chosen in LANGUAGES:
         return chosen  # type: ignore[return-value]
     best, best_q = DEFAULT_LANGUAGE, 0.0

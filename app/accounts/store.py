@@ -144,10 +144,13 @@ class NewAccount:
 
 @dataclass
 class RosterRow:
+    """A line of a roster, and what refuses it (page words, ``params`` for their blanks)."""
+
     line: int
     login: str
     display_name: str
     problems: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class Accounts:
@@ -378,3 +381,227 @@ class Accounts:
                     .values(last_used_at=now)
                 )
         return signed(account)
+
+
+# ---- classes ------------------------------------------------------------------------------------
+JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
+JOIN_LENGTH = 8  # 40 bits; /join counts failures like sign-in does
+MAX_ROSTER_ROWS = 500
+
+
+def normalize_join_code(code: str) -> str:
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def show_join_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def read_roster(data: bytes) -> str:
+    """The roster's text: UTF-8 (with or without Excel's BOM), else Shift_JIS (what Excel for
+    Japanese Windows saves as CSV)."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Refused(N_("The roster is not a text file (save it as CSV, UTF-8)."), "roster")
+
+
+def parse_roster(text: str) -> list[RosterRow]:
+    """Rows of ``login,display_name`` (a header line naming them is skipped), each with the
+    problems that refuse it, numbered by their line in the file."""
+    import csv
+
+    rows: list[RosterRow] = []
+    for number, cells in enumerate(csv.reader(text.splitlines()), start=1):
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
+        if not rows and number <= 1 and cells[0].lower() in ("login", "ログイン名"):
+            continue  # the header
+        login = normalize_login(cells[0]) if cells else ""
+        name = cells[1] if len(cells) > 1 else ""
+        row = RosterRow(number, login, " ".join(name.split()) or login)
+        if len(cells) > 2:
+            row.problems.append(N_("More than two columns: login,display_name."))
+        if not LOGIN_PATTERN.fullmatch(login):
+            row.problems.append(
+                N_(
+                    "A login is 2 to 64 characters: lower-case letters a-z, digits, and . _ - "
+                    "(starting with a letter or a digit)."
+                )
+            )
+        if len(name) > 200:
+            row.problems.append(N_("A display name has at most 200 characters."))
+        rows.append(row)
+    if len(rows) > MAX_ROSTER_ROWS:
+        raise Refused(
+            N_("A roster has at most %(count)d students: split it in two."),
+            "roster",
+            count=MAX_ROSTER_ROWS,
+        )
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if row.login in first_line:
+            row.problems.append(N_("The same login as line %(line)d."))
+            row.params = {"line": first_line[row.login]}
+        else:
+            first_line[row.login] = row.line
+    return rows
+
+
+class Classes:
+    """An instructor's classes and their students (every method checks the instructor)."""
+
+    def __init__(self, accounts: Accounts) -> None:
+        self.accounts = accounts
+
+    def create(self, instructor_id: int, name: str) -> int:
+        name = " ".join(name.split())
+        if not name or len(name) > 200:
+            raise Refused(N_("A class needs a name of 1 to 200 characters."), "name")
+        with self.accounts._write() as session:
+            row = tables.Classroom(name=name, instructor_id=instructor_id)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            return row.id
+
+    def of(self, instructor_id: int) -> list[tuple[tables.Classroom, int]]:
+        """The instructor's classes, each with its number of students."""
+        from sqlalchemy import func
+
+        with self.accounts._read() as session:
+            rows = session.exec(
+                select(tables.Classroom, func.count(col(tables.Membership.account_id)))
+                .outerjoin(
+                    tables.Membership,
+                    col(tables.Membership.classroom_id) == tables.Classroom.id,
+                )
+                .where(tables.Classroom.instructor_id == instructor_id)
+                .group_by(col(tables.Classroom.id))
+                .order_by(col(tables.Classroom.created_at), col(tables.Classroom.id))
+            ).all()
+        return [(room, int(count)) for room, count in rows]
+
+    def get(self, instructor_id: int, class_id: int) -> tables.Classroom | None:
+        """The class, when it is this instructor's (else None: the pages answer 404)."""
+        with self.accounts._read() as session:
+            room = session.get(tables.Classroom, class_id)
+        return room if room is not None and room.instructor_id == instructor_id else None
+
+    def students(self, class_id: int) -> list[tables.Account]:
+        with self.accounts._read() as session:
+            return list(
+                session.exec(
+                    select(tables.Account)
+                    .join(
+                        tables.Membership,
+                        col(tables.Membership.account_id) == tables.Account.id,
+                    )
+                    .where(tables.Membership.classroom_id == class_id)
+                    .order_by(col(tables.Account.login))
+                ).all()
+            )
+
+    def student(self, class_id: int, account_id: int) -> tables.Account | None:
+        with self.accounts._read() as session:
+            member = session.get(tables.Membership, (class_id, account_id))
+            return session.get(tables.Account, account_id) if member else None
+
+    def add_students(self, class_id: int, rows: list[RosterRow]) -> list[NewAccount]:
+        """Accounts for every row, with generated first passwords, all or none: a row refused
+        (or a login taken meanwhile) writes nothing."""
+        if any(row.problems for row in rows):
+            raise Refused(N_("The roster has problems: nothing was added."), "roster")
+        # Hash before taking the write lock: 200 Argon2 hashes are seconds of CPU.
+        made = [(row, generate_password()) for row in rows]
+        hashes = [hash_password(password) for _, password in made]
+        with self.accounts._write() as session:
+            taken = set(
+                session.exec(
+                    select(tables.Account.login).where(
+                        col(tables.Account.login).in_([row.login for row in rows])
+                    )
+                ).all()
+            )
+            if taken:
+                for row in rows:
+                    if row.login in taken:
+                        row.problems.append(N_("This login is taken: choose another."))
+                raise Refused(N_("The roster has problems: nothing was added."), "roster")
+            created: list[NewAccount] = []
+            for (row, password), hashed in zip(made, hashes, strict=True):
+                account = tables.Account(
+                    login=row.login,
+                    display_name=row.display_name,
+                    role="student",
+                    password_hash=hashed,
+                    must_change_password=True,
+                )
+                session.add(account)
+                session.flush()
+                assert account.id is not None
+                session.add(tables.Membership(classroom_id=class_id, account_id=account.id))
+                created.append(NewAccount(account.id, row.login, row.display_name, password))
+            return created
+
+    def add_student(self, class_id: int, login: str, display_name: str) -> NewAccount:
+        login = check_login(login)
+        row = RosterRow(0, login, check_display_name(display_name, login))
+        try:
+            return self.add_students(class_id, [row])[0]
+        except Refused as refused:
+            if row.problems:
+                raise Refused(
+                    N_("The login %(login)s is taken."), "login", login=row.login
+                ) from refused
+            raise
+
+    def set_join_code(self, class_id: int, on: bool) -> str | None:
+        """A new join code (the old one stops working), or none (joining turned off)."""
+        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH)) if on else None
+        with self.accounts._write() as session:
+            session.execute(
+                update(tables.Classroom)
+                .where(col(tables.Classroom.id) == class_id)
+                .values(join_code=code)
+            )
+        return code
+
+    def by_join_code(self, code: str) -> tables.Classroom | None:
+        code = normalize_join_code(code)
+        if len(code) != JOIN_LENGTH:
+            return None
+        with self.accounts._read() as session:
+            return session.exec(
+                select(tables.Classroom).where(tables.Classroom.join_code == code)
+            ).first()
+
+    def join(self, code: str, login: str, display_name: str, password: str, confirm: str) -> int:
+        """A student account of their own, in the class of ``code``; its id."""
+        room = self.by_join_code(code)
+        if room is None or room.id is None:
+            raise Refused(
+                N_(
+                    "No class has this join code. Check it with your instructor "
+                    "(it may have changed)."
+                ),
+                "code",
+            )
+        login = check_login(login)
+        name = check_display_name(display_name, login)
+        check_new_password(password, confirm, login)
+        hashed = hash_password(password)
+        with self.accounts._write() as session:
+            if self.accounts._by_login(session, login) is not None:
+                raise Refused(N_("The login %(login)s is taken."), "login", login=login)
+            account = tables.Account(
+                login=login, display_name=name, role="student", password_hash=hashed
+            )
+            session.add(account)
+            session.flush()
+            assert account.id is not None
+            session.add(tables.Membership(classroom_id=room.id, account_id=account.id))
+            return account.id

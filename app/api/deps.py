@@ -62,6 +62,7 @@ def _error(description: str) -> dict[str, Any]:
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _error("Invalid value, range or quota (an AWS error code such as InvalidSubnet.Range)"),
+    401: _error("Classroom mode: no valid API token or session (AuthFailure)"),
     403: _error("A change to a topology you may only read (UnauthorizedOperation)"),
     404: _error("Unknown id, or somebody else's topology: the same answer (…NotFound)"),
     409: _error("Conflicts with existing state (DependencyViolation, …Duplicate, …)"),

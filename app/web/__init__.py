@@ -2,12 +2,13 @@
 
 from fastapi import APIRouter, Depends
 
-from . import accounts, language, pages
+from . import accounts, classes, language, pages
 from .language import use_language
 
 router = APIRouter(dependencies=[Depends(use_language)])
 router.include_router(pages.router)
 router.include_router(language.router)
 router.include_router(accounts.router)
+router.include_router(classes.router)
 
 __all__ = ["router"]

@@ -226,16 +226,21 @@ def login_url(next: str) -> str:
     return "/login?next=" + quote(next, safe="/")
 
 
-# ---- the account page ---------------------------------------------------------------------------
+# ---- the account page: language, API tokens --------------------------------------------------
 ROLE_WORDS = {"instructor": N_("Instructor"), "student": N_("Student"), "owner": N_("Owner")}
 
 
-@router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, changed: str = "") -> Response:
-    actor = signed_in(request)
-    if actor is None:
-        return see_other("/")  # personal mode: there is no account to manage
+def account_page_response(
+    request: Request,
+    actor: Actor,
+    *,
+    notice: str = "",
+    new_token: str = "",
+    error: Refused | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     state = request.scope.get("state", {})
+    mine = accounts(request).get(actor.user_id)
     return render(
         request,
         "account.html",
@@ -243,6 +248,91 @@ def account_page(request: Request, changed: str = "") -> Response:
             "actor": actor,
             "display_name": state.get("display_name") or actor.login,
             "role_word": ROLE_WORDS[actor.role],
-            "changed": bool(changed),
+            "notice": notice,
+            "language": mine.language if mine else None,
+            "tokens": accounts(request).tokens(actor.user_id),
+            "new_token": new_token,
+            "error": _say(error),
+        },
+        status_code=status,
+    )
+
+
+NOTICES = {
+    "changed": N_(
+        "Your password was changed. Other browsers signed in to your account were signed out."
+    ),
+    "revoked": N_("The token was revoked: scripts using it are refused from now on."),
+    "language": N_("Your language was saved."),
+}
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, changed: str = "", done: str = "") -> Response:
+    actor = signed_in(request)
+    if actor is None:
+        return see_other("/")  # personal mode: there is no account to manage
+    key = "changed" if changed else done
+    return account_page_response(request, actor, notice=NOTICES.get(key, ""))
+
+
+@router.post("/account/language")
+def save_language(request: Request, values: FormValues) -> Response:
+    actor = signed_in(request)
+    if actor is None:
+        return see_other("/")
+    language = str(values.get("language", ""))
+    accounts(request).set_language(actor.user_id, language or None)
+    response = see_other("/account?done=language")
+    if language in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, language, samesite="lax", httponly=True)
+    else:
+        response.delete_cookie(i18n.COOKIE)  # follow the browser again
+    return response
+
+
+@router.post("/account/tokens")
+def create_token(request: Request, values: FormValues) -> Response:
+    actor = signed_in(request)
+    if actor is None:
+        return see_other("/")
+    try:
+        _row, secret = accounts(request).create_token(actor.user_id, str(values.get("name", "")))
+    except Refused as error:
+        return account_page_response(request, actor, error=error, status=400)
+    # Shown in this answer only: the database keeps its hash, nobody can show it again.
+    response = account_page_response(request, actor, new_token=secret, status=201)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/account/tokens/{token_id}/revoke", response_class=HTMLResponse)
+def revoke_token_confirm(request: Request, token_id: int) -> Response:
+    actor = signed_in(request)
+    token = accounts(request).token(actor.user_id, token_id) if actor else None
+    if token is None:
+        return see_other("/account")
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": N_("Revoke this token?"),
+            "message": i18n.gettext(
+                "Scripts sending the token %(name)s (%(prefix)s…) will be refused from now on. "
+                "This cannot be undone: a script needs a new token to work again."
+            )
+            % {"name": token.name, "prefix": token.prefix},
+            "action": f"/account/tokens/{token_id}/revoke",
+            "button": N_("Revoke token"),
+            "back": "/account",
         },
     )
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: int) -> Response:
+    actor = signed_in(request)
+    if actor is None:
+        return see_other("/")
+    accounts(request).revoke_token(actor.user_id, token_id)
+    return see_other("/account?done=revoked")

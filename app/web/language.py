@@ -11,6 +11,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import i18n
+from app.accounts.actor import actor_of
+from app.accounts.resolver import accounts_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,8 +25,13 @@ def N_(message: str) -> str:  # gettext's name for "mark for translation only"
 
 
 def request_language(request: Request) -> str:
-    """The language the reader chose (the switch's cookie), else their browser's."""
-    return i18n.negotiate(request.cookies.get(i18n.COOKIE), request.headers.get("Accept-Language"))
+    """The signed-in user's language (classroom mode), else the one the reader chose (the
+    switch's cookie), else their browser's."""
+    return i18n.negotiate(
+        request.cookies.get(i18n.COOKIE),
+        request.headers.get("Accept-Language"),
+        account=request.scope.get("state", {}).get("account_language"),
+    )
 
 
 def use_request_language(request: Request) -> str:
@@ -68,4 +75,9 @@ def choose_language(language: str, request: Request, next: str = "/") -> Respons
     response = RedirectResponse(local_path(next), status_code=303)
     if language in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, language, max_age=ONE_YEAR, samesite="lax", httponly=True)
+        actor = actor_of(request)
+        if actor is not None and actor.role != "owner":
+            # Signed in: the choice is their account's, on every computer (a GET, but it only
+            # sets a preference, as the cookie does for everyone).
+            accounts_of(request.scope).set_language(actor.user_id, language)
     return response
