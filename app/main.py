@@ -17,6 +17,7 @@ from app.api import docs as api_docs
 from app.api import errors
 from app.api.limits import RequestLimits
 from app.api.origin import CrossSiteApiGuard
+from app.api.security import document_bearer
 from app.config import Settings, get_settings
 from app.db.migrate import upgrade
 from app.db.session import make_engine
@@ -107,6 +108,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         RequestLimits, max_body_bytes=settings.max_body_bytes, headers=SECURITY_HEADERS
     )
     app.include_router(api.router)
+    if settings.mode == "classroom":
+        document_bearer(app)
     app.include_router(api_docs.router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

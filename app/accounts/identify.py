@@ -108,11 +108,12 @@ class Identify:
             state["actor"] = LOCAL_OWNER
             await self.app(scope, receive, send)
             return
-        # A database read: in a worker thread, so the event loop keeps serving others.
-        resolve = self.resolve
+        path = scope["path"]
+        # A database read: in a worker thread, so the event loop keeps serving others. A static
+        # file is the same for everyone: no read for it.
+        resolve = None if path.startswith("/static/") else self.resolve
         actor = await anyio.to_thread.run_sync(resolve, scope) if resolve else None
         state["actor"] = actor
-        path = scope["path"]
         if scope["type"] != "http" or is_public(path):
             await self.app(scope, receive, send)
         elif actor is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,9 +33,12 @@ def hash_password(password: str) -> str:
         return HASHER.hash(password)
 
 
-# Verified against when the login is unknown, so that an unknown login and a wrong password
-# take the same time (no account enumeration by timing).
-_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the login is unknown, so that an unknown login and a wrong
+    password take the same time (no account enumeration by timing). Made at first use: a
+    personal-mode server never pays for it."""
+    return HASHER.hash(secrets.token_urlsafe(16))
 
 
 def verify_password(stored: str | None, password: str) -> bool:
@@ -42,7 +46,7 @@ def verify_password(stored: str | None, password: str) -> bool:
     done is the same, so the answer's timing says nothing)."""
     with _hashing:
         try:
-            return HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+            return HASHER.verify(stored or _dummy_hash(), password) and stored is not None
         except (VerificationError, InvalidHashError):
             return False
 

@@ -27,6 +27,7 @@ from app.accounts.store import (
     read_roster,
     show_join_code,
 )
+from app.api.deps import store_for
 from app.db import tables
 from app.throttle import TooManyRequests
 
@@ -105,6 +106,8 @@ def class_page(
         {
             "room": room,
             "students": classes(request).students(room.id),
+            # Each student's topologies, to open read-only (the store as the instructor sees it).
+            "labs": store_for(request).class_labs(room.id)["students"],
             "join_code": show_join_code(room.join_code) if room.join_code else "",
             "error": _say(error),
             "error_field": error.field if error else "",

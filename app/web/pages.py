@@ -490,13 +490,6 @@ def show_trace(
     )
 
 
-# ---- a class's labs -------------------------------------------------------------------------
-@router.get("/classes/{classroom_id}/labs", response_class=HTMLResponse)
-def class_labs(classroom_id: int, request: Request, store: StoreDep) -> HTMLResponse:
-    """Each student's topologies of a class, for its instructor to open read-only."""
-    return render(request, "class_labs.html", {"classroom": store.class_labs(classroom_id)})
-
-
 # ---- instance view --------------------------------------------------------------------------
 @router.get("/topologies/{topology_id}/instances/{instance_id}", response_class=HTMLResponse)
 def show_instance(

@@ -22,6 +22,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.accounts.store import Accounts
 from app.db.store import Store
 from app.engine import AwsError
 from app.main import create_app
@@ -46,6 +47,8 @@ class Call:
     form: dict[str, Any] | None = None
     read: bool = False
     owner: str = "alice"  # whose id the route is about
+    teacher_reads: bool = True  # alice's instructor may read it (her labs, not her tokens)
+    not_found: int = 404  # what an unknown id, and so anybody else's, answers
 
 
 Ids = dict[str, Any]
@@ -262,8 +265,38 @@ REQUESTS: dict[tuple[str, str], Spec] = {
     ("GET", T + "/instances/{instance_id}"): lambda i: Call(
         path={"instance_id": i["web"]}, read=True
     ),
-    # the instructor's page of a class: the class is the owned id
-    ("GET", "/classes/{classroom_id}/labs"): lambda i: Call(read=True, owner="teacher"),
+    # an API token is its user's alone, her instructor's 404 too
+    # (app/web/accounts.py answers an unknown token, and so anybody else's, by a redirect to
+    # /account: the same answer either way, and nothing revoked)
+    ("GET", "/account/tokens/{token_id}/revoke"): lambda i: Call(
+        read=True, teacher_reads=False, not_found=303
+    ),
+    ("POST", "/account/tokens/{token_id}/revoke"): lambda i: Call(
+        form={}, teacher_reads=False, not_found=303
+    ),
+    # a class (with its students' labs) is its instructor's: everybody else gets the 404
+    ("GET", "/classes/{class_id}"): lambda i: Call(read=True, owner="teacher"),
+    ("GET", "/classes/{class_id}/students/{student_id}/reset"): lambda i: Call(
+        read=True, owner="teacher"
+    ),
+    ("POST", "/classes/{class_id}/students"): lambda i: Call(
+        form={"login": "carol", "display_name": "Carol"}, owner="teacher"
+    ),
+    ("POST", "/classes/{class_id}/join-code"): lambda i: Call(
+        form={"action": "new"}, owner="teacher"
+    ),
+    ("POST", "/classes/{class_id}/students/{student_id}/reset"): lambda i: Call(
+        form={}, owner="teacher"
+    ),
+    ("POST", "/classes/{class_id}/roster"): lambda i: Call(
+        form={"text": "login,display_name\ndave,Dave"}, owner="teacher"
+    ),
+    ("POST", "/classes/{class_id}/roster/import"): lambda i: Call(
+        form={"content": "login,display_name\nerin,Erin"}, owner="teacher"
+    ),
+    ("POST", "/classes/{class_id}/passwords.csv"): lambda i: Call(
+        form={"csv": "login,password\nalice,x"}, owner="teacher"
+    ),
 }
 
 # Routes that take no owned id, with the reason they are not owner-scoped.
@@ -283,6 +316,12 @@ NOT_OWNED: dict[tuple[str, str], str] = {
     ("GET", "/account"): "the asker's own account",
     ("GET", "/account/password"): "the asker's own password form",
     ("POST", "/account/password"): "changes the asker's own password",
+    ("POST", "/account/language"): "sets the asker's own language",
+    ("POST", "/account/tokens"): "creates an API token of the asker's own",
+    ("GET", "/classes"): "lists the asker's own classes",
+    ("POST", "/classes"): "creates a class of the asker's own",
+    ("GET", "/join"): "the form to join a class with its code",
+    ("POST", "/join"): "joins a class with its code (tests/accounts/test_classes.py)",
 }
 # An extra form field that makes a read a change (the matrix sends the request both ways).
 WRITE_VARIANTS: dict[tuple[str, str], Callable[[Call], Call]] = {
@@ -453,7 +492,11 @@ def names(store: Store, tid: str) -> Ids:
 def send(client: TestClient, route: tuple[str, str], call: Call, ids: Ids) -> Any:
     method, template = route
     url = template.format(
-        **call.path, topology_id=ids["topology_id"], classroom_id=ids["classroom_id"]
+        **call.path,
+        topology_id=ids["topology_id"],
+        class_id=ids["classroom_id"],
+        student_id=ids["alice_id"],
+        token_id=ids["token_id"],
     )
     return client.request(
         method,
@@ -468,12 +511,13 @@ def send(client: TestClient, route: tuple[str, str], call: Call, ids: Ids) -> An
 
 def state(store: Store, people: People, tid: str) -> Any:
     """What alice would notice changed: her lab (revision, name, every resource), its saved
-    tests, and her list of topologies (or that the lab is gone)."""
+    tests, her list of topologies (or that the lab is gone) and her API tokens."""
     try:
         store.get_topology(tid)
     except AwsError as gone:
         return str(gone)
     return (
+        [t.model_dump() for t in Accounts(store.engine).tokens(people.alice.user_id)],
         store.get_topology(tid),
         store.export_bundle(tid),
         [store.get_analysis(tid, a["id"]) for a in store.list_analyses(tid)],
@@ -501,6 +545,8 @@ def test_the_access_matrix(classroom: Classroom) -> None:
             "analysis": analysis["id"],
             "topology_id": tid,
             "classroom_id": people.classroom_id,
+            "alice_id": people.alice.user_id,
+            "token_id": classroom.accounts.create_token(people.alice.user_id, "script")[0].id,
         }
         call = spec(ids)
         variants = [call]
@@ -528,20 +574,30 @@ def check_route(
     tid = ids["topology_id"]
     before = state(store, people, tid)
     outsiders = ["bob", "stranger"] if call.owner == "alice" else ["bob", "stranger", "alice"]
+    if not call.teacher_reads:
+        outsiders.append("teacher")
     for who in outsiders:
         answer = send(clients[who], route, call, ids)
-        if answer.status_code != 404:
+        if answer.status_code != call.not_found:
             problems.append(
-                f"{where}: {who} got {answer.status_code}, not 404: {answer.text[:200]}"
+                f"{where}: {who} got {answer.status_code}, not {call.not_found}: "
+                + answer.text[:200]
             )
             continue
-        if call.owner == "alice":
+        if "{token_id}" in route[1]:
+            unknown = send(clients[who], route, call, {**ids, "token_id": 2**31 - 1})
+            if (unknown.status_code, unknown.headers.get("location")) != (
+                answer.status_code,
+                answer.headers.get("location"),
+            ):
+                problems.append(f"{where}: {who}'s answer differs from an unknown token's")
+        if "{topology_id}" in route[1]:
             unknown = send(clients[who], route, call, {**ids, "topology_id": UNKNOWN})
             if (unknown.status_code, unknown.text.replace(UNKNOWN, tid)) != (404, answer.text):
                 problems.append(f"{where}: {who}'s 404 differs from an unknown id's")
     if state(store, people, tid) != before:
         problems.append(f"{where}: an outsider's request changed alice's lab")
-    if call.owner == "alice":
+    if call.owner == "alice" and call.teacher_reads:
         answer = send(clients["teacher"], route, call, ids)
         if read and answer.status_code >= 400:
             problems.append(

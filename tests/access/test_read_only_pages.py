@@ -122,13 +122,13 @@ def test_copy_to_my_labs_from_the_page(
 def test_the_class_labs_page(
     clients: dict[str, TestClient], lab: dict[str, Any], people: People
 ) -> None:
-    page = clients["teacher"].get(f"/classes/{people.classroom_id}/labs", headers=HTML)
+    page = clients["teacher"].get(f"/classes/{people.classroom_id}", headers=HTML)
     assert page.status_code == 200
-    assert "Labs of Networks 1" in page.text and "Alice Student" in page.text
+    assert "Students' labs" in page.text and "Alice Student" in page.text
     assert f'href="/topologies/{lab["id"]}"' in page.text
     assert "Bob" not in page.text  # bob is in another class
     for who in ("alice", "bob", "stranger"):
-        other = clients[who].get(f"/classes/{people.classroom_id}/labs", headers=HTML)
+        other = clients[who].get(f"/classes/{people.classroom_id}", headers=HTML)
         assert other.status_code == 404
 
 

@@ -137,6 +137,12 @@ def test_the_token_needs_a_name(classroom: Classroom) -> None:
     assert "Name the token" in answer.text
 
 
+def test_personal_mode_documents_no_token(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "securitySchemes" not in spec.get("components", {})
+    assert "security" not in spec["paths"]["/api/v1/topologies"]["get"]
+
+
 def test_personal_mode_ignores_tokens(client: TestClient) -> None:
     """Personal mode has no accounts to act as: every request is the local owner's, with a
     token or without one, valid or not; there is no token page."""
