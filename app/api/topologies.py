@@ -53,13 +53,6 @@ def delete_topology(topology_id: TopologyId, store: StoreDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/topologies/{topology_id}/copy", status_code=201)
-def copy_topology(topology_id: TopologyId, store: StoreDep) -> dict[str, Any]:
-    """Copy a topology one may read (an instructor: a student's) into a new one of one's own,
-    with its resources and saved tests; the original is unchanged."""
-    return store.copy_topology(topology_id)
-
-
 BUNDLE_EXAMPLE = {
     "Vpcs": [{"VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.0.0/16"}],
     "Subnets": [

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import insert, literal
 from sqlmodel import Session, col, select
 
-from app.accounts.actor import LOCAL_OWNER_ID
 from app.engine import AwsError, Topology, import_bundle
 from app.engine.templates import apply_template
 
@@ -60,11 +59,11 @@ class LabLife:
         def _check_topology_quota(self, session: Session) -> None: ...
 
     # ---- duplicate ----------------------------------------------------------------------------
-    def duplicate_topology(
-        self, topology_id: str, *, name: str | None = None, owner_id: int = LOCAL_OWNER_ID
-    ) -> dict[str, Any]:
-        """A new topology (new id, owned by ``owner_id``) with the same resources and copies of
-        the saved tests. Resource ids stay the same: ids are per topology."""
+    def duplicate_topology(self, topology_id: str, *, name: str | None = None) -> dict[str, Any]:
+        """A new topology of the asker's own (new id) with the same resources and copies of the
+        saved tests of one they may read: their own ("duplicate"), or a student's lab their
+        instructor reads ("copy to my labs"; the original is only read). Resource ids stay the
+        same: ids are per topology."""
         from .store import topology_json
 
         with self._write() as session:
@@ -77,7 +76,7 @@ class LabLife:
             self._check_topology_quota(session)
             copy = tables.Topology(
                 id=secrets.token_hex(6),
-                owner_id=owner_id,
+                owner_id=self.user_id,
                 name=chosen,
                 region=source.region,
                 revision=1,

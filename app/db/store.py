@@ -290,46 +290,6 @@ class Store(LabLife):
         with self._read() as session:
             self._row(session, topology_id, write=True)
 
-    def copy_topology(self, topology_id: str, *, name: str | None = None) -> dict[str, Any]:
-        """A new topology of the actor's with the resources and saved tests of one they may
-        read ("copy to my labs": an instructor's copy of a student's lab). The original is
-        only read. The copy starts at the original's revision, so each saved test still says
-        which revision it ran on."""
-        with self._read() as session:
-            source = self._row(session, topology_id)
-            model = self._model(session, source)
-            analyses = session.exec(
-                select(tables.Analysis)
-                .where(col(tables.Analysis.topology_id) == topology_id)
-                .order_by(col(tables.Analysis.id))
-            ).all()
-        title = (name if name is not None else f"{source.name} (copy)").strip()[:200]
-        row = tables.Topology(
-            id=secrets.token_hex(6),
-            owner_id=self.user_id,
-            name=title or source.id,
-            region=source.region,
-            revision=source.revision,
-        )
-        with self._write() as session:
-            self._check_topology_quota(session)
-            session.add(row)
-            session.flush()
-            self._insert(session, row.id, model, list(model))
-            for kept in analyses:
-                session.add(
-                    tables.Analysis(
-                        topology_id=row.id,
-                        revision=kept.revision,
-                        reachable=kept.reachable,
-                        request=kept.request,
-                        result=kept.result,
-                        created_at=kept.created_at,
-                    )
-                )
-        self._remember(row.id, row.revision, model)
-        return topology_json(row)
-
     def class_labs(self, classroom_id: int) -> dict[str, Any]:
         """A class the actor teaches, with each student's topologies (to open read-only).
         Somebody else's class and an unknown one are the same 404."""
@@ -576,7 +536,7 @@ class Store(LabLife):
             work.adopt(merged)
 
         with paused_gc(), self._write() as session:
-            row = self._row(session, topology_id, lock=True)
+            row = self._row(session, topology_id, lock=True, write=True)
             row.template = None
             _, work = self._apply(session, row, load, what="import", params={"tests": len(tests)})
             if tests:

@@ -191,6 +191,7 @@ def confirm_page(
 @router.get("/topologies/{topology_id}/confirm/{action}", response_class=HTMLResponse)
 def confirm_action(topology_id: str, action: str, request: Request, store: StoreDep) -> Response:
     """Without JavaScript, a destructive form opens this page; its form posts the action."""
+    store.check_writable(topology_id)  # a lab one may only read asks nothing: it refuses
     topology, model = store.model(topology_id)
     if action not in CONFIRMED:
         raise AwsError(
@@ -232,6 +233,7 @@ def no_template_words() -> str:
 
 @router.get("/topologies/{topology_id}/reset", response_class=HTMLResponse)
 def confirm_reset(topology_id: str, request: Request, store: StoreDep) -> HTMLResponse:
+    store.check_writable(topology_id)
     topology = store.get_topology(topology_id)
     if topology["template"] is None:
         return confirm_page(
@@ -313,6 +315,7 @@ def _restore_error(error: AwsError) -> str:
 def confirm_restore(
     topology_id: str, revision: int, request: Request, store: StoreDep
 ) -> HTMLResponse:
+    store.check_writable(topology_id)
     topology = store.get_topology(topology_id)
     entries = {e["revision"]: e for e in store.list_revisions(topology_id)["revisions"]}
     entry = entries.get(revision)

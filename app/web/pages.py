@@ -218,14 +218,6 @@ def export_topology(topology_id: str, store: StoreDep) -> Response:
     )
 
 
-@router.post("/topologies/{topology_id}/copy")
-def copy_topology(topology_id: str, store: StoreDep) -> Response:
-    """ "Copy to my labs": a new topology of one's own with the resources and saved tests of
-    one that one may read (an instructor's copy of a student's lab)."""
-    copy = store.copy_topology(topology_id)
-    return see_other(f"/topologies/{copy['id']}")
-
-
 # ---- the workspace --------------------------------------------------------------------------
 def workspace(
     request: Request, store: Store, topology_id: str, *, status: int = 200, **state: Any

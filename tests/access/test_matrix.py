@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from app.accounts.store import Accounts
 from app.db.store import Store
 from app.engine import AwsError
+from app.engine.operations import create_dhcp_options
 from app.main import create_app
 from tests.accounts.helpers import Classroom
 
@@ -138,11 +139,15 @@ REQUESTS: dict[tuple[str, str], Spec] = {
     ("GET", R): read_of(),
     ("PATCH", R): lambda i: Call(json={"name": "renamed"}),
     ("DELETE", R): lambda i: Call(),
-    ("POST", R + "/copy"): read_of(),  # reads the lab; the copy is the asker's own
+    ("POST", R + "/duplicate"): read_of(),  # reads the lab; the copy is the asker's own
     ("POST", R + "/import"): lambda i: Call(
         json={"Vpcs": [{"VpcId": "vpc-0a0a0a0a0a0a0a0a0", "CidrBlock": "10.90.0.0/16"}]}
     ),
     ("GET", R + "/export"): read_of(),
+    # a lab's life: reset, history, restore (the copy has a revision 2 to go back from)
+    ("POST", R + "/reset"): lambda i: Call(),
+    ("GET", R + "/revisions"): read_of(),
+    ("POST", R + "/revisions/{revision}/restore"): lambda i: Call(path={"revision": 1}),
     # actions on resources
     ("POST", R + "/vpcs/{resource_id}/associate-cidr-block"): on(
         "vpc", json={"CidrBlock": "172.20.0.0/16"}
@@ -248,7 +253,16 @@ REQUESTS: dict[tuple[str, str], Spec] = {
     ("GET", T + "/delete"): lambda i: Call(),  # the confirmation of a delete: owner only
     ("POST", T + "/delete"): lambda i: Call(form={}),
     ("GET", T + "/export.json"): read_of(),
-    ("POST", T + "/copy"): lambda i: Call(form={}, read=True),
+    ("GET", T + "/history"): read_of(),
+    # confirmations of a change ask only who may make it, as /delete does
+    ("GET", T + "/reset"): lambda i: Call(),
+    ("POST", T + "/reset"): lambda i: Call(form={}),
+    ("GET", T + "/revisions/{revision}/restore"): lambda i: Call(path={"revision": 1}),
+    ("POST", T + "/revisions/{revision}/restore"): lambda i: Call(path={"revision": 1}, form={}),
+    ("GET", T + "/confirm/{action}"): lambda i: Call(
+        path={"action": "terminate-instance"}, params={"InstanceId": i["web"]}
+    ),
+    ("POST", T + "/duplicate"): lambda i: Call(form={}, read=True),
     ("GET", T): read_of(),
     ("POST", T + "/do/{action}"): lambda i: Call(
         path={"action": "create-vpc"}, form={"CidrBlock": "10.80.0.0/16"}
@@ -536,8 +550,16 @@ def test_the_access_matrix(classroom: Classroom) -> None:
         spec = REQUESTS.get(route)
         if spec is None:
             continue  # test_every_route_is_in_the_matrix says so
-        copy = store.for_actor(people.alice).copy_topology(lab["base"], name="alice")
+        alice = store.for_actor(people.alice)
+        copy = alice.duplicate_topology(lab["base"], name="alice")
         tid = copy["id"]
+        # A revision 2, so that revision 1 can be restored.
+        alice.change(
+            tid,
+            lambda t: create_dhcp_options(
+                t, dhcp_configurations=[{"Key": "domain-name", "Values": ["r2.internal"]}]
+            ),
+        )
         [analysis] = store.list_analyses(tid)
         ids = {
             **base_ids,

@@ -54,7 +54,7 @@ def change_forms(page: str) -> list[str]:
     """The forms of a page that would change the topology (the copy goes to one's own labs,
     a test that is not saved changes nothing, signing out ends one's own session)."""
     actions = re.findall(r'<form[^>]*action="([^"]+)"', page)
-    return [a for a in actions if not a.endswith(("/copy", "/test", "/logout"))]
+    return [a for a in actions if not a.endswith(("/duplicate", "/test", "/logout"))]
 
 
 def test_the_instructor_sees_a_students_lab_read_only(
@@ -64,7 +64,7 @@ def test_the_instructor_sees_a_students_lab_read_only(
     page = teacher.get(f"/topologies/{lab['id']}", headers=HTML)
     assert page.status_code == 200
     assert "Read only: Alice Student's lab" in page.text and "(alice)" in page.text
-    assert f'action="/topologies/{lab["id"]}/copy"' in page.text
+    assert f'action="/topologies/{lab["id"]}/duplicate"' in page.text
     assert "Copy to my labs" in page.text
     assert change_forms(page.text) == []
     assert "?create=" not in page.text and "Test and save" not in page.text
@@ -108,9 +108,9 @@ def test_copy_to_my_labs_from_the_page(
     clients: dict[str, TestClient], lab: dict[str, Any], store: Store, people: People
 ) -> None:
     before = store.export_bundle(lab["id"])
-    copied = clients["teacher"].post(f"/topologies/{lab['id']}/copy", follow_redirects=False)
+    copied = clients["teacher"].post(f"/topologies/{lab['id']}/duplicate", follow_redirects=False)
     assert copied.status_code == 303
-    new_id = copied.headers["location"].rsplit("/", 1)[1]
+    new_id = copied.headers["location"].rsplit("/", 1)[1].split("?")[0]
     page = clients["teacher"].get(f"/topologies/{new_id}", headers=HTML).text
     assert "Read only" not in page and "SSH lab (copy)" in page
     assert [t["id"] for t in store.for_actor(people.teacher).list_topologies()] == [new_id]

@@ -62,7 +62,7 @@ def every_use(
         "list_analyses": lambda: store.list_analyses(topology_id),
         "get_analysis": lambda: store.get_analysis(topology_id, analysis_id),
         "run_analysis(keep=False)": lambda: store.run_analysis(topology_id, request, keep=False),
-        "copy_topology": lambda: store.copy_topology(topology_id),
+        "duplicate_topology": lambda: store.duplicate_topology(topology_id),
         "rename_topology": lambda: store.rename_topology(topology_id, "mine now"),
         "change": lambda: store.change(
             topology_id, lambda t: create_vpc(t, cidr_block="10.9.0.0/16")
@@ -86,7 +86,7 @@ READS = {
     "list_analyses",
     "get_analysis",
     "run_analysis(keep=False)",
-    "copy_topology",
+    "duplicate_topology",
 }
 
 
@@ -172,13 +172,13 @@ def test_the_topology_quota_counts_per_user(engine: Engine, people: People) -> N
     refused(lambda: alice.create_topology(name="three"), "TopologyLimitExceeded")
     bob.create_topology(name="one")
     bob.create_topology(name="two")
-    refused(lambda: bob.copy_topology(bob.list_topologies()[0]["id"]), "TopologyLimitExceeded")
+    refused(lambda: bob.duplicate_topology(bob.list_topologies()[0]["id"]), "TopologyLimitExceeded")
 
 
 def test_copy_to_my_labs(store: Store, people: People, alices: dict[str, Any]) -> None:
     before = snapshot(store, alices["id"])
     teacher = store.for_actor(people.teacher)
-    copy = teacher.copy_topology(alices["id"])
+    copy = teacher.duplicate_topology(alices["id"])
     assert copy["id"] != alices["id"] and copy["name"] == "alice's lab (copy)"
     assert teacher.access(copy["id"])["writable"] is True
     assert teacher.export_bundle(copy["id"]) == store.export_bundle(alices["id"])

@@ -216,7 +216,7 @@ def test_duplicate_takes_a_name_and_an_owner_and_refuses_a_bad_name(
     store: Store, engine: Engine
 ) -> None:
     tid, _ = seeded(store)
-    copy = store.duplicate_topology(tid, name="  week 2  ", owner_id=1)
+    copy = store.duplicate_topology(tid, name="  week 2  ")
     assert copy["name"] == "week 2"
     with Session(engine) as session:
         assert session.get(tables.Topology, copy["id"]).owner_id == 1  # type: ignore[union-attr]
