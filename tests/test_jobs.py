@@ -266,3 +266,33 @@ def test_processes_asking_at_once_share_one_job_and_the_queue_bounds_hold(
     with ThreadPoolExecutor(8) as pool:  # client "a" may have 3 jobs: one more now
         others = list(pool.map(lambda n: ask(n, f"q{n}"), range(8)))
     assert len([i for i in others if i is not None]) == 2
+
+
+def test_a_topology_that_changes_under_its_job_twice_is_a_conflict_not_a_server_error() -> None:
+    """The API asks once more when a job finds the topology changed; a second change in that
+    instant answers 409 IncorrectState (ask again), never a 500."""
+    import asyncio
+
+    from app.api.errors import status_for
+    from app.api.whole_network import answer_of
+    from app.engine import AwsError
+    from app.jobs import Outdated
+
+    started: list[int] = []
+
+    class ChangingUnderIt:
+        async def wait(self, job: object, disconnected: object) -> object:
+            raise Outdated("the topology changed")
+
+    class Request:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    def start() -> tuple[dict[str, object], object]:
+        started.append(1)
+        return {"id": "t", "revision": len(started)}, object()
+
+    with pytest.raises(AwsError) as refused:
+        asyncio.run(answer_of(ChangingUnderIt(), Request(), start))  # type: ignore[arg-type]
+    assert refused.value.code == "IncorrectState" and status_for(refused.value) == 409
+    assert len(started) == 2

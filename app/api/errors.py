@@ -30,6 +30,7 @@ CONFLICT_CODES = frozenset(
         "InvalidNetworkInterface.InUse",
         "OperationNotPermitted",
         "Gateway.NotAttached",
+        "IncorrectState",
     }
 )
 

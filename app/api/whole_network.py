@@ -18,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from app.engine import AwsError
 from app.jobs import Job, Jobs, Outdated
 from app.throttle import requester
 from app.whole_network import (
@@ -45,7 +46,14 @@ async def answer_of(
             return topology, await jobs.wait(job, request.is_disconnected)
         except Outdated:
             if attempt:
-                raise
+                # Changed again while the second job started: a conflict with the topology's
+                # state, not a server error. EC2's IncorrectState: "The resource is in an
+                # incorrect state for the request" (APIReference, errors-overview.html).
+                raise AwsError(
+                    "IncorrectState",
+                    "The topology changed while its analysis was starting, twice; ask again "
+                    "once the changes are done.",
+                ) from None
     raise AssertionError("unreachable")
 
 
