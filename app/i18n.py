@@ -174,6 +174,15 @@ def say_sg_rule(rule: SecurityGroupRule) -> str:
     return say(words.id, words.to_dict()["params"], str(words))
 
 
+def say_chain_rule(group: dict[str, Any]) -> str:
+    """The rule of an exposure chain's security group (``{"rule", "rule_message"}``), as
+    ``say_sg_rule`` says it."""
+    said = group.get("rule_message")
+    if isinstance(said, dict) and said.get("id"):
+        return say(said["id"], said.get("params"), group.get("rule", ""))
+    return str(group.get("rule", ""))
+
+
 def say_hop_rule(hop: dict[str, Any]) -> str:
     """The security group rule a hop matched, as ``say_sg_rule`` says it: from the hop's
     message parameters (its ``label`` is the English one, as the contract keeps it)."""

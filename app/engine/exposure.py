@@ -27,7 +27,7 @@ from ipaddress import IPv4Address, IPv4Network, summarize_address_range
 from typing import Any, NamedTuple
 
 from .addressing import RFC1918, SHARED_ADDRESS_SPACE
-from .labels import nacl_entry_label, sg_rule_label
+from .labels import nacl_entry_label, sg_rule_label, sg_rule_words
 from .model import (
     NetworkAcl,
     NetworkAclEntry,
@@ -83,7 +83,13 @@ class Evidence(NamedTuple):
             },
             "acl_inbound": nacl_entry_label(self.acl_inbound),
             "acl_outbound": nacl_entry_label(self.acl_outbound),
-            "security_group": {"id": self.group.group_id, "rule": sg_rule_label(self.rule)},
+            "security_group": {
+                "id": self.group.group_id,
+                "rule": sg_rule_label(self.rule),
+                # The same label as data, for a reader of another language (a job's result is
+                # kept as JSON: the page reads this, not the rule object).
+                "rule_message": sg_rule_words(self.rule).to_dict(),
+            },
             "network_acl": self.network_acl.network_acl_id,
         }
 

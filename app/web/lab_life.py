@@ -42,6 +42,7 @@ CONFIRMED = frozenset(
 )
 env.globals["confirmed_actions"] = CONFIRMED
 
+DELETE = N_("Delete")  # Babel does not extract N_() nested in another call
 DELETE_LABELS = {  # the delete buttons' words (templates/editors)
     "vpc": N_("Delete VPC"),
     "subnet": N_("Delete subnet"),
@@ -75,7 +76,7 @@ def _words(action: str, values: dict[str, Any], model: Topology) -> dict[str, st
     text = {k: str(v) for k, v in values.items() if isinstance(v, str)}
     if action == "delete":
         kind, resource = _resource(model, text.get("ResourceId", ""))
-        label = _(DELETE_LABELS.get(kind, N_("Delete")))
+        label = _(DELETE_LABELS.get(kind, DELETE))
         question = _("%(action)s %(id)s?") % {
             "action": label,
             "id": _name(resource, text["ResourceId"]),

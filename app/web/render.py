@@ -61,6 +61,7 @@ env.filters.update(
     say_fix=i18n.say_fix,
     say_note=i18n.say_note,
     say_hop_rule=i18n.say_hop_rule,
+    say_chain_rule=i18n.say_chain_rule,
     say_component_name=i18n.say_component_name,
     say_error=lambda error: i18n.say_error(error) if hasattr(error, "message") else error,
 )
