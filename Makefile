@@ -65,11 +65,13 @@ lint: $(DEV_STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# The engine's message catalog (issue 11): every text(id, English) in app/engine, with the id as
-# context; then the Japanese catalog is updated from it (new ids arrive untranslated).
+# The engine's message catalog (issue 11): every text(id, English) in app/engine, and the refusals
+# the store, the access layer and the throttles declare the same way, with the id as context;
+# then the Japanese catalog is updated from it (new ids arrive untranslated).
 i18n-engine: $(DEV_STAMP)
 	$(BIN)/pybabel extract -F i18n/babel-engine.cfg --no-default-keywords -k text:1c,2 \
 	  --ignore-dirs='.* _*' --no-location --sort-by-file --omit-header --no-wrap \
-	  -o i18n/engine.pot app/engine
+	  -o i18n/engine.pot app/engine app/db app/accounts app/api/deps.py app/jobs.py \
+	  app/throttle.py app/whole_network.py
 	$(BIN)/pybabel update -D engine -i i18n/engine.pot -d app/locale -l ja \
 	  --no-fuzzy-matching --ignore-obsolete --no-wrap

@@ -36,8 +36,19 @@ from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from app.db.session import writer
 from app.db.tables import BackgroundJob
+from app.engine.messages import message, text
 from app.throttle import TooManyRequests
 
+text(
+    "jobs.queue.busy",
+    "The lab is running {active} whole-network analyses already, its most; try again in a few "
+    "seconds.",
+)
+text(
+    "jobs.queue.mine",
+    "You have {mine} whole-network analyses queued or running, the most one client may; wait "
+    "for one to finish.",
+)
 log = logging.getLogger("vpclab.jobs")
 
 Progress = Callable[[int, int], None]
@@ -401,15 +412,13 @@ class Jobs:
         active = connection.execute(counted).scalar_one()
         if active >= self.active_max:
             raise TooManyRequests(
-                f"The lab is running {active} whole-network analyses already, its most; "
-                "try again in a few seconds.",
+                message("jobs.queue.busy", active=active),
                 retry_after=RETRY_BUSY_S,
             )
         mine = connection.execute(counted.where(JOB.c.owner == owner)).scalar_one()
         if mine >= self.per_owner:
             raise TooManyRequests(
-                f"You have {mine} whole-network analyses queued or running, the most one "
-                "client may; wait for one to finish.",
+                message("jobs.queue.mine", mine=mine),
                 retry_after=RETRY_BUSY_S,
             )
 

@@ -18,6 +18,12 @@ from starlette.requests import HTTPConnection
 
 from app.accounts.actor import actor_of
 from app.engine import AwsError
+from app.engine.messages import Message, message, text
+
+text(
+    "throttle.rate",
+    "Too many {group} requests: at most {size} a minute per client. Wait before sending more.",
+)
 
 
 def requester(connection: HTTPConnection) -> str:
@@ -34,8 +40,8 @@ def requester(connection: HTTPConnection) -> str:
 class TooManyRequests(AwsError):
     """429 ``RequestLimitExceeded``, with ``Retry-After``: wait ``retry_after`` seconds."""
 
-    def __init__(self, message: str, *, retry_after: float) -> None:
-        super().__init__("RequestLimitExceeded", message)
+    def __init__(self, said: Message, *, retry_after: float) -> None:
+        super().__init__("RequestLimitExceeded", said)
         self.retry_after = max(1, math.ceil(retry_after))
 
 
@@ -71,8 +77,7 @@ class RateLimits:
             if tokens < 1:
                 self._buckets[(group, client)] = (tokens, now)
                 raise TooManyRequests(
-                    f"Too many {group} requests: at most {size} a minute per client. "
-                    "Wait before sending more.",
+                    message("throttle.rate", group=group, size=size),
                     retry_after=(1 - tokens) / rate,
                 )
             self._buckets[(group, client)] = (tokens - 1, now)

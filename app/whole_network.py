@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from app.engine import AwsError, Topology
 from app.engine.exposure import exposure_report
 from app.engine.matrix import Matrix, matrix_instances, matrix_sources, reachability_matrix
+from app.engine.messages import message, text
 from app.jobs import Job, Jobs, Outdated, Progress, Runner
 
 if TYPE_CHECKING:
@@ -128,6 +129,18 @@ MAX_MATRIX_PORTS = 16
 # script should ask for a few rows at a time (``sources``).
 MAX_MATRIX_PAIRS = 4_000_000
 
+# The refusal of a matrix too big for one request (the engine catalog says it in Japanese).
+text(
+    "whole_network.matrix.too_big",
+    "That matrix is {pairs} pairs ({columns} instances); one request decides at most {most}. "
+    "Ask for some sources' rows (source=i-…): one row here is {per_row} pairs.",
+)
+text(
+    "whole_network.matrix.too_big.ports",
+    "That matrix is {pairs} pairs ({columns} instances, {ports} ports); one request decides at "
+    "most {most}. Ask for some sources' rows (source=i-…): one row here is {per_row} pairs.",
+)
+
 
 def matrix_job(
     jobs: Jobs,
@@ -153,10 +166,16 @@ def matrix_job(
     if pairs > MAX_MATRIX_PAIRS:
         raise AwsError(
             "InvalidParameterCombination",
-            f"That matrix is {pairs:,} pairs ({columns:,} instances"
-            + (f", {len(ports)} ports" if len(ports) > 1 else "")
-            + f"); one request decides at most {MAX_MATRIX_PAIRS:,}. Ask for some sources' rows"
-            f" (source=i-…): one row here is {per_row:,} pairs.",
+            message(
+                "whole_network.matrix.too_big.ports"
+                if len(ports) > 1
+                else "whole_network.matrix.too_big",
+                pairs=f"{pairs:,}",
+                columns=f"{columns:,}",
+                ports=len(ports),
+                most=f"{MAX_MATRIX_PAIRS:,}",
+                per_row=f"{per_row:,}",
+            ),
         )
     return jobs.start(
         job_key(topology["id"], topology["revision"], user, question),

@@ -12,6 +12,10 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 
+import app.accounts.identify
+import app.api.deps
+import app.db.store
+import app.whole_network  # noqa: F401  (the refusals the store, access layer and throttles declare)
 from app.engine import Topology, analyze
 from app.engine import operations as op
 from app.engine.instance_view import instance_view

@@ -24,6 +24,8 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.accounts.actor import LOCAL_OWNER, Actor
+from app.engine.messages import message, text
+from app.i18n import negotiate, reading, say
 
 COOKIE = "vpclab_session"
 # Paths anyone may open in classroom mode: signing in and joining a class need no account.
@@ -50,6 +52,18 @@ class SessionCookie:
         if secret and hmac.compare_digest(signature, self._sign(secret)):
             return secret
         return None
+
+
+# The API's refusal of a request nobody signed in for, said in the reader's language.
+text(
+    "access.api.token_not_valid",
+    "This API token is not valid (revoked, or mistyped): create a new one on your account page.",
+)
+text(
+    "access.api.sign_in_first",
+    "Sign in first: send a personal API token as 'Authorization: Bearer <token>' (create one "
+    "on your account page of the lab).",
+)
 
 
 def header(scope: Scope, name: bytes) -> str:
@@ -133,16 +147,14 @@ class Identify:
             challenge = 'Bearer realm="VPC Lab"'
             if given is not None:
                 challenge += ', error="invalid_token"'
-            message = (
-                "This API token is not valid (revoked, or mistyped): create a new one on your "
-                "account page."
-                if given is not None
-                else "Sign in first: send a personal API token as 'Authorization: Bearer "
-                "<token>' (create one on your account page of the lab)."
+            said = message(
+                "access.api.token_not_valid" if given is not None else "access.api.sign_in_first"
             )
+            with reading(negotiate(None, header(scope, b"accept-language"))):
+                words = say(said.id, said.params, said.english())
             # EC2 answers AuthFailure when "the provided credentials could not be validated"
             # (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
-            body = json.dumps({"error": {"code": "AuthFailure", "message": message}}).encode()
+            body = json.dumps({"error": {"code": "AuthFailure", "message": words}}).encode()
             await _send(
                 send,
                 401,

@@ -10,7 +10,10 @@ from pydantic import BaseModel
 from app.accounts.actor import actor_of
 from app.db.store import Store
 from app.engine import AwsError
+from app.engine.messages import message, text
 from app.throttle import requester
+
+text("access.sign_in_first", "Sign in first: this lab's topologies belong to its users.")
 
 
 def store_for(request: Request) -> Store:
@@ -18,7 +21,7 @@ def store_for(request: Request) -> Store:
     never the whole store. Nobody signed in (classroom mode) sees nothing."""
     actor = actor_of(request)
     if actor is None:
-        raise AwsError("AuthFailure", "Sign in first: this lab's topologies belong to its users.")
+        raise AwsError("AuthFailure", message("access.sign_in_first"))
     store: Store = request.app.state.store
     return store.for_actor(actor)
 

@@ -84,9 +84,11 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body(error.code, message, **extra), status_code=status_for(error))
 
     @app.exception_handler(TooManyRequests)
-    async def too_many(_: Request, error: TooManyRequests) -> JSONResponse:
+    async def too_many(request: Request, error: TooManyRequests) -> JSONResponse:
+        with reading(negotiate(None, request.headers.get("accept-language"))):
+            message = say_error(error)
         return JSONResponse(
-            error_body(error.code, error.message),
+            error_body(error.code, message),
             status_code=429,
             headers={"Retry-After": str(error.retry_after)},
         )

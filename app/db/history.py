@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from app.engine import AwsError
 from app.engine.bundle import BUNDLE_KEYS
+from app.engine.messages import message, text
 
 from . import tables
 
@@ -137,17 +138,34 @@ def revisions(session: Session, row: tables.Topology) -> list[dict[str, Any]]:
     return answer
 
 
+text(
+    "store.revision.expired.oldest",
+    "Revision {revision} is no longer kept: the lab keeps the last {kept} revisions of a "
+    "topology, and can restore only those. The oldest revision you can restore is {oldest}.",
+)
+text(
+    "store.revision.expired.none",
+    "Revision {revision} is no longer kept: the lab keeps the last {kept} revisions of a "
+    "topology, and can restore only those. This topology has no earlier revision kept.",
+)
+text(
+    "store.revision.current",
+    "Revision {revision} is the topology as it is now: there is nothing to restore.",
+)
+text(
+    "store.revision.not_found",
+    "This topology has no revision {revision}; its revisions go up to {latest}.",
+)
+
+
 def not_kept(revision: int, oldest: int | None) -> AwsError:
-    since = (
-        f" The oldest revision you can restore is {oldest}."
-        if oldest is not None
-        else " This topology has no earlier revision kept."
-    )
-    return AwsError(
-        "InvalidRevision.Expired",
-        f"Revision {revision} is no longer kept: the lab keeps the last {REVISIONS_KEPT} "
-        f"revisions of a topology, and can restore only those.{since}",
-    )
+    if oldest is None:
+        said = message("store.revision.expired.none", revision=revision, kept=REVISIONS_KEPT)
+    else:
+        said = message(
+            "store.revision.expired.oldest", revision=revision, kept=REVISIONS_KEPT, oldest=oldest
+        )
+    return AwsError("InvalidRevision.Expired", said)
 
 
 def bundle_at(session: Session, row: tables.Topology, revision: int) -> dict[str, list[Any]]:
@@ -155,12 +173,12 @@ def bundle_at(session: Session, row: tables.Topology, revision: int) -> dict[str
     if revision == row.revision:
         raise AwsError(
             "InvalidParameterValue",
-            f"Revision {revision} is the topology as it is now: there is nothing to restore.",
+            message("store.revision.current", revision=revision),
         )
     if not 1 <= revision < row.revision:
         raise AwsError(
             "InvalidRevision.NotFound",
-            f"This topology has no revision {revision}; its revisions go up to {row.revision}.",
+            message("store.revision.not_found", revision=revision, latest=row.revision),
         )
     entries = session.exec(
         select(tables.TopologyRevision.revision, tables.TopologyRevision.undo)

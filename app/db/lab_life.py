@@ -14,6 +14,7 @@ from sqlalchemy import insert, literal
 from sqlmodel import Session, col, select
 
 from app.engine import AwsError, Topology, import_bundle
+from app.engine.messages import message, text
 from app.engine.templates import apply_template
 
 from . import history, tables
@@ -22,15 +23,20 @@ T = TypeVar("T")
 
 NAME_LENGTH = 200
 
+text(
+    "store.reset.no_template",
+    "This topology was not created from a template (it was imported, or created before the lab "
+    "remembered templates), so there is nothing to reset it to. Restore one of its revisions "
+    "from its history instead.",
+)
+
 
 def no_template(topology_id: str) -> AwsError:
     # OperationNotPermitted is EC2's code for an operation the resource's state does not allow
     # (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html): 409.
     return AwsError(
         "OperationNotPermitted",
-        "This topology was not created from a template (it was imported, or created before the "
-        "lab remembered templates), so there is nothing to reset it to. Restore one of its "
-        "revisions from its history instead.",
+        message("store.reset.no_template"),
         resource_id=topology_id,
     )
 
@@ -72,9 +78,7 @@ class LabLife:
             source = self._row(session, topology_id, lock=True)
             chosen = f"{source.name} (copy)"[:NAME_LENGTH] if name is None else name.strip()
             if not chosen or len(chosen) > NAME_LENGTH:
-                raise AwsError(
-                    "InvalidParameterValue", "A topology needs a name of 1 to 200 characters."
-                )
+                raise AwsError("InvalidParameterValue", message("store.topology.name"))
             self._check_topology_quota(session)
             copy = tables.Topology(
                 id=secrets.token_hex(6),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.engine import AwsError, Topology, analyze
+from app.engine.messages import Message, message, text
 
 SAVED_TESTS_KEY = "VpcLabSavedTests"
 
@@ -23,6 +24,17 @@ NUMBER_FIELDS = {
     "icmp_code": 255,
 }
 PROTOCOLS = ("tcp", "udp", "icmp")
+EXAMPLE = '{"source": "internet", "destination": "i-…", "protocol": "tcp", "destination_port": 22}'
+
+text("saved_tests.not_a_list", "{key} must be a list of test requests (each like {example}).")
+text("saved_tests.refused", "{key}[{index}]: {why} Nothing was imported.")
+text("saved_tests.not_an_object", "a saved test is an object with a source and a destination.")
+text("saved_tests.unknown_field", "'{field}' is not a field of a test request.")
+text("saved_tests.missing", "the test has no {field}.")
+text("saved_tests.text", "{field} must be text of 1 to {longest} characters.")
+text("saved_tests.number", "{field} must be a whole number from 0 to {highest}.")
+text("saved_tests.protocol", "protocol must be one of {protocols}.")
+text("saved_tests.analysis_refused", "{code}: {reason}")
 
 
 def split_bundle(bundle: Any) -> tuple[Any, list[dict[str, Any]]]:
@@ -34,43 +46,41 @@ def split_bundle(bundle: Any) -> tuple[Any, list[dict[str, Any]]]:
     if not isinstance(tests, list):
         raise AwsError(
             "InvalidParameterValue",
-            f"{SAVED_TESTS_KEY} must be a list of test requests "
-            f'(each like {{"source": "internet", "destination": "i-…", '
-            f'"protocol": "tcp", "destination_port": 22}}).',
+            message("saved_tests.not_a_list", key=SAVED_TESTS_KEY, example=EXAMPLE),
         )
     return rest, [_request(index, test) for index, test in enumerate(tests)]
 
 
-def _bad(index: int, why: str) -> AwsError:
+def _bad(index: int, why: Message) -> AwsError:
     return AwsError(
         "InvalidParameterValue",
-        f"{SAVED_TESTS_KEY}[{index}]: {why} Nothing was imported.",
+        message("saved_tests.refused", key=SAVED_TESTS_KEY, index=index, why=why),
     )
 
 
 def _request(index: int, test: Any) -> dict[str, Any]:
     if not isinstance(test, dict):
-        raise _bad(index, "a saved test is an object with a source and a destination.")
+        raise _bad(index, message("saved_tests.not_an_object"))
     unknown = sorted(str(k) for k in test if k not in TEXT_FIELDS and k not in NUMBER_FIELDS)
     unknown = [k for k in unknown if k != "protocol"]
     if unknown:
-        raise _bad(index, f"'{unknown[0][:40]}' is not a field of a test request.")
+        raise _bad(index, message("saved_tests.unknown_field", field=unknown[0][:40]))
     for name in ("source", "destination"):
         if name not in test:
-            raise _bad(index, f"the test has no {name}.")
+            raise _bad(index, message("saved_tests.missing", field=name))
     for name, longest in TEXT_FIELDS.items():
         value = test.get(name)
         if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= longest):
-            raise _bad(index, f"{name} must be text of 1 to {longest} characters.")
+            raise _bad(index, message("saved_tests.text", field=name, longest=longest))
     for name, highest in NUMBER_FIELDS.items():
         value = test.get(name)
         if value is not None and (
             not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= highest
         ):
-            raise _bad(index, f"{name} must be a whole number from 0 to {highest}.")
+            raise _bad(index, message("saved_tests.number", field=name, highest=highest))
     protocol = test.get("protocol", "tcp")
     if protocol not in PROTOCOLS:
-        raise _bad(index, f"protocol must be one of {', '.join(PROTOCOLS)}.")
+        raise _bad(index, message("saved_tests.protocol", protocols=", ".join(PROTOCOLS)))
     return dict(test)
 
 
@@ -81,5 +91,7 @@ def run_all(topology: Topology, requests: list[dict[str, Any]]) -> list[dict[str
         try:
             results.append(analyze(topology, request).to_dict())
         except AwsError as error:
-            raise _bad(index, f"{error.code}: {error.message}") from error
+            raise _bad(
+                index, message("saved_tests.analysis_refused", code=error.code, reason=error.said())
+            ) from error
     return results

@@ -23,6 +23,7 @@ from app.accounts.actor import LOCAL_OWNER_ID, Actor
 from app.engine import AwsError, Topology, analyze, import_bundle, write_bundle
 from app.engine.bundle import BUNDLE_KEYS
 from app.engine.bundle.write import reservation_json, resource_json
+from app.engine.messages import message, text
 from app.engine.regions import AVAILABILITY_ZONES, DEFAULT_REGION
 from app.engine.templates import TEMPLATES, apply_template
 from app.engine.topology import KINDS
@@ -35,11 +36,33 @@ from .session import writer
 
 T = TypeVar("T")
 
+# The store's refusals, as messages the faces say in the reader's language (the engine catalog).
+text("store.topology.not_found", "The topology '{topology_id}' does not exist.")
+text(
+    "store.topology.read_only",
+    "The topology '{topology_id}' belongs to one of your students: you can read it but not "
+    "change it. Copy it to your labs to try changes.",
+)
+text("store.topology.name", "A topology needs a name of 1 to 200 characters.")
+text("store.topology.region", "'{region}' is not a region the lab knows; choose one of {regions}.")
+text(
+    "store.topology.limit",
+    "You have {count} topologies, the most this lab allows ({limit}); delete one you no longer "
+    "need first.",
+)
+text("store.classroom.not_found", "The class '{classroom_id}' does not exist.")
+text(
+    "store.analysis.limit",
+    "This topology keeps {count} saved analyses, the most it may ({limit}); delete some, or run "
+    "the test without saving it.",
+)
+text("store.analysis.not_found", "The analysis '{analysis_id}' does not exist in this topology.")
+
 
 def topology_not_found(topology_id: str) -> AwsError:
     return AwsError(
         "InvalidTopologyID.NotFound",
-        f"The topology '{topology_id}' does not exist.",
+        message("store.topology.not_found", topology_id=topology_id),
         resource_id=topology_id,
     )
 
@@ -49,8 +72,7 @@ def read_only(row: tables.Topology, actor: Actor) -> AwsError:
     so (they can see it, so a 404 would be untrue) and writes nothing."""
     return AwsError(
         "UnauthorizedOperation",
-        f"The topology '{row.id}' belongs to one of your students: you can read it but not "
-        "change it. Copy it to your labs to try changes.",
+        message("store.topology.read_only", topology_id=row.id),
         resource_id=row.id,
     )
 
@@ -176,19 +198,24 @@ class Store(LabLife):
     ) -> dict[str, Any]:
         name = name.strip()
         if not name or len(name) > 200:
-            raise AwsError(
-                "InvalidParameterValue", "A topology needs a name of 1 to 200 characters."
-            )
+            raise AwsError("InvalidParameterValue", message("store.topology.name"))
         if region not in AVAILABILITY_ZONES:
             raise AwsError(
                 "InvalidParameterValue",
-                f"'{region}' is not a region the lab knows; choose one of "
-                f"{', '.join(sorted(AVAILABILITY_ZONES))}.",
+                message(
+                    "store.topology.region",
+                    region=region,
+                    regions=", ".join(sorted(AVAILABILITY_ZONES)),
+                ),
             )
         if template not in TEMPLATES:
             raise AwsError(
                 "InvalidParameterValue",
-                f"Unknown template '{template}'; choose one of {', '.join(TEMPLATES)}.",
+                message(  # the engine's own words for it (apply_template refuses the same)
+                    "error.templates.apply_template.InvalidParameterValue",
+                    name=template,
+                    TEMPLATES=", ".join(TEMPLATES),
+                ),
             )
         model = Topology(region=region)
         apply_template(model, template)
@@ -225,8 +252,7 @@ class Store(LabLife):
         if count >= self.max_topologies:
             raise AwsError(
                 "TopologyLimitExceeded",
-                f"You have {count} topologies, the most this lab allows "
-                f"({self.max_topologies}); delete one you no longer need first.",
+                message("store.topology.limit", count=count, limit=self.max_topologies),
             )
 
     def list_topologies(self) -> list[dict[str, Any]]:
@@ -247,9 +273,7 @@ class Store(LabLife):
     def rename_topology(self, topology_id: str, name: str) -> dict[str, Any]:
         name = name.strip()
         if not name or len(name) > 200:
-            raise AwsError(
-                "InvalidParameterValue", "A topology needs a name of 1 to 200 characters."
-            )
+            raise AwsError("InvalidParameterValue", message("store.topology.name"))
         with self._write() as session:
             row = self._row(session, topology_id, lock=True, write=True)
             row.name = name
@@ -300,7 +324,7 @@ class Store(LabLife):
             if classroom is None or not taught:
                 raise AwsError(
                     "InvalidClassroomID.NotFound",
-                    f"The class '{classroom_id}' does not exist.",
+                    message("store.classroom.not_found", classroom_id=str(classroom_id)),
                     resource_id=str(classroom_id),
                 )
             students = session.exec(
@@ -606,8 +630,7 @@ class Store(LabLife):
         if count + adding > self.max_analyses:
             raise AwsError(
                 "AnalysisLimitExceeded",
-                f"This topology keeps {count} saved analyses, the most it may "
-                f"({self.max_analyses}); delete some, or run the test without saving it.",
+                message("store.analysis.limit", count=count, limit=self.max_analyses),
             )
 
     def delete_analysis(self, topology_id: str, analysis_id: int) -> None:
@@ -658,7 +681,7 @@ class Store(LabLife):
         if found is None:
             raise AwsError(
                 "InvalidAnalysisID.NotFound",
-                f"The analysis '{analysis_id}' does not exist in this topology.",
+                message("store.analysis.not_found", analysis_id=str(analysis_id)),
             )
         return found
 

@@ -35,6 +35,7 @@ from .people import People
 API = "/api/v1"
 T = "/topologies/{topology_id}"
 UNKNOWN = "0123456789ab"
+JA = {"Accept-Language": "ja"}
 
 
 @dataclass
@@ -503,7 +504,13 @@ def names(store: Store, tid: str) -> Ids:
 
 
 # ---- the matrix ---------------------------------------------------------------------------
-def send(client: TestClient, route: tuple[str, str], call: Call, ids: Ids) -> Any:
+def send(
+    client: TestClient,
+    route: tuple[str, str],
+    call: Call,
+    ids: Ids,
+    headers: dict[str, str] | None = None,
+) -> Any:
     method, template = route
     url = template.format(
         **call.path,
@@ -518,7 +525,7 @@ def send(client: TestClient, route: tuple[str, str], call: Call, ids: Ids) -> An
         json=call.json,
         params=call.params,
         data=call.form,
-        headers={"Accept": "text/html"} if not url.startswith(API) else {},
+        headers={**({"Accept": "text/html"} if not url.startswith(API) else {}), **(headers or {})},
         follow_redirects=False,
     )
 
@@ -617,6 +624,14 @@ def check_route(
             unknown = send(clients[who], route, call, {**ids, "topology_id": UNKNOWN})
             if (unknown.status_code, unknown.text.replace(UNKNOWN, tid)) != (404, answer.text):
                 problems.append(f"{where}: {who}'s 404 differs from an unknown id's")
+            # The same in Japanese: the refusal is said in the reader's language, and says as
+            # little about somebody else's lab as about one that never existed.
+            said = send(clients[who], route, call, ids, JA)
+            unknown = send(clients[who], route, call, {**ids, "topology_id": UNKNOWN}, JA)
+            if (unknown.status_code, unknown.text.replace(UNKNOWN, tid)) != (404, said.text):
+                problems.append(f"{where}: {who}'s 404 in Japanese differs from an unknown id's")
+            if route[1].startswith(API) and f"トポロジー '{tid}' は存在しません" not in said.text:
+                problems.append(f"{where}: {who}'s 404 is not in Japanese: {said.text[:200]}")
     if state(store, people, tid) != before:
         problems.append(f"{where}: an outsider's request changed alice's lab")
     if call.owner == "alice" and call.teacher_reads:
