@@ -89,44 +89,15 @@ def topology_json(row: tables.Topology) -> dict[str, Any]:
     }
 
 
-MAX_ID_LENGTH = 64  # the resource tables' id columns (tables.ResourceRow)
-
-
-def _id_of(resource: Any) -> str:
-    for name in ("instance_id", "network_interface_id"):
-        if getattr(resource, name, None):
-            return str(getattr(resource, name))
-    return str(getattr(resource, "name", "") or "")
-
-
 def _document(topology: Topology, kind: str, resource: Any) -> dict[str, Any]:
     if kind == "instance":
         return reservation_json(topology, [resource])
     return resource_json(topology, kind, resource)
 
 
-text(
-    "store.vpc_id.too_long",
-    "{resource_id} names the VPC '{vpc_id}', which is not a VPC id (at most {limit} characters).",
-)
-
-
 def _row_values(topology: Topology, kind: str, resource: Any) -> dict[str, Any]:
-    vpc_id = getattr(resource, "vpc_id", None)
-    if vpc_id is not None and len(vpc_id) > MAX_ID_LENGTH:
-        # An instance's VpcId is read as given (AWS derives it from the subnet); a column holds
-        # 64 characters on PostgreSQL: a 400 here, never the database's error.
-        raise AwsError(
-            "InvalidVpcID.Malformed",
-            message(
-                "store.vpc_id.too_long",
-                resource_id=_id_of(resource),
-                vpc_id=vpc_id[:80],
-                limit=MAX_ID_LENGTH,
-            ),
-        )
     return {
-        "vpc_id": vpc_id,
+        "vpc_id": getattr(resource, "vpc_id", None),
         "name": resource.name,
         "document": _document(topology, kind, resource),
     }

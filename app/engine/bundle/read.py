@@ -126,6 +126,13 @@ class _Reader:
             raise self.fail(message("bundle.field.not_a_string", field=key))
         return value
 
+    def id_of(self, key: str, code: str) -> str:
+        """A string naming another resource by id, held to the ids' own rule (``_items``)."""
+        value = self.string(key)
+        if len(value) > MAX_ID_LENGTH or not value.isprintable():
+            raise self.fail(message("bundle.id.invalid", field=key, limit=MAX_ID_LENGTH), code)
+        return value
+
     def opt_text(self, key: str) -> str | None:
         value = self.data.get(key)
         if value is None or value == "":
@@ -617,7 +624,8 @@ def read_instance(r: _Reader, reservation_id: str) -> Instance:
     return Instance(
         instance_id=r.rid,
         subnet_id=r.string("SubnetId"),
-        vpc_id=r.string("VpcId"),
+        # Stored as read (AWS derives it from the subnet) into a 64-character column.
+        vpc_id=r.id_of("VpcId", "InvalidVpcID.Malformed"),
         state=str(state),
         instance_type=r.string("InstanceType", "t3.micro"),
         image_id=r.string("ImageId", "ami-0abcdef1234567890"),
