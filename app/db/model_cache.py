@@ -15,11 +15,11 @@ from typing import NamedTuple
 from app.engine import Topology
 from app.engine.topology import KINDS
 
-# Calibrated with tracemalloc (tests/db/test_model_cache.py checks it on generated tiers and the
-# course templates): a model built from its rows, lookup index included, takes ~350-550 bytes
-# per resource or part of one (a rule, an ACL entry, a route, an association, a private
-# address), and ~2.6 KB when empty. Rounded up a little: the estimate should not undercount.
-BYTES_EMPTY = 4096
+# Calibrated with tracemalloc in a fresh interpreter (tests/db/test_model_cache.py checks it on
+# generated tiers and the course templates): a model built from its rows, lookup index included,
+# takes ~360-400 bytes per resource or part of one (a rule, an ACL entry, a route, an
+# association, a private address), and ~8-9 KB more however small (the containers, the index).
+BYTES_EMPTY = 8192
 BYTES_PER_PART = 400
 
 
@@ -27,7 +27,7 @@ def model_bytes(model: Topology) -> int:
     """About how many bytes ``model`` takes in memory (within ~30% of tracemalloc's count).
 
     >>> model_bytes(Topology())
-    4096
+    8192
     """
     parts = sum(len(model.resources[kind]) for kind in KINDS)
     parts += sum(len(g.ingress) + len(g.egress) for g in model.security_groups.values())
