@@ -8,6 +8,7 @@ COPY app ./app
 COPY migrations ./migrations
 COPY templates ./templates
 COPY static ./static
+COPY labs ./labs
 RUN pip install --no-cache-dir . \
     && useradd --system --home-dir /data vpclab \
     && mkdir -p /data && chown vpclab /data
