@@ -184,8 +184,9 @@ class _Reader:
                 if kinds
                 else "needs 'state' or 'flow'"
             )
-            raise self.fail(entry[1], where, problem)
+            raise self.fail(fields[kinds[-1]][0] if kinds else entry[1], where, problem)
         check_id = self.unique(fields["id"], f"{where}.id", self.check_ids, "check")
+        says = self.text(fields["says"], f"{where}.says")
         body_node = fields[kinds[0]][1]
         raw: dict[str, object] = {kinds[0]: self.loader.construct_object(body_node, deep=True)}
         try:
@@ -197,7 +198,7 @@ class _Reader:
                 path = path[:-1]
             shown = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
             raise self.fail(node, shown, error.problem) from error
-        return LabCheck(id=check_id, says=self.text(fields["says"], f"{where}.says"), check=parsed)
+        return LabCheck(id=check_id, says=says, check=parsed)
 
     # -- the node kinds --
     def mapping(
@@ -227,7 +228,7 @@ class _Reader:
             found[key] = (key_node, value_node)
         missing = [key for key in required if key not in found]
         if missing:
-            raise self.fail(node, where, f"missing '{missing[0]}'")
+            raise self.fail(entry[0], where, f"missing '{missing[0]}'")
         return found
 
     def sequence_items(self, entry: tuple[Node, Node], where: str) -> list[Node]:
