@@ -354,7 +354,7 @@ def test_ssh_from_the_internet_reaches_a_public_instance() -> None:
     assert result.passed
     assert result.code == "ok"
     assert result.analysis is not None and result.analysis.reachable
-    assert (result.params["pairs"], result.params["reaching"]) == (2, 2)
+    assert (result.params["found"], result.params["wanted"], result.params["pairs"]) == (2, 1, 2)
     assert result.params["source"] == "internet"
     assert result.params["destination"] in seed_002().instances
 
@@ -372,7 +372,7 @@ def test_a_security_group_without_the_port_blocks_with_the_groups_explanation() 
     assert result.analysis is not None and not result.analysis.reachable
     assert codes(result.analysis) == ["ENI_SG_RULES_MISMATCH"]
     assert result.analysis.explanations[0].suggested_fix
-    assert (result.params["pairs"], result.params["reaching"]) == (2, 0)
+    assert (result.params["pairs"], result.params["found"]) == (2, 0)
 
 
 def test_a_network_acl_deny_blocks_with_the_acls_explanation() -> None:
@@ -421,7 +421,7 @@ def test_reaches_passes_when_some_pair_reaches_and_says_how_many() -> None:
     result = check(lab, SSH_FROM_INTERNET)
 
     assert result.passed
-    assert (result.params["pairs"], result.params["reaching"]) == (2, 1)
+    assert (result.params["pairs"], result.params["found"]) == (2, 1)
     assert result.params["destination"] == named(lab, "instance", "myinstance-0002").instance_id
 
 
@@ -429,7 +429,7 @@ def test_ping_from_the_internet_is_blocked_until_the_group_allows_icmp() -> None
     lab = seed_002()
     result = check(lab, PING_FROM_INTERNET)
     assert result.passed
-    assert result.params["reaching"] == 0
+    assert result.params["found"] == 0
     assert result.analysis is not None and codes(result.analysis) == ["ENI_SG_RULES_MISMATCH"]
 
     sg = named(lab, "security-group", "ssh")
@@ -439,7 +439,7 @@ def test_ping_from_the_internet_is_blocked_until_the_group_allows_icmp() -> None
     assert not result.passed
     assert result.code == "reachable"
     assert result.analysis is not None and result.analysis.reachable
-    assert result.params["reaching"] == 2
+    assert result.params["found"] == 2
 
 
 def test_blocked_fails_when_one_pair_of_several_reaches() -> None:
@@ -458,7 +458,7 @@ def test_blocked_fails_when_one_pair_of_several_reaches() -> None:
     result = check(lab, PING_FROM_INTERNET)
 
     assert result.code == "reachable"
-    assert (result.params["pairs"], result.params["reaching"]) == (2, 1)
+    assert (result.params["found"], result.params["wanted"], result.params["pairs"]) == (1, 0, 2)
     assert result.params["destination"] == second.instance_id
 
 
@@ -538,7 +538,7 @@ def test_no_port_of_the_private_database_reaches_from_the_internet() -> None:
     result = check(lab, raw)
 
     assert result.passed
-    assert result.params["reaching"] == 0
+    assert result.params["found"] == 0
 
 
 def test_any_port_finds_the_open_one_and_shows_its_path() -> None:
