@@ -16,7 +16,7 @@ from app.engine.checks import (
     parse_check,
 )
 
-from .lab import SSH, codes, name, named, new_lab
+from .lab import SSH, codes, name, named, new_lab, public_vpc
 
 HTTP = [dict(SSH[0], FromPort=80, ToPort=80)]
 ICMP = [{"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
@@ -569,6 +569,34 @@ def test_any_port_from_an_address_looks_at_that_address_only() -> None:
     assert check(lab, flow("internet", instances(), port="any", expect="blocked")).code == (
         "reachable"
     )
+
+
+def test_any_port_sees_an_elastic_ip_on_a_secondary_address() -> None:
+    lab = new_lab()
+    parts = public_vpc(lab)
+    instance = op.run_instances(
+        lab, subnet_id=parts["subnet"].subnet_id, security_group_ids=[parts["sg"].group_id]
+    )
+    eni = lab.primary_eni(instance.instance_id)
+    assert eni is not None
+    raw = flow("internet", instances(), port="any", expect="blocked")
+    assert check(lab, raw).passed  # no public address at all
+
+    op.assign_private_ip_addresses(
+        lab, network_interface_id=eni.network_interface_id, private_ip_addresses=["10.0.1.50"]
+    )
+    eip = op.allocate_address(lab)
+    op.associate_address(
+        lab,
+        allocation_id=eip.allocation_id,
+        network_interface_id=eni.network_interface_id,
+        private_ip_address="10.0.1.50",
+    )
+    result = check(lab, raw)
+
+    assert result.code == "reachable"
+    assert result.analysis is not None and result.analysis.reachable
+    assert result.analysis.request["destination_ip"] == str(eip.public_ip)
 
 
 def test_any_udp_port_is_blocked_when_only_tcp_is_open() -> None:
