@@ -486,6 +486,22 @@ def test_a_selector_that_matches_no_instance_is_no_endpoint() -> None:
     assert result.analysis is None
 
 
+def test_the_internet_reaches_an_instance_through_the_elastic_ip_of_its_second_interface() -> None:
+    # Article 004: eth0 has no public address, the hand-made eth1 at 10.0.1.11 has an EIP.
+    lab = handmade_eni()
+    vpc = next(iter(lab.vpcs.values()))
+    default_sg = next(g for g in lab.security_groups.values() if g.vpc_id == vpc.vpc_id)
+    op.authorize(lab, group_id=default_sg.group_id, ip_permissions=SSH, egress=False)
+    eip = next(a for a in lab.addresses.values() if a.network_interface_id)
+
+    result = check(lab, flow("internet", instances(), port=22, expect="reaches"))
+
+    assert result.passed
+    assert result.analysis is not None
+    assert result.analysis.request["destination_ip"] == str(eip.public_ip)
+    assert (result.params["found"], result.params["pairs"]) == (1, 1)
+
+
 def test_the_bastion_reaches_the_private_database_which_reaches_the_internet_through_nat() -> None:
     lab = seed_001()
     bastion = flow(
