@@ -50,6 +50,12 @@ def seed_001() -> Topology:
     return new_lab("seed-001-nat")
 
 
+def seed_002_one_stopped() -> Topology:
+    lab = seed_002()
+    op.stop_instances(lab, instance_id=named(lab, "instance", "myinstance-0001").instance_id)
+    return lab
+
+
 def default_vpc() -> Topology:
     return new_lab("default-vpc")
 
@@ -182,6 +188,8 @@ STATE_CASES: list[tuple[str, Callable[[], Topology], dict[str, Any], bool]] = [
     ("no private instance", seed_002, state("instance", subnet="private"), False),
     ("running", seed_002, state("instance", running=True, count=2), True),
     ("none stopped", seed_002, state("instance", running=False), False),
+    ("one stopped", seed_002_one_stopped, state("instance", running=False), True),
+    ("one running", seed_002_one_stopped, state("instance", running=True, count=2), False),
     ("public ip (eip)", seed_002, state("instance", public_ip=True, count=2), True),
     ("public ip (auto)", seed_001, state("instance", subnet="public", public_ip=True), True),
     ("db without", seed_001, state("instance", subnet="private", public_ip=True), False),
@@ -205,6 +213,7 @@ STATE_CASES: list[tuple[str, Callable[[], Topology], dict[str, Any], bool]] = [
     ("no idle set", seed_002, state("dhcp_options", associated=False), False),
     # security_group
     ("default sg", seed_002, state("security_group", default=True), True),
+    ("no group at all", blank, state("security_group", default=True), False),
     ("own sg used", seed_002, state("security_group", default=False, attached=True), True),
     ("default sg unused", seed_002, state("security_group", default=True, attached=True), False),
     ("default sg used", seed_001, state("security_group", default=True, attached=True), True),
