@@ -422,17 +422,19 @@ def _evaluate_exposure(topology: Topology, check: FlowCheck) -> CheckResult:
     instance_id, public_ip, peer, port = exposed[0]
     # The path of the first exposed port, from the first source admitted, as "test
     # connection" shows it (the exposure analysis is checked against the tracer by its tests).
-    request = {"source": str(source)} if source else {"source": "internet", "source_ip": str(peer)}
-    analysis = analyze(
-        topology,
-        {
-            **request,
-            "destination": instance_id,
-            "destination_ip": str(public_ip),
-            "protocol": check.protocol,
-            "destination_port": port,
-        },
+    request: dict[str, Any] = (
+        {"source": str(source)} if source else {"source": "internet", "source_ip": str(peer)}
     )
+    request.update(
+        destination=instance_id,
+        destination_ip=str(public_ip),
+        protocol=check.protocol,
+        destination_port=port,
+    )
+    try:
+        analysis: Analysis | None = analyze(topology, request)
+    except AwsError:  # not expected: both ends come from the topology itself
+        analysis = None
     params["exposed_port"] = port
     return CheckResult(False, "reachable", params, analysis)
 
