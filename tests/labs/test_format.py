@@ -179,3 +179,9 @@ def test_every_lab_in_the_repository_loads_once_by_its_file_name() -> None:
     assert all(lab.id == lab_id for lab_id, lab in labs.items())
     again = all_labs()
     assert all(again[lab_id] is lab for lab_id, lab in labs.items()), "read again"
+
+
+def test_a_tag_the_safe_loader_does_not_know_is_refused_at_its_line(tmp_path: Path) -> None:
+    error = refused(tmp_path, GOOD.replace("start: blank", "start: !!python/name:os.system"))
+    assert error.line == 5
+    assert error.problem.startswith("start: could not determine a constructor")
