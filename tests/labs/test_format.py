@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,23 @@ def test_a_tag_the_safe_loader_does_not_know_is_refused_at_its_line(tmp_path: Pa
     error = refused(tmp_path, GOOD.replace("start: blank", "start: !!python/name:os.system"))
     assert error.line == 5
     assert error.problem.startswith("start: could not determine a constructor")
+
+
+ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b")
+
+
+@pytest.mark.parametrize("lab_id", sorted(all_labs()))
+def test_both_languages_give_the_same_addresses(lab_id: str) -> None:
+    """A learner switching language must not get another address or block to type."""
+    lab = all_labs()[lab_id]
+    texts = [("title", lab.title), ("goal", lab.goal)]
+    for step in lab.steps:
+        texts += [(f"{step.id}.title", step.title), (f"{step.id}.instructions", step.instructions)]
+        texts += [(f"{step.id}.hints[{i}]", hint) for i, hint in enumerate(step.hints)]
+        texts += [(f"{step.id}.{check.id}", check.says) for check in step.checks]
+    differing = {
+        where: sorted(set(ADDRESS.findall(text.en)) ^ set(ADDRESS.findall(text.ja)))
+        for where, text in texts
+        if set(ADDRESS.findall(text.en)) != set(ADDRESS.findall(text.ja))
+    }
+    assert not differing
