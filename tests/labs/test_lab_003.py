@@ -38,9 +38,11 @@ class Learner:
         self.eni_id = run["NetworkInterfaces"][0]["NetworkInterfaceId"]
 
     def secondary_ip(self, *addresses: str) -> None:
-        body = {"PrivateIpAddresses": list(addresses)} if addresses else {
-            "SecondaryPrivateIpAddressCount": 1
-        }
+        body = (
+            {"PrivateIpAddresses": list(addresses)}
+            if addresses
+            else {"SecondaryPrivateIpAddressCount": 1}
+        )
         self.api.ok("POST", f"network-interfaces/{self.eni_id}/assign-private-ip-addresses", body)
 
     def dhcp_options(self, *extra: dict[str, object]) -> None:
@@ -63,7 +65,8 @@ class Learner:
 def test_the_lab_reads_in_both_languages() -> None:
     assert isinstance(LAB, Lab)
     assert LAB.start == "blank"
-    assert [s.id for s in LAB.steps] == ["vpc", "subnet", "instance", "secondary-ip", "dhcp-options"]
+    steps = ["vpc", "subnet", "instance", "secondary-ip", "dhcp-options"]
+    assert [s.id for s in LAB.steps] == steps
     for step in LAB.steps:
         assert step.instructions.ja.strip() and step.instructions.en.strip()
         assert 1 <= len(step.checks) <= 4
