@@ -322,8 +322,16 @@ def _no_endpoint(check: FlowCheck, end: str) -> CheckResult:
     return CheckResult(False, "no_endpoint", {"kind": "flow", "end": end, **_flow_params(check)})
 
 
-def _flow_params(check: FlowCheck) -> dict[str, Any]:
-    return {"protocol": check.protocol, "port": check.port, "expect": check.expect}
+def _flow_params(check: FlowCheck, reaching: int = 0) -> dict[str, Any]:
+    """What a face needs besides the pair: ``found`` pairs reach, ``wanted``: at least one
+    (reaches) or none (blocked), as the state checks count resources."""
+    return {
+        "found": reaching,
+        "wanted": 1 if check.expect == "reaches" else 0,
+        "protocol": check.protocol,
+        "port": check.port,
+        "expect": check.expect,
+    }
 
 
 def _evaluate_flow(topology: Topology, check: FlowCheck) -> CheckResult:
@@ -356,10 +364,9 @@ def _evaluate_flow(topology: Topology, check: FlowCheck) -> CheckResult:
     params = {
         "kind": "flow",
         "pairs": len(results),
-        "reaching": len(reaching),
         "source": shown[0],
         "destination": shown[1],
-        **_flow_params(check),
+        **_flow_params(check, len(reaching)),
     }
     if check.expect == "reaches":
         passed = bool(reaching)
@@ -399,10 +406,9 @@ def _evaluate_exposure(topology: Topology, check: FlowCheck) -> CheckResult:
     params: dict[str, Any] = {
         "kind": "flow",
         "pairs": len(instances),
-        "reaching": len(reaching),
         "source": check.source.address or "internet",
         "destination": exposed[0][0] if exposed else instances[0],
-        **_flow_params(check),
+        **_flow_params(check, len(reaching)),
     }
     if not exposed:
         return CheckResult(True, "ok", params)
