@@ -104,6 +104,7 @@ def test_each_step_fails_before_and_passes_after_as_the_article_builds_it(
     # What the instructions promise the learner will see.
     launched = seen["launched"]
     assert launched["private_dns_name"] == "ip-10-0-0-4.ap-northeast-1.compute.internal"
+    assert launched["public_dns_name"] is None and launched["public_ip"] is None
     assert launched["resolv_conf"] == [
         "search ap-northeast-1.compute.internal",
         "nameserver 10.0.0.2",
