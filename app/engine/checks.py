@@ -19,7 +19,7 @@ from typing import Any
 from .addressing import LINK_LOCAL, is_private
 from .conditions import INSTANCE_CONDITIONS, KINDS, Condition, matching
 from .errors import AwsError
-from .exposure import exposure_report
+from .exposure import interface_exposures, public_addresses
 from .request import DEFAULT_INTERNET_SOURCE
 from .topology import Topology, resource_id
 from .trace import Analysis
@@ -346,17 +346,9 @@ def _evaluate_flow(topology: Topology, check: FlowCheck) -> CheckResult:
         for destination in destinations:
             if source == destination:
                 continue  # an instance to itself is not a flow of the network
-            request: dict[str, Any] = {
-                "source": source,
-                "destination": destination,
-                "protocol": check.protocol,
-            }
-            if check.port is not None:
-                request["destination_port"] = check.port
-            try:
-                results.append((source, destination, analyze(topology, request)))
-            except AwsError:
-                continue  # an end test connection cannot take is no end of this flow
+            analysis = _pair(topology, check, source, destination)
+            if analysis is not None:
+                results.append((source, destination, analysis))
     if not results:
         return _no_endpoint(check, "destination")
     reaching = [r for r in results if r[2].reachable]
@@ -375,56 +367,93 @@ def _evaluate_flow(topology: Topology, check: FlowCheck) -> CheckResult:
     return CheckResult(passed, "ok" if passed else "reachable", params, shown[2])
 
 
+def _pair(topology: Topology, check: FlowCheck, source: str, destination: str) -> Analysis | None:
+    """The analysis of one pair: from outside, through each public address of the destination
+    instance (an Elastic IP may sit on a secondary address or on eth1) until one reaches, else
+    the first; None when test connection cannot take the pair."""
+    request: dict[str, Any] = {
+        "source": source,
+        "destination": destination,
+        "protocol": check.protocol,
+    }
+    if check.port is not None:
+        request["destination_port"] = check.port
+    addresses: list[str | None] = [None]
+    if check.destination.conditions is not None and check.source.conditions is None:
+        publics = [
+            str(public)
+            for eni in topology.enis_of_instance(destination)
+            for public in public_addresses(topology, eni)
+        ]
+        addresses = [*publics] or [None]
+    first: Analysis | None = None
+    for address in addresses:
+        try:
+            analysis = analyze(topology, {**request, "destination_ip": address})
+        except AwsError:
+            continue  # an end test connection cannot take is no end of this flow
+        if analysis.reachable:
+            return analysis
+        first = first or analysis
+    return first
+
+
 def _evaluate_exposure(topology: Topology, check: FlowCheck) -> CheckResult:
-    """``port: any`` with ``expect: blocked``: does the exposure report show any port of the
-    protocol open from the source to a matching instance's interfaces?"""
+    """``port: any`` with ``expect: blocked``: does the exposure analysis find any port of the
+    protocol open from the source to a public address of a matching instance's interfaces?"""
     instances = _instances(topology, check.destination)
     if not instances:
         return _no_endpoint(check, "destination")
-    wanted = set(instances)
     source = IPv4Address(check.source.address) if check.source.address else None
-    exposed: list[tuple[str, str, IPv4Address, int]] = []
-    for interface in exposure_report(topology):
-        if interface.instance_id not in wanted:
-            continue
-        for exposure in interface.exposures:
-            if exposure.protocol != check.protocol or exposure.port_range is None:
-                continue
-            networks = [IPv4Network(s) for s in exposure.sources]
-            if source is not None and not any(source in n for n in networks):
-                continue
-            peer = source or (
-                DEFAULT_INTERNET_SOURCE
-                if any(DEFAULT_INTERNET_SOURCE in n for n in networks)
-                else networks[0].network_address
-            )
-            exposed.append(
-                (interface.instance_id, interface.public_ip, peer, exposure.port_range[0])
-            )
-            break
-    reaching = sorted({e[0] for e in exposed})
+    exposed: list[tuple[str, IPv4Address, IPv4Address, int]] = []
+    for instance_id in instances:
+        found = _first_exposure(topology, instance_id, check.protocol, source)
+        if found is not None:
+            exposed.append((instance_id, *found))
     params: dict[str, Any] = {
         "kind": "flow",
         "pairs": len(instances),
         "source": check.source.address or "internet",
         "destination": exposed[0][0] if exposed else instances[0],
-        **_flow_params(check, len(reaching)),
+        **_flow_params(check, len(exposed)),
     }
     if not exposed:
         return CheckResult(True, "ok", params)
     instance_id, public_ip, peer, port = exposed[0]
     # The path of the first exposed port, from the first source admitted, as "test
-    # connection" shows it (the exposure report is checked against the tracer by its tests).
+    # connection" shows it (the exposure analysis is checked against the tracer by its tests).
     request = {"source": str(source)} if source else {"source": "internet", "source_ip": str(peer)}
     analysis = analyze(
         topology,
         {
             **request,
             "destination": instance_id,
-            "destination_ip": public_ip,
+            "destination_ip": str(public_ip),
             "protocol": check.protocol,
             "destination_port": port,
         },
     )
     params["exposed_port"] = port
     return CheckResult(False, "reachable", params, analysis)
+
+
+def _first_exposure(
+    topology: Topology, instance_id: str, protocol: str, source: IPv4Address | None
+) -> tuple[IPv4Address, IPv4Address, int] | None:
+    """(public address, an admitted source, the lowest open port) of the first exposure of the
+    instance on ``protocol`` from ``source`` (None: from any internet address)."""
+    for eni in topology.enis_of_instance(instance_id):
+        for public in public_addresses(topology, eni):
+            for exposure in interface_exposures(topology, eni, public):
+                if exposure.protocol != protocol or exposure.port_range is None:
+                    continue
+                networks = [IPv4Network(cidr) for cidr in exposure.sources]
+                if source is not None and not any(source in n for n in networks):
+                    continue
+                peer = source or (
+                    DEFAULT_INTERNET_SOURCE
+                    if any(DEFAULT_INTERNET_SOURCE in n for n in networks)
+                    else networks[0].network_address
+                )
+                return public, peer, exposure.port_range[0]
+    return None

@@ -8,7 +8,7 @@ import pytest
 
 from app.engine import checks
 from app.engine.checks import CheckSpecError, StateCheck
-from app.labs import LabFileError, load_lab
+from app.labs import LABS_DIR, LabFileError, all_labs, load_lab
 
 GOOD = """\
 title: {en: A VPC of your own, ja: 自分の VPC}
@@ -161,3 +161,21 @@ def test_a_misspelt_condition_is_refused_by_the_real_checks(tmp_path: Path) -> N
     assert error.line == 26
     assert error.problem.startswith("steps[1].checks[0].state.subnet:")
     assert "publc" in error.problem
+
+
+def test_the_example_in_docs_labs_md_is_a_lab_that_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "labs.md").read_text(encoding="utf-8")
+    block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(block, encoding="utf-8")
+    lab = load_lab(path)
+    assert [c.id for c in lab.steps[0].checks] == ["own-vpc", "ssh-from-home"]
+
+
+def test_every_lab_in_the_repository_loads_once_by_its_file_name() -> None:
+    labs = all_labs()
+    assert list(labs) == sorted(path.stem for path in LABS_DIR.glob("*.yaml"))
+    assert {"seed-002-ssh-from-home", "seed-004-fixed-ip-eni"} <= set(labs)
+    assert all(lab.id == lab_id for lab_id, lab in labs.items())
+    again = all_labs()
+    assert all(again[lab_id] is lab for lab_id, lab in labs.items()), "read again"
