@@ -73,6 +73,12 @@ def test_a_started_lab_evaluates_its_step_and_refuses_next_until_the_checks_pass
     refused = client.post(f"{API}/topologies/{topology['id']}/lab/next")
     error = expect_error(refused, 409, "IncorrectState")
     assert "Step 1 is not done yet" in error["message"]
+    said = client.post(
+        f"{API}/topologies/{topology['id']}/lab/next", headers={"Accept-Language": "ja"}
+    )
+    assert (
+        "ステップ 1 はまだ終わっていません" in expect_error(said, 409, "IncorrectState")["message"]
+    )
     assert client.get(f"{API}/topologies/{topology['id']}").json()["lab_step"] == 0
 
     made = client.post(f"{API}/topologies/{topology['id']}/vpcs", json={"CidrBlock": "10.0.0.0/16"})
