@@ -499,17 +499,39 @@ def _request(protocol: str, port: int | None, source: int) -> Header:
 # The report
 
 
-def is_exposable(topology: Topology, eni: NetworkInterface) -> IPv4Address | None:
-    """The public IP the internet can address ``eni`` by, if anything can reach it at all."""
+def _reachable_at_all(topology: Topology, eni: NetworkInterface) -> bool:
+    """An interface of a running instance in a VPC with an internet gateway."""
     if eni.attachment is None or eni.interface_type != "interface":
-        return None
+        return False
     instance = topology.instances.get(eni.instance_id or "")
     if instance is None or instance.state != "running":
+        return False
+    return topology.internet_gateway_of(eni.vpc_id) is not None
+
+
+def is_exposable(topology: Topology, eni: NetworkInterface) -> IPv4Address | None:
+    """The public IP the internet can address ``eni`` by, if anything can reach it at all."""
+    if not _reachable_at_all(topology, eni):
         return None
-    public = topology.public_ip_of(eni, eni.primary_ip)
-    if public is None or topology.internet_gateway_of(eni.vpc_id) is None:
-        return None
-    return public
+    return topology.public_ip_of(eni, eni.primary_ip)
+
+
+def public_addresses(topology: Topology, eni: NetworkInterface) -> list[IPv4Address]:
+    """Every public IP the internet can address ``eni`` by: the one of its primary address and
+    those mapped to its secondary addresses (an Elastic IP can sit on any of them)."""
+    if not _reachable_at_all(topology, eni):
+        return []
+    found = (topology.public_ip_of(eni, address) for address in eni.addresses)
+    return [public for public in found if public is not None]
+
+
+def interface_exposures(
+    topology: Topology, eni: NetworkInterface, public: IPv4Address
+) -> list[Exposure]:
+    """The exposures of ``eni`` through ``public``, one of its ``public_addresses``. Exact for a
+    secondary address too: the NACL, the groups and the reply's route decide by the internet
+    source and the port, never by which private address of the interface is asked."""
+    return _exposures(_Painter(topology), eni, public)
 
 
 def _exposures(painter: _Painter, eni: NetworkInterface, public: IPv4Address) -> list[Exposure]:
