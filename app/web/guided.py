@@ -8,6 +8,7 @@ first (POST, then 303 back to the workspace); htmx swaps the workspace on top.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -28,30 +29,46 @@ from .render import env, is_htmx, render
 router = APIRouter(include_in_schema=False)
 
 
-def result_words(checked: Checked) -> str:
-    """What a check found, beyond ✔/✘, in the reader's words ("1 of 2 found")."""
+def result_words(checked: Checked, name: Callable[[str], str] = str) -> str:
+    """What a check found, beyond ✔/✘, in the reader's words ("1 of 2 found", "internet
+    reaches web (i-…)"); ``name`` says an end of a flow (an id, ``internet``, an address)."""
     code, params = checked.result.code, checked.result.params
+    found = int(params.get("found", 0))
+    if params.get("kind") == "flow":
+        ends = {
+            "source": name(str(params.get("source", ""))),
+            "destination": name(str(params.get("destination", ""))),
+        }
+        if code == "no_endpoint":
+            if params.get("end") == "source":
+                return _("No instance matches the source of this check yet.")
+            return _("No instance matches the destination of this check yet.")
+        if code == "blocked":
+            return _("Blocked from %(source)s to %(destination)s.") % ends
+        if code == "reachable":
+            return _("%(source)s reaches %(destination)s, and it should be blocked.") % ends
+        if params.get("expect") == "blocked":
+            return _("Blocked, as it should be.")
+        return _("%(source)s reaches %(destination)s.") % ends if "source" in params else ""
     if code == "missing":
-        return _("%(found)s of %(wanted)s found") % {
-            "found": params.get("found", 0),
+        words = _("%(found)s of %(wanted)s found") % {
+            "found": found,
             "wanted": params.get("wanted", 1),
         }
+        if "zones_wanted" in params:
+            words += " · " + _("in %(zones)s of %(zones_wanted)s Availability Zones") % {
+                "zones": params.get("zones", 0),
+                "zones_wanted": params["zones_wanted"],
+            }
+        return words
     if code == "present":
-        found = int(params.get("found", 1))
         return ngettext(
             "%(num)d found, where none should be", "%(num)d found, where none should be", found
-        )
-    if code == "no_endpoint":
-        return _("No instance matches this check's source or destination yet.")
-    if code == "reachable":
-        return _("The traffic gets through, and it should be blocked.")
-    if code == "blocked":
-        return _("The traffic is blocked.")
-    if code == "ok" and "found" in params and "wanted" in params:
-        return _("%(found)s of %(wanted)s found") % {
-            "found": params["found"],
-            "wanted": params["wanted"],
-        }
+        ) % {"num": found}
+    if code == "ok" and params.get("wanted") == 0:
+        return _("None found, as it should be.")
+    if code == "ok" and "found" in params:
+        return ngettext("%(num)d found", "%(num)d found", found) % {"num": found}
     return ""
 
 

@@ -9,9 +9,13 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from app.engine.checks import CheckResult
+from app.i18n import reading
+from app.labs.progress import Checked
+from app.web.guided import result_words
 from tests.accounts.helpers import Classroom
 from tests.conftest import csrf_token_of
-from tests.guided import use_test_labs
+from tests.guided import OWN_VPC, use_test_labs
 
 from .lab import HX
 
@@ -83,6 +87,7 @@ def test_next_is_refused_until_the_checks_pass_then_the_lab_goes_on_and_back(
     assert made.status_code == 200  # the 303 followed: the workspace again
     shown = panel(made.text)
     assert "✔" in shown and "✘" not in shown and "Next step" in shown
+    assert "1 found" in shown
 
     moved = client.post(f"/topologies/{topology}/lab/next", data={"csrf_token": token})
     shown = panel(moved.text)
@@ -117,6 +122,7 @@ def test_the_panel_follows_every_change_in_the_htmx_fragment(client: TestClient)
     assert "✘" in shown and "✔" not in shown, shown
     assert "Blocked at:" in shown and ssh["GroupId"] in shown and "SG_HAS_NO_RULES" in shown
     assert "Add an inbound rule to" in shown and "/lab/next" not in shown
+    assert "Blocked from internet to " in shown
 
 
 def test_the_panel_in_japanese(client: TestClient) -> None:
@@ -146,3 +152,33 @@ def test_an_instructor_sees_the_panel_without_the_forms_that_move_it(
     assert "Step 1 of 2" in shown and "/lab/" not in shown
     refused = instructor.post(f"/topologies/{topology}/lab/step", data={"step": "0"})
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "english", "japanese"),
+    [
+        ("missing", {"found": 1, "wanted": 2}, "1 of 2 found", "2 件中 1 件あり"),
+        ("present", {"found": 3, "wanted": 0}, "3 found, where none should be", "3 件あります"),
+        ("ok", {"found": 0, "wanted": 0}, "None found, as it should be.", "想定どおり"),
+        (
+            "no_endpoint",
+            {"kind": "flow", "end": "destination"},
+            "No instance matches the destination of this check yet.",
+            "送信先に当てはまるインスタンスがまだありません",
+        ),
+        (
+            "reachable",
+            {"kind": "flow", "source": "internet", "destination": "i-1", "expect": "blocked"},
+            "internet reaches i-1, and it should be blocked.",
+            "internet から i-1 へ届いています",
+        ),
+    ],
+)
+def test_each_result_code_has_words_in_both_languages(
+    code: str, params: dict[str, object], english: str, japanese: str
+) -> None:
+    checked = Checked(OWN_VPC, CheckResult(code == "ok", code, dict(params)))
+    with reading("en"):
+        assert result_words(checked) == english
+    with reading("ja"):
+        assert japanese in result_words(checked)
