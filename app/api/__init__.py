@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
-from . import actions, analyses, lab_life, resources, topologies, whole_network
+from . import actions, analyses, guided, lab_life, resources, topologies, whole_network
 from .deps import ERROR_RESPONSES
 
 router = APIRouter(
@@ -25,5 +25,6 @@ router.include_router(actions.router)
 router.include_router(analyses.router)
 router.include_router(whole_network.router)
 router.include_router(lab_life.router)
+router.include_router(guided.router)
 
 __all__ = ["router"]

@@ -412,3 +412,22 @@ class AnalysisRequest(Body):
     destination_ip: str | None = Field(default=None, max_length=15)
     icmp_type: int | None = Field(default=None, ge=0, le=255)
     icmp_code: int | None = Field(default=None, ge=0, le=255)
+
+
+class LabStart(Body):
+    model_config = examples({"name": "SSH from home (my try)"}, {})
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Default: the lab's title in the reader's language",
+    )
+
+
+class LabStep(Body):
+    model_config = examples({"step": 0})
+    step: int = Field(
+        ge=0,
+        le=1000,
+        description="0-based: an earlier step, or a later one whose steps before it all pass",
+    )

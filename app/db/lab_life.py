@@ -87,6 +87,8 @@ class LabLife:
                 region=source.region,
                 revision=1,
                 template=source.template,
+                lab=source.lab,  # a copy of a guided lab follows it, on the same step
+                lab_step=source.lab_step,
             )
             session.add(copy)
             session.flush()
@@ -130,7 +132,8 @@ class LabLife:
     # ---- reset --------------------------------------------------------------------------------
     def reset_topology(self, topology_id: str) -> dict[str, Any]:
         """Back to the template the topology was created from, as a new revision (restoring
-        the one before undoes it). Saved tests are kept."""
+        the one before undoes it). Saved tests are kept; a guided lab starts again at its first
+        step (its checks are of a network the reset has taken away)."""
         from .store import topology_json
 
         with self._write() as session:
@@ -147,6 +150,7 @@ class LabLife:
             _, work = self._apply(
                 session, row, to_template, what="reset", params={"template": template}
             )
+            row.lab_step = 0
         self._remember(row.id, row.revision, work)
         return topology_json(row)
 

@@ -30,6 +30,7 @@ from app.engine.topology import KINDS
 from app.engine.trace import mark_after_block
 
 from . import history, saved_tests, tables
+from .guided import Guided
 from .lab_life import LabLife
 from .model_cache import ModelCache
 from .session import writer
@@ -84,6 +85,8 @@ def topology_json(row: tables.Topology) -> dict[str, Any]:
         "region": row.region,
         "revision": row.revision,
         "template": row.template,
+        "lab": row.lab,
+        "lab_step": row.lab_step,
         "created_at": row.created_at.isoformat(),
         "updated_at": row.updated_at.isoformat(),
     }
@@ -132,7 +135,7 @@ def paused_gc() -> Iterator[None]:
                 gc.enable()
 
 
-class Store(LabLife):
+class Store(LabLife, Guided):
     """Topologies persisted in ``engine`` (SQLAlchemy), with an LRU of engine models.
 
     Who may see and change what is decided here, in ``_row``, the one lookup every method
@@ -194,8 +197,14 @@ class Store(LabLife):
 
     # ---- topologies -------------------------------------------------------------------------
     def create_topology(
-        self, *, name: str, region: str = DEFAULT_REGION, template: str = "blank"
+        self,
+        *,
+        name: str,
+        region: str = DEFAULT_REGION,
+        template: str = "blank",
+        lab: str | None = None,
     ) -> dict[str, Any]:
+        """``lab``: the guided lab the topology follows, from its first step (``start_lab``)."""
         name = name.strip()
         if not name or len(name) > 200:
             raise AwsError("InvalidParameterValue", message("store.topology.name"))
@@ -226,13 +235,17 @@ class Store(LabLife):
             region=region,
             revision=1,
             template=template,
+            lab=lab,
+            lab_step=0,
         )
         with self._write() as session:
             self._check_topology_quota(session)
             session.add(row)
             session.flush()
             self._insert(session, row.id, model, list(model))
-            history.record(session, row, "create", {"template": template})
+            history.record(
+                session, row, "create", {"template": template} | ({"lab": lab} if lab else {})
+            )
         self._remember(row.id, row.revision, model)
         return topology_json(row)
 

@@ -109,6 +109,9 @@ class Topology(SQLModel, table=True):
     region: str = Field(max_length=32)
     revision: int = 0
     template: str | None = Field(default=None, max_length=64)
+    # The guided lab it follows (docs/labs.md: its id) and the step shown, 0-based.
+    lab: str | None = Field(default=None, max_length=64)
+    lab_step: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
 

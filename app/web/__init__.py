@@ -2,12 +2,13 @@
 
 from fastapi import APIRouter, Depends
 
-from . import accounts, classes, lab_life, language, pages
+from . import accounts, classes, guided, lab_life, language, pages
 from .language import use_language
 
 router = APIRouter(dependencies=[Depends(use_language)])
 router.include_router(pages.router)
 router.include_router(lab_life.router)
+router.include_router(guided.router)
 router.include_router(language.router)
 router.include_router(accounts.router)
 router.include_router(classes.router)

@@ -29,6 +29,7 @@ from app.engine.services import (
 from app.engine.topology import KINDS, resource_id
 from app.i18n import current_language
 from app.i18n import gettext as _
+from app.labs.progress import Progress
 
 from .actions import AMIS, INSTANCE_TYPES, MY_IP, NACL_PRESET_LABELS, PRESET_LABELS
 from .cache import Lru
@@ -438,6 +439,19 @@ class _Lazy:
         return self._get()[key]
 
 
+def lab_panel(store: Store, topology: dict[str, Any]) -> Progress | None:
+    """The guided lab the topology follows, its step evaluated now (None: it follows none, or
+    its lab file is gone). Every render evaluates it: a check never shows green once it fails."""
+    if not topology.get("lab"):
+        return None
+    try:
+        return store.lab_progress(topology["id"])[1]
+    except AwsError as error:
+        if error.code == "InvalidLabID.NotFound":
+            return None
+        raise
+
+
 def workspace_context(
     store: Store,
     topology_id: str,
@@ -450,6 +464,7 @@ def workspace_context(
     save: bool = False,
     reruns: list[dict[str, Any]] | None = None,
     notice: str | None = None,
+    lab_error: AwsError | None = None,
 ) -> dict[str, Any]:
     topology, model = store.model(topology_id)
     # Whose lab this is; an instructor reading a student's sees it without a way to change it.
@@ -502,6 +517,8 @@ def workspace_context(
         "saved": store.list_analyses(topology_id),
         "reruns": reruns,
         "notice": notice,
+        "lab": lab_panel(store, topology),
+        "lab_error": lab_error,
         "options": _Lazy(
             lambda: OPTIONS.get(
                 (topology["id"], topology["revision"], current_language.get()),

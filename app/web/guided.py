@@ -1,0 +1,125 @@
+"""Guided labs as pages: the list of labs with a start button, and the lab panel of the
+workspace (templates/_lab_panel.html) with its "next step" and "back to step n" forms.
+
+The panel is part of the workspace block, so every change that re-renders the workspace
+evaluates the step again: a check is never shown green once it no longer passes. Plain forms
+first (POST, then 303 back to the workspace); htmx swaps the workspace on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app import labs
+from app.api.errors import status_for
+from app.db.store import Store
+from app.engine import AwsError
+from app.i18n import gettext as _
+from app.i18n import ngettext
+from app.labs.progress import Checked
+
+from .language import request_language
+from .pages import NOT_A_FORM_ERROR, FormValues, StoreDep, see_other, workspace
+from .render import env, is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def result_words(checked: Checked, name: Callable[[str], str] = str) -> str:
+    """What a check found, beyond ✔/✘, in the reader's words ("1 of 2 found", "internet
+    reaches web (i-…)"); ``name`` says an end of a flow (an id, ``internet``, an address)."""
+    code, params = checked.result.code, checked.result.params
+    found = int(params.get("found", 0))
+    if params.get("kind") == "flow":
+        ends = {
+            "source": name(str(params.get("source", ""))),
+            "destination": name(str(params.get("destination", ""))),
+        }
+        if code == "no_endpoint":
+            if params.get("end") == "source":
+                return _("No instance matches the source of this check yet.")
+            return _("No instance matches the destination of this check yet.")
+        if code == "blocked":
+            return _("Blocked from %(source)s to %(destination)s.") % ends
+        if code == "reachable":
+            return _("%(source)s reaches %(destination)s, and it should be blocked.") % ends
+        if params.get("expect") == "blocked":
+            return _("Blocked, as it should be.")
+        return _("%(source)s reaches %(destination)s.") % ends if "source" in params else ""
+    if code == "missing":
+        words = _("%(found)s of %(wanted)s found") % {
+            "found": found,
+            "wanted": params.get("wanted", 1),
+        }
+        if "zones_wanted" in params:
+            words += " · " + _("in %(zones)s of %(zones_wanted)s Availability Zones") % {
+                "zones": params.get("zones", 0),
+                "zones_wanted": params["zones_wanted"],
+            }
+        return words
+    if code == "present":
+        return ngettext(
+            "%(num)d found, where none should be", "%(num)d found, where none should be", found
+        ) % {"num": found}
+    if code == "ok" and params.get("wanted") == 0:
+        return _("None found, as it should be.")
+    if code == "ok" and "found" in params:
+        return ngettext("%(num)d found", "%(num)d found", found) % {"num": found}
+    return ""
+
+
+def blocking(checked: Checked) -> dict[str, Any] | None:
+    """The first explanation of a failed flow check (as JSON: the trace's filters word it)."""
+    result = checked.result
+    if result.passed or result.analysis is None or not result.analysis.explanations:
+        return None
+    return result.analysis.explanations[0].to_dict()
+
+
+env.globals["lab_result_words"] = result_words
+env.globals["lab_blocking"] = blocking
+
+
+@router.get("/labs", response_class=HTMLResponse)
+def list_labs(request: Request, store: StoreDep) -> HTMLResponse:
+    mine: dict[str, list[dict[str, Any]]] = {}
+    for topology in store.list_topologies():
+        if topology.get("lab"):
+            mine.setdefault(topology["lab"], []).append(topology)
+    return render(request, "labs.html", {"labs": list(labs.all_labs().values()), "started": mine})
+
+
+@router.post("/labs/{lab_id}/start")
+def start_lab(lab_id: str, request: Request, store: StoreDep) -> Response:
+    lab = labs.all_labs().get(lab_id)
+    name = lab.title.in_language(request_language(request)) if lab else lab_id
+    topology = store.start_lab(lab_id, name[:200])
+    return see_other(f"/topologies/{topology['id']}")
+
+
+def _moved(request: Request, store: Store, topology_id: str, move: Any) -> Response:
+    try:
+        move()
+    except AwsError as error:
+        if error.code in NOT_A_FORM_ERROR or error.code.endswith("NotFound"):
+            raise
+        return workspace(request, store, topology_id, status=status_for(error), lab_error=error)
+    if is_htmx(request):
+        return workspace(request, store, topology_id)
+    return see_other(f"/topologies/{topology_id}#lab-panel")
+
+
+@router.post("/topologies/{topology_id}/lab/next")
+def next_step(topology_id: str, request: Request, store: StoreDep) -> Response:
+    return _moved(request, store, topology_id, lambda: store.next_lab_step(topology_id))
+
+
+@router.post("/topologies/{topology_id}/lab/step")
+def go_to_step(topology_id: str, request: Request, store: StoreDep, values: FormValues) -> Response:
+    raw = str(values.get("step", ""))
+    step = int(raw) if raw.isdigit() and len(raw) < 5 else -1
+    return _moved(request, store, topology_id, lambda: store.set_lab_step(topology_id, step))

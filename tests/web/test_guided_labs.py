@@ -1,0 +1,184 @@
+"""Guided labs in the browser, without JavaScript: the list of labs with its start button, the
+lab panel of the workspace with ✔/✘ per check evaluated at every view, "next step" only once
+they pass, going back, and the same in Japanese."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.engine.checks import CheckResult
+from app.i18n import reading
+from app.labs.progress import Checked
+from app.web.guided import result_words
+from tests.accounts.helpers import Classroom
+from tests.conftest import csrf_token_of
+from tests.guided import OWN_VPC, use_test_labs
+
+from .lab import HX
+
+
+@pytest.fixture(autouse=True)
+def test_labs(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_test_labs(monkeypatch)
+
+
+def without_js(client: TestClient) -> TestClient:
+    """A browser without htmx: no CSRF header, only the token of each form."""
+    client.headers.pop("X-CSRF-Token", None)
+    return client
+
+
+def panel(html: str) -> str:
+    found = re.search(r'<section id="lab-panel".*?</section>', html, re.DOTALL)
+    assert found, "the workspace shows no lab panel"
+    return re.sub(r"\s+", " ", found.group(0))
+
+
+def start_from_the_list(client: TestClient, lab: str = "test-build") -> str:
+    page = client.get("/labs")
+    assert page.status_code == 200
+    answer = client.post(
+        f"/labs/{lab}/start", data={"csrf_token": csrf_token_of(page.text)}, follow_redirects=False
+    )
+    assert answer.status_code == 303, answer.text
+    return answer.headers["location"].rsplit("/", 1)[-1]
+
+
+def test_the_topologies_page_leads_to_the_labs_and_a_lab_starts_from_there(
+    client: TestClient,
+) -> None:
+    without_js(client)
+    assert 'href="/labs"' in client.get("/").text
+    page = client.get("/labs").text
+    assert "Build a VPC" in page and "2 steps" in page and "Keep SSH open" in page
+
+    topology = start_from_the_list(client)
+
+    shown = panel(client.get(f"/topologies/{topology}").text)
+    assert "Build a VPC" in shown and "Step 1 of 2" in shown
+    assert 'value="0"' in shown and "0% complete" in shown
+    assert "Create a VPC with the CIDR block 10.0.0.0/16." in shown
+    assert "✘" in shown and "✔" not in shown and "A VPC of your own exists" in shown
+    assert "0 of 1 found" in shown
+    assert "Use Create: VPC above." in shown and "<details" in shown
+    assert "/lab/next" not in shown  # no "next step" while a check fails
+    assert f'href="/topologies/{topology}#lab-panel"' in client.get("/labs").text
+
+
+def test_next_is_refused_until_the_checks_pass_then_the_lab_goes_on_and_back(
+    client: TestClient,
+) -> None:
+    without_js(client)
+    topology = start_from_the_list(client)
+    page = client.get(f"/topologies/{topology}").text
+    token = csrf_token_of(page)
+
+    refused = client.post(f"/topologies/{topology}/lab/next", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "IncorrectState" in panel(refused.text) and "Step 1 of 2" in panel(refused.text)
+
+    made = client.post(
+        f"/topologies/{topology}/do/create-vpc",
+        data={"csrf_token": token, "CidrBlock": "10.0.0.0/16"},
+    )
+    assert made.status_code == 200  # the 303 followed: the workspace again
+    shown = panel(made.text)
+    assert "✔" in shown and "✘" not in shown and "Next step" in shown
+    assert "1 found" in shown
+
+    moved = client.post(f"/topologies/{topology}/lab/next", data={"csrf_token": token})
+    shown = panel(moved.text)
+    assert "Step 2 of 2" in shown and "50% complete" in shown
+    assert "An internet gateway is attached" in shown and "✘" in shown
+    assert "Step 1: Create a VPC" in shown  # the way back
+
+    back = client.post(f"/topologies/{topology}/lab/step", data={"csrf_token": token, "step": "0"})
+    assert "Step 1 of 2" in panel(back.text) and "✔" in panel(back.text)
+
+
+def test_the_panel_follows_every_change_in_the_htmx_fragment(client: TestClient) -> None:
+    topology = start_from_the_list(client, "test-ssh")
+    assert "✔" in panel(client.get(f"/topologies/{topology}").text)
+    groups = client.get(f"/api/v1/topologies/{topology}/security-groups").json()
+    ssh = next(
+        g
+        for g in groups["SecurityGroups"]
+        if any(p.get("FromPort") == 22 for p in g["IpPermissions"])
+    )
+    fragment = client.post(
+        f"/topologies/{topology}/do/revoke-sg",
+        data={
+            "GroupId": ssh["GroupId"],
+            "Direction": "ingress",
+            "Index": "0",
+        },
+        headers=HX,
+    )
+    assert fragment.status_code == 200, fragment.text
+    shown = panel(fragment.text)
+    assert "✘" in shown and "✔" not in shown, shown
+    assert "Blocked at:" in shown and ssh["GroupId"] in shown and "SG_HAS_NO_RULES" in shown
+    assert "Add an inbound rule to" in shown and "/lab/next" not in shown
+    assert "Blocked from internet to " in shown
+
+
+def test_the_panel_in_japanese(client: TestClient) -> None:
+    client.headers["Accept-Language"] = "ja"
+    topology = start_from_the_list(client, "test-ssh")
+    assert client.get(f"/api/v1/topologies/{topology}").json()["name"] == "SSH を開けておく"
+    page = client.get(f"/topologies/{topology}").text
+    shown = panel(page)
+    assert "SSH を開けておく" in shown and "自宅から EC2 へ SSH できる" in shown
+    assert "ステップ 1 / 1" in shown
+    assert "Step" not in shown and "Next step" not in shown
+    labs = client.get("/labs").text
+    assert "ガイド付きラボ" in labs and "VPC を作る" in labs
+
+
+def test_an_instructor_sees_the_panel_without_the_forms_that_move_it(
+    classroom: Classroom,
+) -> None:
+    teacher = classroom.add_user("teacher", role="instructor")
+    course = classroom.add_class(teacher)
+    classroom.add_user("alice", classroom_id=course)
+    alice = classroom.signed_in("alice")
+    topology = start_from_the_list(alice)
+    instructor = classroom.signed_in("teacher")
+
+    shown = panel(instructor.get(f"/topologies/{topology}").text)
+    assert "Step 1 of 2" in shown and "/lab/" not in shown
+    refused = instructor.post(f"/topologies/{topology}/lab/step", data={"step": "0"})
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "english", "japanese"),
+    [
+        ("missing", {"found": 1, "wanted": 2}, "1 of 2 found", "2 件中 1 件あり"),
+        ("present", {"found": 3, "wanted": 0}, "3 found, where none should be", "3 件あります"),
+        ("ok", {"found": 0, "wanted": 0}, "None found, as it should be.", "想定どおり"),
+        (
+            "no_endpoint",
+            {"kind": "flow", "end": "destination"},
+            "No instance matches the destination of this check yet.",
+            "送信先に当てはまるインスタンスがまだありません",
+        ),
+        (
+            "reachable",
+            {"kind": "flow", "source": "internet", "destination": "i-1", "expect": "blocked"},
+            "internet reaches i-1, and it should be blocked.",
+            "internet から i-1 へ届いています",
+        ),
+    ],
+)
+def test_each_result_code_has_words_in_both_languages(
+    code: str, params: dict[str, object], english: str, japanese: str
+) -> None:
+    checked = Checked(OWN_VPC, CheckResult(code == "ok", code, dict(params)))
+    with reading("en"):
+        assert result_words(checked) == english
+    with reading("ja"):
+        assert japanese in result_words(checked)
