@@ -267,9 +267,7 @@ KINDS: dict[str, Kind] = {
             "domain_name": _is(_name, lambda t, d: d.domain_name),
             # The region's default options (domain-name <region>.compute.internal,
             # AmazonProvidedDNS): what a new VPC gets (VPC UG: "DHCP option sets").
-            "default": _is(
-                _bool, lambda t, d: d.configurations == default_configuration(t.region)
-            ),
+            "default": _is(_bool, lambda t, d: d.configurations == default_configuration(t.region)),
             "associated": _is(
                 _bool,
                 lambda t, d: any(v.dhcp_options_id == d.dhcp_options_id for v in t.vpcs.values()),
