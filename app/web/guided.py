@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
 
 from app import labs
 from app.api.errors import status_for
@@ -70,6 +71,42 @@ def result_words(checked: Checked, name: Callable[[str], str] = str) -> str:
     if code == "ok" and "found" in params:
         return ngettext("%(num)d found", "%(num)d found", found) % {"num": found}
     return ""
+
+
+def _joined(lines: list[str]) -> str:
+    """A paragraph's lines as one: the files wrap long sentences, and a line break between two
+    Japanese characters is no space (a break between words is one)."""
+    text = ""
+    for line in lines:
+        if text and line and (text[-1].isascii() or line[0].isascii()):
+            text += " "
+        text += line
+    return text
+
+
+def lab_text(text: str) -> Markup:
+    """A lab file's text as HTML: paragraphs at blank lines, wrapped lines joined, `code` in
+    backquotes as code."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.strip().splitlines():
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    html = []
+    for lines in paragraphs:
+        parts = _joined(lines).split("`")
+        if len(parts) % 2 == 0:  # an unpaired backquote stays as it is
+            parts[-2:] = ["`".join(parts[-2:])]
+        words = (
+            f"<code>{escape(part)}</code>" if index % 2 else str(escape(part))
+            for index, part in enumerate(parts)
+        )
+        html.append("<p>" + "".join(words) + "</p>")
+    return Markup("".join(html))
+
+
+env.filters["lab_text"] = lab_text
 
 
 def blocking(checked: Checked) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from app.engine.checks import CheckResult
 from app.i18n import reading
 from app.labs.progress import Checked
-from app.web.guided import result_words
+from app.web.guided import lab_text, result_words
 from tests.accounts.helpers import Classroom
 from tests.conftest import csrf_token_of
 from tests.guided import OWN_VPC, use_test_labs
@@ -182,3 +182,13 @@ def test_each_result_code_has_words_in_both_languages(
         assert result_words(checked) == english
     with reading("ja"):
         assert japanese in result_words(checked)
+
+
+def test_a_labs_wrapped_lines_read_as_one_paragraph_in_either_language() -> None:
+    english = lab_text("Connect with\n`ssh ec2-user@<Elastic IP>`.\n\nThen <ping>.")
+    japanese = lab_text("二つの AZ に\nサブネットを一つずつ\n作成します。")
+
+    assert english == (
+        "<p>Connect with <code>ssh ec2-user@&lt;Elastic IP&gt;</code>.</p><p>Then &lt;ping&gt;.</p>"
+    )
+    assert japanese == "<p>二つの AZ にサブネットを一つずつ作成します。</p>"
