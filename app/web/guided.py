@@ -121,20 +121,36 @@ env.globals["lab_result_words"] = result_words
 env.globals["lab_blocking"] = blocking
 
 
-@router.get("/labs", response_class=HTMLResponse)
-def list_labs(request: Request, store: StoreDep) -> HTMLResponse:
+def labs_page(
+    request: Request, store: Store, *, error: AwsError | None = None, status: int = 200
+) -> HTMLResponse:
     mine: dict[str, list[dict[str, Any]]] = {}
     for topology in store.list_topologies():
         if topology.get("lab"):
             mine.setdefault(topology["lab"], []).append(topology)
-    return render(request, "labs.html", {"labs": list(labs.all_labs().values()), "started": mine})
+    return render(
+        request,
+        "labs.html",
+        {"labs": list(labs.all_labs().values()), "started": mine, "error": error},
+        status_code=status,
+    )
+
+
+@router.get("/labs", response_class=HTMLResponse)
+def list_labs(request: Request, store: StoreDep) -> HTMLResponse:
+    return labs_page(request, store)
 
 
 @router.post("/labs/{lab_id}/start")
 def start_lab(lab_id: str, request: Request, store: StoreDep) -> Response:
     lab = labs.all_labs().get(lab_id)
     name = lab.title.in_language(request_language(request)) if lab else lab_id
-    topology = store.start_lab(lab_id, name[:200])
+    try:
+        topology = store.start_lab(lab_id, name[:200])
+    except AwsError as error:
+        if error.code.endswith("NotFound"):
+            raise
+        return labs_page(request, store, error=error, status=status_for(error))
     return see_other(f"/topologies/{topology['id']}")
 
 

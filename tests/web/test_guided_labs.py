@@ -9,6 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from app.db.store import Store
 from app.engine.checks import CheckResult
 from app.i18n import reading
 from app.labs.progress import Checked
@@ -192,3 +193,18 @@ def test_a_labs_wrapped_lines_read_as_one_paragraph_in_either_language() -> None
         "<p>Connect with <code>ssh ec2-user@&lt;Elastic IP&gt;</code>.</p><p>Then &lt;ping&gt;.</p>"
     )
     assert japanese == "<p>二つの AZ にサブネットを一つずつ作成します。</p>"
+
+
+def test_a_start_past_the_topology_quota_says_why_on_the_labs_page(
+    client: TestClient, store: Store
+) -> None:
+    store.max_topologies = 1
+    start_from_the_list(client)
+    page = client.get("/labs")
+    refused = client.post("/labs/test-ssh/start", data={"csrf_token": csrf_token_of(page.text)})
+
+    assert refused.status_code == 400
+    assert "TopologyLimitExceeded" in refused.text and "Keep SSH open" in refused.text
+    assert len(client.get("/api/v1/topologies").json()["topologies"]) == 1
+    missing = client.post("/labs/nope/start", data={"csrf_token": csrf_token_of(page.text)})
+    assert missing.status_code == 404
