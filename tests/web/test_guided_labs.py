@@ -67,6 +67,9 @@ def test_the_topologies_page_leads_to_the_labs_and_a_lab_starts_from_there(
     assert "Use Create: VPC above." in shown and "<details" in shown
     assert "/lab/next" not in shown  # no "next step" while a check fails
     assert f'href="/topologies/{topology}#lab-panel"' in client.get("/labs").text
+    assert (
+        "Started the guided lab “Build a VPC”" in client.get(f"/topologies/{topology}/history").text
+    )
 
 
 def test_next_is_refused_until_the_checks_pass_then_the_lab_goes_on_and_back(
