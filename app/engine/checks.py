@@ -346,17 +346,9 @@ def _evaluate_flow(topology: Topology, check: FlowCheck) -> CheckResult:
         for destination in destinations:
             if source == destination:
                 continue  # an instance to itself is not a flow of the network
-            request: dict[str, Any] = {
-                "source": source,
-                "destination": destination,
-                "protocol": check.protocol,
-            }
-            if check.port is not None:
-                request["destination_port"] = check.port
-            try:
-                results.append((source, destination, analyze(topology, request)))
-            except AwsError:
-                continue  # an end test connection cannot take is no end of this flow
+            analysis = _pair(topology, check, source, destination)
+            if analysis is not None:
+                results.append((source, destination, analysis))
     if not results:
         return _no_endpoint(check, "destination")
     reaching = [r for r in results if r[2].reachable]
@@ -373,6 +365,37 @@ def _evaluate_flow(topology: Topology, check: FlowCheck) -> CheckResult:
         return CheckResult(passed, "ok" if passed else "blocked", params, shown[2])
     passed = not reaching
     return CheckResult(passed, "ok" if passed else "reachable", params, shown[2])
+
+
+def _pair(topology: Topology, check: FlowCheck, source: str, destination: str) -> Analysis | None:
+    """The analysis of one pair: from outside, through each public address of the destination
+    instance (an Elastic IP may sit on a secondary address or on eth1) until one reaches, else
+    the first; None when test connection cannot take the pair."""
+    request: dict[str, Any] = {
+        "source": source,
+        "destination": destination,
+        "protocol": check.protocol,
+    }
+    if check.port is not None:
+        request["destination_port"] = check.port
+    addresses: list[str | None] = [None]
+    if check.destination.conditions is not None and check.source.conditions is None:
+        publics = [
+            str(public)
+            for eni in topology.enis_of_instance(destination)
+            for public in public_addresses(topology, eni)
+        ]
+        addresses = [*publics] or [None]
+    first: Analysis | None = None
+    for address in addresses:
+        try:
+            analysis = analyze(topology, {**request, "destination_ip": address})
+        except AwsError:
+            continue  # an end test connection cannot take is no end of this flow
+        if analysis.reachable:
+            return analysis
+        first = first or analysis
+    return first
 
 
 def _evaluate_exposure(topology: Topology, check: FlowCheck) -> CheckResult:
@@ -399,17 +422,19 @@ def _evaluate_exposure(topology: Topology, check: FlowCheck) -> CheckResult:
     instance_id, public_ip, peer, port = exposed[0]
     # The path of the first exposed port, from the first source admitted, as "test
     # connection" shows it (the exposure analysis is checked against the tracer by its tests).
-    request = {"source": str(source)} if source else {"source": "internet", "source_ip": str(peer)}
-    analysis = analyze(
-        topology,
-        {
-            **request,
-            "destination": instance_id,
-            "destination_ip": str(public_ip),
-            "protocol": check.protocol,
-            "destination_port": port,
-        },
+    request: dict[str, Any] = (
+        {"source": str(source)} if source else {"source": "internet", "source_ip": str(peer)}
     )
+    request.update(
+        destination=instance_id,
+        destination_ip=str(public_ip),
+        protocol=check.protocol,
+        destination_port=port,
+    )
+    try:
+        analysis: Analysis | None = analyze(topology, request)
+    except AwsError:  # not expected: both ends come from the topology itself
+        analysis = None
     params["exposed_port"] = port
     return CheckResult(False, "reachable", params, analysis)
 

@@ -1,8 +1,8 @@
 """The conditions of a lab's state checks (docs/labs.md): per resource kind, the value each
 condition takes and the test it makes on one resource.
 
-"Public" is decided once, by ``is_public_subnet``: VPC UG "Subnets for your VPC" — "Public
-subnet: the subnet has a direct route to an internet gateway"; the lab's contract reads it as
+"Public" is decided once, by ``is_public_subnet``: VPC UG "Subnets for your VPC" says a public
+subnet has a direct route to an internet gateway; the lab's contract reads it as
 the route table that serves the subnet (its explicit association, else the VPC's main table)
 sending 0.0.0.0/0 to an internet gateway attached to the subnet's VPC.
 """
@@ -88,6 +88,9 @@ def _name(value: Any) -> str:
 
 def is_public_subnet(topology: Topology, subnet_id: str) -> bool:
     """Does the table serving the subnet send 0.0.0.0/0 to an IGW attached to its VPC?
+
+    VPC UG, Subnets for your VPC (configure-subnets.html, subnet types): a public subnet has a
+    direct route to an internet gateway.
 
     >>> # default VPC: every default subnet is public (main table 0.0.0.0/0 -> igw)
     """

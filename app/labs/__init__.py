@@ -188,7 +188,7 @@ class _Reader:
         check_id = self.unique(fields["id"], f"{where}.id", self.check_ids, "check")
         says = self.text(fields["says"], f"{where}.says")
         body_node = fields[kinds[0]][1]
-        raw: dict[str, object] = {kinds[0]: self.loader.construct_object(body_node, deep=True)}
+        raw: dict[str, object] = {kinds[0]: self.value(body_node, f"{where}.{kinds[0]}")}
         try:
             parsed = checks.parse_check(raw)
         except CheckSpecError as error:
@@ -250,9 +250,17 @@ class _Reader:
         # An item has no key node: its own node stands in for one.
         return [read((item, item), f"{where}[{index}]") for index, item in enumerate(items)]
 
+    def value(self, node: Node, where: str) -> object:
+        """The Python value of ``node`` (a tag the safe loader does not know is an error)."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as error:
+            problem = getattr(error, "problem", None) or str(error)
+            raise self.fail(node, where, problem) from error
+
     def string(self, entry: tuple[Node, Node], where: str) -> str:
         node = entry[1]
-        value = self.loader.construct_object(node) if isinstance(node, yaml.ScalarNode) else None
+        value = self.value(node, where) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, str) or not value.strip():
             raise self.fail(node, where, "must be a non-empty text")
         return value.strip()

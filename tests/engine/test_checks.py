@@ -50,6 +50,12 @@ def seed_001() -> Topology:
     return new_lab("seed-001-nat")
 
 
+def seed_002_one_stopped() -> Topology:
+    lab = seed_002()
+    op.stop_instances(lab, instance_id=named(lab, "instance", "myinstance-0001").instance_id)
+    return lab
+
+
 def default_vpc() -> Topology:
     return new_lab("default-vpc")
 
@@ -182,6 +188,8 @@ STATE_CASES: list[tuple[str, Callable[[], Topology], dict[str, Any], bool]] = [
     ("no private instance", seed_002, state("instance", subnet="private"), False),
     ("running", seed_002, state("instance", running=True, count=2), True),
     ("none stopped", seed_002, state("instance", running=False), False),
+    ("one stopped", seed_002_one_stopped, state("instance", running=False), True),
+    ("one running", seed_002_one_stopped, state("instance", running=True, count=2), False),
     ("public ip (eip)", seed_002, state("instance", public_ip=True, count=2), True),
     ("public ip (auto)", seed_001, state("instance", subnet="public", public_ip=True), True),
     ("db without", seed_001, state("instance", subnet="private", public_ip=True), False),
@@ -205,6 +213,7 @@ STATE_CASES: list[tuple[str, Callable[[], Topology], dict[str, Any], bool]] = [
     ("no idle set", seed_002, state("dhcp_options", associated=False), False),
     # security_group
     ("default sg", seed_002, state("security_group", default=True), True),
+    ("no group at all", blank, state("security_group", default=True), False),
     ("own sg used", seed_002, state("security_group", default=False, attached=True), True),
     ("default sg unused", seed_002, state("security_group", default=True, attached=True), False),
     ("default sg used", seed_001, state("security_group", default=True, attached=True), True),
@@ -484,6 +493,22 @@ def test_a_selector_that_matches_no_instance_is_no_endpoint() -> None:
     assert result.code == "no_endpoint"
     assert result.params["end"] == "source"
     assert result.analysis is None
+
+
+def test_the_internet_reaches_an_instance_through_the_elastic_ip_of_its_second_interface() -> None:
+    # Article 004: eth0 has no public address, the hand-made eth1 at 10.0.1.11 has an EIP.
+    lab = handmade_eni()
+    vpc = next(iter(lab.vpcs.values()))
+    default_sg = next(g for g in lab.security_groups.values() if g.vpc_id == vpc.vpc_id)
+    op.authorize(lab, group_id=default_sg.group_id, ip_permissions=SSH, egress=False)
+    eip = next(a for a in lab.addresses.values() if a.network_interface_id)
+
+    result = check(lab, flow("internet", instances(), port=22, expect="reaches"))
+
+    assert result.passed
+    assert result.analysis is not None
+    assert result.analysis.request["destination_ip"] == str(eip.public_ip)
+    assert (result.params["found"], result.params["pairs"]) == (1, 1)
 
 
 def test_the_bastion_reaches_the_private_database_which_reaches_the_internet_through_nat() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from app.engine import checks
 from app.engine.checks import CheckSpecError, StateCheck
-from app.labs import LabFileError, load_lab
+from app.labs import LABS_DIR, LabFileError, all_labs, load_lab
 
 GOOD = """\
 title: {en: A VPC of your own, ja: 自分の VPC}
@@ -161,3 +162,47 @@ def test_a_misspelt_condition_is_refused_by_the_real_checks(tmp_path: Path) -> N
     assert error.line == 26
     assert error.problem.startswith("steps[1].checks[0].state.subnet:")
     assert "publc" in error.problem
+
+
+def test_the_example_in_docs_labs_md_is_a_lab_that_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "labs.md").read_text(encoding="utf-8")
+    block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(block, encoding="utf-8")
+    lab = load_lab(path)
+    assert [c.id for c in lab.steps[0].checks] == ["own-vpc", "ssh-from-home"]
+
+
+def test_every_lab_in_the_repository_loads_once_by_its_file_name() -> None:
+    labs = all_labs()
+    assert list(labs) == sorted(path.stem for path in LABS_DIR.glob("*.yaml"))
+    assert {"seed-002-ssh-from-home", "seed-004-fixed-ip-eni"} <= set(labs)
+    assert all(lab.id == lab_id for lab_id, lab in labs.items())
+    again = all_labs()
+    assert all(again[lab_id] is lab for lab_id, lab in labs.items()), "read again"
+
+
+def test_a_tag_the_safe_loader_does_not_know_is_refused_at_its_line(tmp_path: Path) -> None:
+    error = refused(tmp_path, GOOD.replace("start: blank", "start: !!python/name:os.system"))
+    assert error.line == 5
+    assert error.problem.startswith("start: could not determine a constructor")
+
+
+ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b")
+
+
+@pytest.mark.parametrize("lab_id", sorted(all_labs()))
+def test_both_languages_give_the_same_addresses(lab_id: str) -> None:
+    """A learner switching language must not get another address or block to type."""
+    lab = all_labs()[lab_id]
+    texts = [("title", lab.title), ("goal", lab.goal)]
+    for step in lab.steps:
+        texts += [(f"{step.id}.title", step.title), (f"{step.id}.instructions", step.instructions)]
+        texts += [(f"{step.id}.hints[{i}]", hint) for i, hint in enumerate(step.hints)]
+        texts += [(f"{step.id}.{check.id}", check.says) for check in step.checks]
+    differing = {
+        where: sorted(set(ADDRESS.findall(text.en)) ^ set(ADDRESS.findall(text.ja)))
+        for where, text in texts
+        if set(ADDRESS.findall(text.en)) != set(ADDRESS.findall(text.ja))
+    }
+    assert not differing

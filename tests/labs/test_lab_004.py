@@ -36,9 +36,10 @@ class Design:
         zone: str = "ap-northeast-1a",
         own_route_table: bool = False,
         ports: tuple[int, ...] = (22, 80, 443),
+        names: str = "Atsushi",
     ) -> None:
         self.api, self.vpc_cidr, self.subnet_cidr, self.zone = api, vpc_cidr, subnet_cidr, zone
-        self.own_route_table, self.ports = own_route_table, ports
+        self.own_route_table, self.ports, self.names = own_route_table, ports, names
         self.ids: dict[str, str] = {}
 
     def actions(self) -> dict[str, Any]:
@@ -61,10 +62,12 @@ class Design:
         )
 
     def vpc_and_subnet(self) -> None:
-        vpc = self.api.ok("POST", "vpcs", {"CidrBlock": self.vpc_cidr, "Tags": tag("vpc")}, 201)
+        body = {"CidrBlock": self.vpc_cidr, "Tags": tag(f"vpc-{self.names}")}
+        vpc = self.api.ok("POST", "vpcs", body, 201)
         self.ids["vpc"] = vpc["VpcId"]
-        body = {"VpcId": vpc["VpcId"], "CidrBlock": self.subnet_cidr, "AvailabilityZone": self.zone}
-        self.ids["subnet"] = self.api.ok("POST", "subnets", body, 201)["SubnetId"]
+        zone = self.zone
+        subnet = {"VpcId": vpc["VpcId"], "CidrBlock": self.subnet_cidr, "AvailabilityZone": zone}
+        self.ids["subnet"] = self.api.ok("POST", "subnets", subnet, 201)["SubnetId"]
 
     def internet(self) -> None:
         igw = self.api.ok("POST", "internet-gateways", {}, 201)["InternetGatewayId"]
@@ -89,7 +92,8 @@ class Design:
         self.api.ok("DELETE", f"route-tables/{self.ids['route_table']}/routes", params=query)
 
     def security_group(self) -> None:
-        body = {"GroupName": "seg-g_wp", "Description": "wp", "VpcId": self.ids["vpc"]}
+        name = f"seg-g_wp_{self.names}"
+        body = {"GroupName": name, "Description": "wp", "VpcId": self.ids["vpc"]}
         self.ids["sg"] = self.api.ok("POST", "security-groups", body, 201)["GroupId"]
         for port in self.ports:
             permissions = {"IpPermissions": [rule(port)]}
@@ -100,13 +104,14 @@ class Design:
             "SubnetId": self.ids["subnet"],
             "PrivateIpAddress": "10.0.1.11",
             "Groups": [self.ids["sg"]],
-            "Tags": tag("eni-wp"),
+            "Tags": tag(f"eni-wp-{self.names}"),
         }
         eni = self.api.ok("POST", "network-interfaces", body, 201)
         self.ids["eni"] = eni["NetworkInterfaceId"]
 
     def elastic_ip(self) -> None:
-        eip = self.api.ok("POST", "addresses", {"Domain": "vpc", "Tags": tag("eip")}, 201)
+        allocate = {"Domain": "vpc", "Tags": tag(f"eip-{self.names}")}
+        eip = self.api.ok("POST", "addresses", allocate, 201)
         self.ids["eip"] = eip["PublicIp"]
         body = {"NetworkInterfaceId": self.ids["eni"], "PrivateIpAddress": "10.0.1.11"}
         self.api.ok("POST", f"addresses/{eip['AllocationId']}/associate", body)
@@ -157,7 +162,8 @@ def test_without_the_default_route_the_reply_is_what_is_blocked(client: TestClie
 
 def test_another_correct_design_passes_every_check(client: TestClient) -> None:
     """The article's address 10.0.1.11 is the lesson, so it stays; around it: a smaller VPC
-    and subnet, another zone, a route table of its own, the rules added in another order."""
+    and subnet, another zone and names, a route table of its own, the rules added in another
+    order."""
     api = start(client, LAB, name="other")
     other = Design(
         api,
@@ -166,5 +172,6 @@ def test_another_correct_design_passes_every_check(client: TestClient) -> None:
         zone="ap-northeast-1c",
         own_route_table=True,
         ports=(443, 80, 22),
+        names="second",
     )
     finish(api, LAB, other.actions())
