@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db.store import Store
+from app.engine import checks
 from app.engine.checks import CheckResult
 from app.i18n import reading
 from app.labs.progress import Checked
@@ -211,3 +212,21 @@ def test_a_start_past_the_topology_quota_says_why_on_the_labs_page(
     assert len(client.get("/api/v1/topologies").json()["topologies"]) == 1
     missing = client.post("/labs/nope/start", data={"csrf_token": csrf_token_of(page.text)})
     assert missing.status_code == 404
+
+
+def test_an_editor_fragment_does_not_evaluate_the_lab(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clicking in the diagram swaps the inspector only: no panel there, no checks run."""
+    topology = start_from_the_list(client, "test-ssh")
+    calls: list[object] = []
+    real = checks.evaluate
+    monkeypatch.setattr(checks, "evaluate", lambda *a: calls.append(a) or real(*a))
+    vpc = client.get(f"/api/v1/topologies/{topology}/vpcs").json()["Vpcs"][0]["VpcId"]
+
+    editor = client.get(
+        f"/topologies/{topology}?select={vpc}", headers={**HX, "HX-Target": "editor"}
+    )
+    assert editor.status_code == 200 and "lab-panel" not in editor.text and not calls
+    whole = client.get(f"/topologies/{topology}?select={vpc}", headers=HX)
+    assert "lab-panel" in whole.text and len(calls) == 1
