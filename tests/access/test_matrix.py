@@ -21,8 +21,10 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from app.accounts.store import Accounts
+from app.db import tables
 from app.db.store import Store
 from app.engine import AwsError
 from app.engine.operations import create_dhcp_options
@@ -36,6 +38,7 @@ API = "/api/v1"
 T = "/topologies/{topology_id}"
 UNKNOWN = "0123456789ab"
 JA = {"Accept-Language": "ja"}
+GUIDED_LAB = "seed-002-ssh-from-home"
 
 
 @dataclass
@@ -248,6 +251,10 @@ REQUESTS: dict[tuple[str, str], Spec] = {
         path={"analysis_id": i["analysis"]}
     ),
     ("GET", R + "/exposure"): read_of(),
+    # guided labs: alice's lab follows lab 002, whose first step (a /16 VPC) her seed passes
+    ("GET", R + "/lab"): read_of(),
+    ("POST", R + "/lab/next"): lambda i: Call(),
+    ("POST", R + "/lab/step"): lambda i: Call(json={"step": 0}),
     ("GET", R + "/reachability-matrix"): lambda i: Call(params={"port": 22}, read=True),
     # pages and their actions
     ("POST", T + "/rename"): lambda i: Call(form={"name": "renamed"}),
@@ -272,6 +279,8 @@ REQUESTS: dict[tuple[str, str], Spec] = {
         form={"source": "internet", "destination": i["web"], "preset": "ssh"}, read=True
     ),
     ("POST", T + "/tests/rerun"): lambda i: Call(form={}),
+    ("POST", T + "/lab/next"): lambda i: Call(form={}),
+    ("POST", T + "/lab/step"): lambda i: Call(form={"step": "0"}),
     ("GET", T + "/exposure"): read_of(),
     ("GET", T + "/matrix"): read_of(),
     ("GET", T + "/trace"): lambda i: Call(
@@ -321,6 +330,11 @@ NOT_OWNED: dict[tuple[str, str], str] = {
     ("POST", API + "/topologies"): "creates a topology of the asker's own (test_creating_*)",
     ("GET", API + "/topologies"): "lists the asker's own topologies (test_lists_*)",
     ("GET", "/docs"): "the API's documentation",
+    ("GET", API + "/labs"): "the guided labs: the same for all",
+    ("GET", API + "/labs/{lab_id}"): "a guided lab: the same for all",
+    ("POST", API + "/labs/{lab_id}/start"): "creates a topology of the asker's own",
+    ("GET", "/labs"): "the guided labs, and the asker's own topologies following them",
+    ("POST", "/labs/{lab_id}/start"): "creates a topology of the asker's own",
     ("GET", "/"): "lists the asker's own topologies (test_lists_*)",
     ("POST", "/topologies"): "creates a topology of the asker's own (test_creating_*)",
     ("POST", "/topologies/import"): "creates a topology of the asker's own from a file",
@@ -443,6 +457,12 @@ def build_lab(client: TestClient, store: Store) -> Ids:
         "destination_port": 22,
     }
     ok("POST", "/analyses", ssh, 201)
+    with Session(store.engine) as session:  # a guided lab, as if she had started it
+        row = session.get(tables.Topology, tid)
+        assert row is not None
+        row.lab = GUIDED_LAB
+        session.add(row)
+        session.commit()
     return {"base": tid, "ssh": ssh}
 
 
