@@ -150,9 +150,7 @@ class Guided:
             passed = [c.result.passed for c in step_results(lab.steps[0], model)]
             target = challenge.view(row.id, lab, row.challenge, passed).next_hint
             if target is None:
-                raise AwsError(
-                    "IncorrectState", message("store.lab.no_hint"), resource_id=row.id
-                )
+                raise AwsError("IncorrectState", message("store.lab.no_hint"), resource_id=row.id)
             # A new dict: the JSON column is written only when its value is replaced.
             row.challenge = {**row.challenge, "hints": [*row.challenge.get("hints", []), target]}
             row.updated_at = tables.now()

@@ -136,7 +136,10 @@ class _Reader:
         if root is None:
             raise LabFileError(self.file, None, "the file is empty")
         top = self.mapping(
-            (root, root), "", required=("title", "goal", "start", "steps"), optional=("region", "challenge")
+            (root, root),
+            "",
+            required=("title", "goal", "start", "steps"),
+            optional=("region", "challenge"),
         )
         start = self.string(top["start"], "start")
         if start not in TEMPLATES:
@@ -175,7 +178,9 @@ class _Reader:
         node = fields["faults"][1]
         value = self.value(node, "challenge.faults") if isinstance(node, yaml.ScalarNode) else None
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_FAULTS:
-            raise self.fail(node, "challenge.faults", f"must be a whole number from 1 to {MAX_FAULTS}")
+            raise self.fail(
+                node, "challenge.faults", f"must be a whole number from 1 to {MAX_FAULTS}"
+            )
         return value
 
     def step(self, entry: tuple[Node, Node], where: str) -> Step:

@@ -146,9 +146,7 @@ def _broke(key: tuple[str, str], step: Step, state: dict[str, Any]) -> list[list
     return found
 
 
-def view(
-    topology_id: str, lab: Lab, state: dict[str, Any], passed: list[bool]
-) -> ChallengeView:
+def view(topology_id: str, lab: Lab, state: dict[str, Any], passed: list[bool]) -> ChallengeView:
     """The challenge as it stands: ``passed`` is each of the step's checks now. A fault is
     found when every flow it broke on its own passes again (``faults.repaired``)."""
     broke = _broke((topology_id, lab.id), lab.steps[0], state)

@@ -49,7 +49,10 @@ def test_a_challenge_file_loads_with_its_fault_count(tmp_path: Path) -> None:
 @pytest.mark.parametrize("count", ["0", "6", "two", "2.5", "true"])
 def test_a_fault_count_outside_1_to_5_names_its_line(tmp_path: Path, count: str) -> None:
     error = refused(tmp_path, CHALLENGE.replace("faults: 2", f"faults: {count}"))
-    assert (error.line, error.problem) == (5, "challenge.faults: must be a whole number from 1 to 5")
+    assert (error.line, error.problem) == (
+        5,
+        "challenge.faults: must be a whole number from 1 to 5",
+    )
 
 
 def test_an_unknown_key_in_challenge_is_an_error(tmp_path: Path) -> None:
@@ -59,8 +62,10 @@ def test_an_unknown_key_in_challenge_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_challenge_has_one_step(tmp_path: Path) -> None:
-    second = CHALLENGE.split("steps:\n", 1)[1].replace("id: repair", "id: again").replace(
-        "id: ssh", "id: ssh-again"
+    second = (
+        CHALLENGE.split("steps:\n", 1)[1]
+        .replace("id: repair", "id: again")
+        .replace("id: ssh", "id: ssh-again")
     )
     error = refused(tmp_path, CHALLENGE + second)
     assert error.line == 7
