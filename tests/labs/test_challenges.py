@@ -103,3 +103,25 @@ def test_the_example_in_docs_labs_md_is_a_challenge_that_loads(tmp_path: Path) -
     path.write_text(section.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
     lab = load_lab(path)
     assert lab.faults == 3 and len(lab.steps) == 1
+
+
+@pytest.mark.parametrize("lab", CHALLENGES, ids=lambda lab: lab.id)
+def test_starting_injects_the_faults_each_learner_the_same_and_a_reset_brings_them_back(
+    lab: object,
+) -> None:
+    from app.labs import Lab, challenge
+
+    assert isinstance(lab, Lab)
+    (step,) = lab.steps
+    flows = challenge.flows_of(step)
+    drawn = set()
+    for user in range(1, 6):
+        broken, state = challenge.start(lab, user)
+        assert len(state["faults"]) == lab.faults
+        assert not all(flows(broken))  # the learner starts with checks failing
+        assert flows(challenge.original_of(state)) == [True] * len(step.checks)
+        assert flows(challenge.restart(state)) == flows(broken)  # what a reset gives back
+        codes = tuple(f["code"] for f in state["faults"])
+        assert codes == tuple(f["code"] for f in challenge.start(lab, user)[1]["faults"])
+        drawn.add(codes)
+    assert len(drawn) > 1  # neighbours differ

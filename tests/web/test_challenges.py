@@ -25,6 +25,8 @@ def panel(html: str) -> str:
 def start(client: TestClient, lab: str = "challenge-nat") -> str:
     page = client.get("/labs")
     assert page.status_code == 200
+    listed = re.sub(r"\s+", " ", page.text)
+    assert "3 faults to find" in listed or "見つける障害 3 件" in listed
     answer = client.post(
         f"/labs/{lab}/start", data={"csrf_token": csrf_token_of(page.text)}, follow_redirects=False
     )
