@@ -154,7 +154,8 @@ def view(topology_id: str, lab: Lab, state: dict[str, Any], passed: list[bool]) 
     faults = tuple(
         FaultView(
             fault=fault,
-            found=bool(broke[i]) and all(passed[j] for j in broke[i]),
+            # (an index past the checks: the lab file lost a check since; not found)
+            found=bool(broke[i]) and all(j < len(passed) and passed[j] for j in broke[i]),
             hints=hints.count(i),
         )
         for i, fault in enumerate(faults_of(state))

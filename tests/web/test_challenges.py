@@ -239,3 +239,12 @@ def test_the_panel_in_japanese(client: TestClient, store: Store) -> None:
         assert english not in words, english
     fault = faults(store, topology)[0]
     assert str(fault.said) not in shown  # said in Japanese, from the engine's catalog
+
+
+def test_a_guided_lab_has_no_hints_to_buy(client: TestClient) -> None:
+    topology = client.post("/api/v1/labs/seed-002-ssh-from-home/start").json()["id"]
+    refused = client.post(f"/api/v1/topologies/{topology}/lab/hint")
+    assert refused.status_code == 404
+    assert refused.json()["error"]["code"] == "InvalidLabID.NotFound"
+    assert "not a troubleshooting challenge" in refused.json()["error"]["message"]
+    assert "challenge" not in lab_json(client, topology)
