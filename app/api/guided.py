@@ -10,7 +10,9 @@ from fastapi import APIRouter, Path, Request
 from app import labs
 from app.db.guided import find_lab
 from app.engine.checks import CheckResult
-from app.i18n import negotiate, reading, say_explanation, say_fix
+from app.i18n import negotiate, reading, say_explanation, say_fix, say_note
+from app.labs import challenge
+from app.labs.challenge import ChallengeView
 from app.labs.progress import Checked, Progress
 
 from .deps import StoreDep, TopologyId
@@ -75,9 +77,37 @@ def checked_json(checked: Checked) -> dict[str, Any]:
     return data
 
 
-def progress_json(topology: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    step = progress.current
+def challenge_json(view: ChallengeView, *, everything: bool) -> dict[str, Any]:
+    """A challenge's faults, found or not, and its score. A fault's component is shown once a
+    hint named it, the whole fault after the second hint; ``everything`` (an instructor
+    reading a student's lab) shows every fault in full."""
+    faults = []
+    for f in view.faults:
+        data: dict[str, Any] = {"found": f.found, "hints": f.hints}
+        if everything or f.hints >= 1:
+            data["component"] = {"id": f.fault.component, "kind": f.kind}
+        if everything or f.hints >= challenge.HINTS_PER_FAULT:
+            data["code"] = f.fault.code
+            data["message"] = say_note(f.fault.said)
+        faults.append(data)
     return {
+        "faults_injected": len(view.faults),
+        "found": view.found,
+        "hints": view.hints,
+        "hint_cost": challenge.HINT_COST,
+        "score": view.score,
+        "faults": faults,
+    }
+
+
+def progress_json(
+    topology: dict[str, Any], progress: Progress, *, everything: bool = False
+) -> dict[str, Any]:
+    step = progress.current
+    extra: dict[str, Any] = {}
+    if progress.challenge is not None:
+        extra["challenge"] = challenge_json(progress.challenge, everything=everything)
+    return extra | {
         "topology_id": topology["id"],
         "lab": lab_summary(progress.lab),
         "step": progress.step,  # 0-based; equal to lab.steps once the lab is complete
@@ -115,8 +145,10 @@ def start_lab(
 
 def lab_answer(request: Request, store: StoreDep, topology_id: str) -> dict[str, Any]:
     topology, progress = store.lab_progress(topology_id)
+    # The owner solves the challenge; whoever else may read it (an instructor) sees its faults.
+    everything = progress.challenge is not None and not store.access(topology_id)["writable"]
     with reading(negotiate(None, request.headers.get("accept-language"))):
-        return progress_json(topology, progress)
+        return progress_json(topology, progress, everything=everything)
 
 
 @router.get("/topologies/{topology_id}/lab")
@@ -140,4 +172,12 @@ def go_to_step(
 ) -> dict[str, Any]:
     """Show an earlier step, or a later one when every step before it passes (409 otherwise)."""
     store.set_lab_step(topology_id, body.step)
+    return lab_answer(request, store, topology_id)
+
+
+@router.post("/topologies/{topology_id}/lab/hint")
+def take_hint(topology_id: TopologyId, request: Request, store: StoreDep) -> dict[str, Any]:
+    """A troubleshooting challenge's next hint (−10 points): the first fault not found yet is
+    named by its component, then said in full (409 IncorrectState when none is left)."""
+    store.take_challenge_hint(topology_id)
     return lab_answer(request, store, topology_id)

@@ -9,6 +9,7 @@ is locked at: a change made at the same instant cannot slip a failing step throu
 
 from __future__ import annotations
 
+import dataclasses
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,8 @@ from app import labs
 from app.engine import AwsError, Topology
 from app.engine.messages import message, text
 from app.engine.regions import DEFAULT_REGION
-from app.labs.progress import Progress, first_failing, progress
+from app.labs import challenge
+from app.labs.progress import Progress, first_failing, progress, step_results
 
 from . import tables
 
@@ -35,6 +37,14 @@ text(
     "changed; make them pass, then go on.",
 )
 text("store.lab.complete", "The lab '{lab_id}' is complete: there is no next step.")
+text(
+    "store.lab.not_challenge",
+    "The topology '{topology_id}' is not a troubleshooting challenge: it has no hints to take.",
+)
+text(
+    "store.lab.no_hint",
+    "There is no hint left: every fault not found yet has been said in full.",
+)
 
 
 def lab_not_found(lab_id: str) -> AwsError:
@@ -71,12 +81,27 @@ class Guided:
             region: str = DEFAULT_REGION,
             template: str = "blank",
             lab: str | None = None,
+            built: Topology | None = None,
+            challenge: dict[str, Any] | None = None,
         ) -> dict[str, Any]: ...
+        @property
+        def user_id(self) -> int: ...
 
     def start_lab(self, lab_id: str, name: str) -> dict[str, Any]:
         """A new topology of the actor's own, made from the lab's ``start`` template, on the
-        lab's first step."""
+        lab's first step. A troubleshooting challenge starts with its faults injected, drawn
+        for this learner: the same learner starting it again gets the same faults."""
         lab = find_lab(lab_id)
+        if lab.faults:
+            broken, state = challenge.start(lab, self.user_id)
+            return self.create_topology(
+                name=name,
+                region=lab.region,
+                template=lab.start,
+                lab=lab.id,
+                built=broken,
+                challenge=state,
+            )
         return self.create_topology(name=name, region=lab.region, template=lab.start, lab=lab.id)
 
     def _lab_of(self, row: tables.Topology) -> labs.Lab:
@@ -97,7 +122,40 @@ class Guided:
             row = self._row(session, topology_id)
             lab = self._lab_of(row)
             model = self._model(session, row)
-        return topology_json(row), progress(lab, row.lab_step, model)
+        found = progress(lab, row.lab_step, model)
+        if row.challenge is not None and lab.faults:
+            checked = found.checks if found.step == 0 else step_results(lab.steps[0], model)
+            passed = [c.result.passed for c in checked]
+            found = dataclasses.replace(
+                found, challenge=challenge.view(row.id, lab, row.challenge, passed)
+            )
+        return topology_json(row), found
+
+    def take_challenge_hint(self, topology_id: str) -> dict[str, Any]:
+        """One more hint of a troubleshooting challenge (it costs points): about the first
+        fault not found now that has a hint left. The owner only; 409 ``IncorrectState`` when
+        none is left, 404 for a topology that is no challenge."""
+        from .store import topology_json
+
+        with self._write() as session:
+            row = self._row(session, topology_id, lock=True, write=True)
+            lab = self._lab_of(row)
+            if row.challenge is None or not lab.faults:
+                raise AwsError(
+                    "InvalidLabID.NotFound",
+                    message("store.lab.not_challenge", topology_id=row.id),
+                    resource_id=row.id,
+                )
+            model = self._model(session, row)
+            passed = [c.result.passed for c in step_results(lab.steps[0], model)]
+            target = challenge.view(row.id, lab, row.challenge, passed).next_hint
+            if target is None:
+                raise AwsError("IncorrectState", message("store.lab.no_hint"), resource_id=row.id)
+            # A new dict: the JSON column is written only when its value is replaced.
+            row.challenge = {**row.challenge, "hints": [*row.challenge.get("hints", []), target]}
+            row.updated_at = tables.now()
+            session.add(row)
+        return topology_json(row)
 
     def lab_of(self, topology_id: str) -> str | None:
         """The id of the lab the topology follows (None: none), for pages that show it."""

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from app.engine import AwsError, Topology, import_bundle
 from app.engine.messages import message, text
 from app.engine.templates import apply_template
+from app.labs import challenge
 
 from . import history, tables
 
@@ -89,6 +90,7 @@ class LabLife:
                 template=source.template,
                 lab=source.lab,  # a copy of a guided lab follows it, on the same step
                 lab_step=source.lab_step,
+                challenge=source.challenge,  # the same faults, original and hints taken
             )
             session.add(copy)
             session.flush()
@@ -142,7 +144,12 @@ class LabLife:
             if template is None:
                 raise no_template(row.id)
 
+            state = row.challenge
+
             def to_template(work: Topology) -> None:
+                if state is not None:  # a challenge: back to its start, faults and all
+                    work.adopt(challenge.restart(state))
+                    return
                 fresh = Topology(region=row.region)
                 apply_template(fresh, template)
                 work.adopt(fresh)

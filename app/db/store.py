@@ -203,8 +203,12 @@ class Store(LabLife, Guided):
         region: str = DEFAULT_REGION,
         template: str = "blank",
         lab: str | None = None,
+        built: Topology | None = None,
+        challenge: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """``lab``: the guided lab the topology follows, from its first step (``start_lab``)."""
+        """``lab``: the guided lab the topology follows, from its first step (``start_lab``);
+        ``built``: the network to start with instead of the bare template (a challenge's, made
+        from the template, faults injected) and ``challenge`` what the challenge remembers."""
         name = name.strip()
         if not name or len(name) > 200:
             raise AwsError("InvalidParameterValue", message("store.topology.name"))
@@ -226,8 +230,11 @@ class Store(LabLife, Guided):
                     TEMPLATES=", ".join(TEMPLATES),
                 ),
             )
-        model = Topology(region=region)
-        apply_template(model, template)
+        if built is None:
+            model = Topology(region=region)
+            apply_template(model, template)
+        else:
+            model = built
         row = tables.Topology(
             id=secrets.token_hex(6),
             owner_id=self.user_id,
@@ -237,6 +244,7 @@ class Store(LabLife, Guided):
             template=template,
             lab=lab,
             lab_step=0,
+            challenge=challenge,
         )
         with self._write() as session:
             self._check_topology_quota(session)

@@ -112,6 +112,8 @@ class Topology(SQLModel, table=True):
     # The guided lab it follows (docs/labs.md: its id) and the step shown, 0-based.
     lab: str | None = Field(default=None, max_length=64)
     lab_step: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # A troubleshooting challenge's faults, original network and hints (app/labs/challenge.py).
+    challenge: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
 

@@ -480,19 +480,27 @@ def inject(
     return broken, chosen
 
 
+def broken_by(original: Topology, fault: Fault, flows: Flows) -> list[int]:
+    """The indices of the flows that ``fault`` alone breaks in the original lab (empty: the
+    catalogue no longer offers it there, or AWS refuses it). It depends on the original lab
+    only, so a face may keep it while the learner works."""
+    alone = next((c for c in candidates(original) if c.fault == fault), None)
+    if alone is None:
+        return []
+    trial = original.copy()
+    try:
+        alone.apply(trial)
+    except AwsError:
+        return []
+    good, bad = flows(original), flows(trial)
+    return [i for i, (g, b) in enumerate(zip(good, bad, strict=True)) if g and not b]
+
+
 def repaired(topology: Topology, fault: Fault, flows: Flows, original: Topology) -> bool:
     """Is the effect of ``fault`` undone in ``topology``? The fault alone, applied to the
     original lab, broke some flows: it is repaired when those flows pass again, whatever else
     is still broken. (A flow two faults break passes only once both are repaired: then both
     count as found.)"""
-    alone = next((c for c in candidates(original) if c.fault == fault), None)
-    if alone is None:
-        return False
-    trial = original.copy()
-    try:
-        alone.apply(trial)
-    except AwsError:
-        return False
-    good, bad, now = flows(original), flows(trial), flows(topology)
-    broke = [i for i, (g, b) in enumerate(zip(good, bad, strict=True)) if g and not b]
+    broke = broken_by(original, fault, flows)
+    now = flows(topology)
     return bool(broke) and all(now[i] for i in broke)

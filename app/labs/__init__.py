@@ -21,6 +21,7 @@ __all__ = ["LABS_DIR", "Lab", "LabCheck", "LabFileError", "Step", "Text", "all_l
 
 LABS_DIR = Path(__file__).resolve().parents[2] / "labs"
 
+MAX_FAULTS = 5  # faults a challenge may inject (docs/labs.md, "Troubleshooting challenges")
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -59,6 +60,9 @@ class Lab:
     start: str  # a template name (app/engine/templates.py): blank, default-vpc, …
     region: str
     steps: tuple[Step, ...]
+    # A troubleshooting challenge (``challenge: {faults: N}``): N faults are injected into the
+    # working ``start`` template when a learner starts it (app/labs/challenge.py); 0: a guided lab.
+    faults: int = 0
 
 
 class LabFileError(ValueError):
@@ -132,7 +136,10 @@ class _Reader:
         if root is None:
             raise LabFileError(self.file, None, "the file is empty")
         top = self.mapping(
-            (root, root), "", required=("title", "goal", "start", "steps"), optional=("region",)
+            (root, root),
+            "",
+            required=("title", "goal", "start", "steps"),
+            optional=("region", "challenge"),
         )
         start = self.string(top["start"], "start")
         if start not in TEMPLATES:
@@ -147,6 +154,15 @@ class _Reader:
             if region not in AVAILABILITY_ZONES:
                 raise self.fail(top["region"][1], "region", f"unknown region '{region}'")
         steps = self.sequence(top["steps"], "steps", self.step)
+        faults = 0
+        if "challenge" in top:
+            faults = self.challenge(top["challenge"])
+            if len(steps) != 1:
+                raise self.fail(
+                    top["steps"][1],
+                    "steps",
+                    "a challenge has exactly one step: its checks are the flows to restore",
+                )
         return Lab(
             id=self.path.stem,
             title=self.text(top["title"], "title"),
@@ -154,7 +170,18 @@ class _Reader:
             start=start,
             region=region,
             steps=tuple(steps),
+            faults=faults,
         )
+
+    def challenge(self, entry: tuple[Node, Node]) -> int:
+        fields = self.mapping(entry, "challenge", required=("faults",))
+        node = fields["faults"][1]
+        value = self.value(node, "challenge.faults") if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_FAULTS:
+            raise self.fail(
+                node, "challenge.faults", f"must be a whole number from 1 to {MAX_FAULTS}"
+            )
+        return value
 
     def step(self, entry: tuple[Node, Node], where: str) -> Step:
         fields = self.mapping(

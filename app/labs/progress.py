@@ -14,6 +14,7 @@ from app.engine.checks import CheckResult, FlowCheck
 from app.engine.topology import Topology
 
 from . import Lab, LabCheck, Step
+from .challenge import ChallengeView
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Progress:
     lab: Lab
     step: int
     checks: tuple[Checked, ...]
+    challenge: ChallengeView | None = None  # a troubleshooting challenge's faults and score
 
     @property
     def total(self) -> int:

@@ -176,3 +176,9 @@ def go_to_step(topology_id: str, request: Request, store: StoreDep, values: Form
     raw = str(values.get("step", ""))
     step = int(raw) if raw.isdigit() and len(raw) < 5 else -1
     return _moved(request, store, topology_id, lambda: store.set_lab_step(topology_id, step))
+
+
+@router.post("/topologies/{topology_id}/lab/hint")
+def take_hint(topology_id: str, request: Request, store: StoreDep) -> Response:
+    """A troubleshooting challenge's next hint (it costs points), shown in the lab panel."""
+    return _moved(request, store, topology_id, lambda: store.take_challenge_hint(topology_id))
