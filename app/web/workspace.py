@@ -254,7 +254,7 @@ def options(model: Topology) -> dict[str, Any]:
             (d.dhcp_options_id, " · ".join([_name(d, d.dhcp_options_id), *d.values("domain-name")]))
             for d in sorted(model.dhcp_options.values(), key=lambda d: d.dhcp_options_id)
         ]
-        + [("default", _("No DHCP options (default)"))],
+        + [("default", _("No DHCP options at all (the API's “default”)"))],
         "subnets": Choices(
             [
                 (s.subnet_id, f"{_name(s, s.subnet_id)} · {s.cidr_block} · {s.availability_zone}")
