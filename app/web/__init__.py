@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
-from . import accounts, classes, guided, lab_life, language, pages
+from . import accounts, assignments, classes, guided, lab_life, language, pages
 from .language import use_language
 
 router = APIRouter(dependencies=[Depends(use_language)])
@@ -12,5 +12,6 @@ router.include_router(guided.router)
 router.include_router(language.router)
 router.include_router(accounts.router)
 router.include_router(classes.router)
+router.include_router(assignments.router)
 
 __all__ = ["router"]
