@@ -11,7 +11,8 @@ router.include_router(lab_life.router)
 router.include_router(guided.router)
 router.include_router(language.router)
 router.include_router(accounts.router)
-router.include_router(classes.router)
+# Before the classes' routes: a class's password reset signs its student out (tests/access).
 router.include_router(assignments.router)
+router.include_router(classes.router)
 
 __all__ = ["router"]

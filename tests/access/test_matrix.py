@@ -17,12 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from app.accounts.store import Accounts
+from app.db import tables
 from app.db.store import Store
 from app.engine import AwsError
 from app.engine.operations import create_dhcp_options
@@ -312,6 +316,25 @@ REQUESTS: dict[tuple[str, str], Spec] = {
     ("POST", "/classes/{class_id}/passwords.csv"): lambda i: Call(
         form={"csv": "login,password\nalice,x"}, owner="teacher"
     ),
+    # a guided lab's step (alice's lab follows lab 001: test_the_access_matrix)
+    ("GET", API + T + "/lab"): read_of(),
+    ("POST", API + T + "/lab/next"): lambda i: Call(),
+    ("POST", API + T + "/lab/step"): lambda i: Call(json={"step": 0}),
+    ("POST", T + "/lab/next"): lambda i: Call(form={}),
+    ("POST", T + "/lab/step"): lambda i: Call(form={"step": "0"}),
+    # an assignment is its class's: its instructor's dashboard, its students' to start
+    ("POST", "/classes/{class_id}/assignments"): lambda i: Call(
+        form={"lab_id": "seed-002-ssh-from-home", "title": "Week 3"}, owner="teacher"
+    ),
+    ("GET", "/classes/{class_id}/assignments/{assignment_id}"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, read=True, owner="teacher"
+    ),
+    ("GET", "/classes/{class_id}/assignments/{assignment_id}/grades.csv"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, read=True, owner="teacher"
+    ),
+    ("POST", "/assignments/{assignment_id}/start"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, form={}, teacher_reads=False
+    ),
 }
 
 # Routes that take no owned id, with the reason they are not owner-scoped.
@@ -337,6 +360,11 @@ NOT_OWNED: dict[tuple[str, str], str] = {
     ("POST", "/classes"): "creates a class of the asker's own",
     ("GET", "/join"): "the form to join a class with its code",
     ("POST", "/join"): "joins a class with its code (tests/accounts/test_classes.py)",
+    ("GET", API + "/labs"): "the guided labs: the same for all",
+    ("GET", API + "/labs/{lab_id}"): "a guided lab: the same for all",
+    ("POST", API + "/labs/{lab_id}/start"): "creates a topology of the asker's own",
+    ("GET", "/labs"): "the guided labs, with the asker's own topologies following them",
+    ("POST", "/labs/{lab_id}/start"): "creates a topology of the asker's own",
 }
 # An extra form field that makes a read a change (the matrix sends the request both ways).
 WRITE_VARIANTS: dict[tuple[str, str], Callable[[Call], Call]] = {
@@ -553,6 +581,14 @@ def test_the_access_matrix(classroom: Classroom) -> None:
     people, clients = signed_in_people(classroom)
     lab = build_lab(clients["alice"], store)
     base_ids = names(store, lab["base"])
+    given = store.create_assignment(
+        people.classroom_id,
+        lab_id="seed-002-ssh-from-home",
+        title="Week 3",
+        variants=True,
+        opens_at=datetime(2020, 4, 1, tzinfo=UTC),
+        due_at=None,
+    )
     for route in matrix_routes():
         spec = REQUESTS.get(route)
         if spec is None:
@@ -568,6 +604,13 @@ def test_the_access_matrix(classroom: Classroom) -> None:
             ),
         )
         [analysis] = store.list_analyses(tid)
+        with Session(store.engine) as session:  # alice's lab follows a guided lab
+            session.execute(
+                update(tables.Topology)
+                .where(col(tables.Topology.id) == tid)
+                .values(lab="seed-001-public-private-nat")
+            )
+            session.commit()
         ids = {
             **base_ids,
             "ssh": lab["ssh"],
@@ -575,6 +618,7 @@ def test_the_access_matrix(classroom: Classroom) -> None:
             "topology_id": tid,
             "classroom_id": people.classroom_id,
             "alice_id": people.alice.user_id,
+            "assignment_id": given["id"],
             "token_id": classroom.accounts.create_token(people.alice.user_id, "script")[0].id,
         }
         call = spec(ids)
