@@ -277,3 +277,32 @@ def test_the_grade_at_the_due_date_is_kept(classroom: Classroom) -> None:
         "2",
     ]
     assert f"grade at due: {percent(1)}%" in aoki.get("/").text
+
+
+def test_the_assignment_pages_are_all_japanese_for_a_japanese_reader(
+    classroom: Classroom,
+) -> None:
+    from tests.web.test_no_english_left_in_japanese import english_words
+
+    class_id, teacher = people(classroom)
+    assignment = give(teacher, class_id, variants="1", title="第3週", due_at="2099-01-01T00:00")
+    give(teacher, class_id, title="第4週", opens_at="2099-01-01T00:00")
+    aoki = classroom.signed_in("aoki")
+    topology = start(aoki, assignment)
+    do_steps(aoki, topology, 1)
+    ja = {"Accept-Language": "ja"}
+    typed = {"Aoki", "Baba", "Chiba", "aoki", "baba", "chiba", "Networking"}  # names, logins
+    pages = {
+        "class": teacher.get(f"/classes/{class_id}", headers=ja),
+        "dashboard": teacher.get(f"/classes/{class_id}/assignments/{assignment}", headers=ja),
+        "student": aoki.get("/", headers=ja),
+        "refused": teacher.post(
+            f"/classes/{class_id}/assignments",
+            data={"lab_id": LAB_ID, "title": "x", "opens_at": "2027-02-01", "due_at": "2027-01-01"},
+            headers=ja,
+        ),
+    }
+    for name, page in pages.items():
+        assert page.status_code in (200, 400), name
+        assert "課題" in page.text or "現在の成績" in page.text, name
+        assert not english_words(page.text, typed), (name, english_words(page.text, typed))
