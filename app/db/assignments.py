@@ -209,11 +209,8 @@ class Assignments:
             }
             graded = {s.id: self._graded(session, works.get(s.id or 0)) for s in students}
         self._record_due_grades(row, list(graded.values()))
-        lab = labs.all_labs().get(row.lab_id)
-        checks = [c for step in lab.steps for c in step.checks] if lab else []
         return {
             "assignment": assignment_json(row),
-            "checks": checks,
             "students": [
                 {
                     "id": s.id,
