@@ -325,7 +325,8 @@ class Assignments:
 
     def _record_due_grades(self, row: tables.Assignment, graded: list[Graded]) -> None:
         """At the first view after the due date, each copy's grade then is kept (once: a
-        later view does not change it)."""
+        later view does not change it). The network's revisions are kept, but not the step a
+        student was on at each: what is kept is the grade of that first view."""
         if row.due_at is None or aware(row.due_at) > utcnow():
             return
         pending = [g for g in graded if g.work is not None and g.work.grade_at_due is None]
@@ -335,14 +336,17 @@ class Assignments:
         with self._write() as session:
             for g in pending:
                 assert g.work is not None and g.grade is not None
+                # A copy started after the due date had nothing done at it.
+                late = aware(g.work.created_at) > aware(row.due_at)
+                percent = 0 if late else g.grade.percent
                 session.execute(
                     update(tables.AssignmentWork)
                     .where(col(tables.AssignmentWork.assignment_id) == g.work.assignment_id)
                     .where(col(tables.AssignmentWork.account_id) == g.work.account_id)
                     .where(col(tables.AssignmentWork.grade_at_due).is_(None))
-                    .values(grade_at_due=g.grade.percent, graded_at=moment)
+                    .values(grade_at_due=percent, graded_at=moment)
                 )
-                g.work.grade_at_due, g.work.graded_at = g.grade.percent, moment
+                g.work.grade_at_due, g.work.graded_at = percent, moment
 
     @staticmethod
     def _grade_json(graded: Graded, row: tables.Assignment) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import csv
 import html
 import io
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -256,18 +257,29 @@ def test_the_dashboard_and_the_csv_show_each_students_progress(classroom: Classr
 
 def test_the_grade_at_the_due_date_is_kept(classroom: Classroom) -> None:
     class_id, teacher = people(classroom)
-    assignment = give(teacher, class_id, opens_at="2020-04-01T09:00", due_at="2020-04-08T09:00")
+    assignment = give(teacher, class_id, due_at="2099-04-08T09:00")
     aoki = classroom.signed_in("aoki")
-    topology = start(aoki, assignment)  # late work is allowed; its grade "now" is shown apart
+    topology = start(aoki, assignment)
     do_steps(aoki, topology, 1)
+    before = board_rows(teacher.get(f"/classes/{class_id}/assignments/{assignment}").text)
+    assert before["aoki"]["at_due"] == "—"  # not due yet
+    with Session(classroom.store.engine) as session:  # the due date passes
+        row = session.get(tables.Assignment, assignment)
+        assert row is not None
+        row.due_at = datetime.now(UTC)
+        session.add(row)
+        session.commit()
+    baba = classroom.signed_in("baba")
+    do_steps(baba, start(baba, assignment), 1)  # late work is allowed, and shown apart
+
     first = board_rows(teacher.get(f"/classes/{class_id}/assignments/{assignment}").text)
     assert first["aoki"]["at_due"] == first["aoki"]["now"] == f"{percent(1)}%"
-    assert first["baba"]["at_due"] == "0%"  # past due, never started
+    assert first["baba"]["now"] == f"{percent(1)}%"
+    assert first["baba"]["at_due"] == first["chiba"]["at_due"] == "0%"  # nothing by the due date
     api = api_of(aoki, topology)
     igw = api.ok("POST", "internet-gateways", {}, 201)["InternetGatewayId"]
-    api.ok(
-        "POST", f"internet-gateways/{igw}/attach", {"VpcId": api.items("vpcs", "Vpcs")[0]["VpcId"]}
-    )
+    vpc = api.items("vpcs", "Vpcs")[0]["VpcId"]
+    api.ok("POST", f"internet-gateways/{igw}/attach", {"VpcId": vpc})
     next_step(aoki, topology)
     later = board_rows(teacher.get(f"/classes/{class_id}/assignments/{assignment}").text)
     assert later["aoki"]["now"] == f"{percent(2)}%"
