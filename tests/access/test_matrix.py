@@ -332,6 +332,12 @@ REQUESTS: dict[tuple[str, str], Spec] = {
     ("GET", "/classes/{class_id}/assignments/{assignment_id}/grades.csv"): lambda i: Call(
         path={"assignment_id": i["assignment_id"]}, read=True, owner="teacher"
     ),
+    ("GET", API + "/classes/{class_id}/assignments/{assignment_id}"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, read=True, owner="teacher"
+    ),
+    ("POST", API + "/assignments/{assignment_id}/start"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, teacher_reads=False
+    ),
     ("POST", "/assignments/{assignment_id}/start"): lambda i: Call(
         path={"assignment_id": i["assignment_id"]}, form={}, teacher_reads=False
     ),
@@ -360,6 +366,7 @@ NOT_OWNED: dict[tuple[str, str], str] = {
     ("POST", "/classes"): "creates a class of the asker's own",
     ("GET", "/join"): "the form to join a class with its code",
     ("POST", "/join"): "joins a class with its code (tests/accounts/test_classes.py)",
+    ("GET", API + "/assignments"): "lists the asker's own assignments (tests/assignments)",
     ("GET", API + "/labs"): "the guided labs: the same for all",
     ("GET", API + "/labs/{lab_id}"): "a guided lab: the same for all",
     ("POST", API + "/labs/{lab_id}/start"): "creates a topology of the asker's own",

@@ -101,6 +101,8 @@ def test_an_assignment_cannot_be_started_before_it_opens(classroom: Classroom) -
     refused = start(aoki, assignment, status=409)
     assert "IncorrectState" in refused.text
     assert "opens on 2099-04-01 09:00 UTC" in html.unescape(refused.text)
+    api = aoki.post(f"/api/v1/assignments/{assignment}/start")
+    assert api.status_code == 409 and api.json()["error"]["code"] == "IncorrectState"
     assert counts(classroom) == (1, 0, 0)  # nothing created
 
 
@@ -125,8 +127,11 @@ def test_only_the_class_sees_and_starts_its_assignment(classroom: Classroom) -> 
     dan = classroom.signed_in("dan")
     assert "Week 3" not in dan.get("/").text
     assert start(dan, assignment, status=404).status_code == 404
+    assert dan.post(f"/api/v1/assignments/{assignment}/start").status_code == 404
+    assert dan.get("/api/v1/assignments").json() == {"assignments": []}
     suzuki = classroom.signed_in("suzuki")
     for path in (
+        f"/api/v1/classes/{class_id}/assignments/{assignment}",
         f"/classes/{class_id}/assignments/{assignment}",
         f"/classes/{class_id}/assignments/{assignment}/grades.csv",
     ):
@@ -152,6 +157,10 @@ def test_variants_give_three_students_three_networks(classroom: Classroom) -> No
         assert shown, "the student's page names their network"
         network = shown.group(1)
         networks.add(network)
+        [mine] = student.get("/api/v1/assignments").json()["assignments"]
+        assert (mine["network"], mine["topology_id"], mine["started"]) == (network, topology, True)
+        again = student.post(f"/api/v1/assignments/{assignment}/start")
+        assert again.status_code == 201 and again.json()["id"] == topology
         # The lab panel and the API give the student's own addresses, in both languages.
         for language in ("en", "ja"):
             lab = student.get(
@@ -164,6 +173,8 @@ def test_variants_give_three_students_three_networks(classroom: Classroom) -> No
     assert len(networks) == 3
     board = teacher.get(f"/classes/{class_id}/assignments/{assignment}").text
     assert all(network in board for network in networks)
+    api_board = teacher.get(f"/api/v1/classes/{class_id}/assignments/{assignment}").json()
+    assert {s["network"] for s in api_board["students"]} == networks
 
 
 def do_steps(student: TestClient, topology: str, count: int) -> None:
