@@ -147,7 +147,8 @@ class Guided:
     def next_lab_step(self, topology_id: str) -> dict[str, Any]:
         """The step after the one shown, when all of its checks pass (409 otherwise)."""
         with self._read() as session:
-            row = self._row(session, topology_id)
+            # The owner only: a reader is refused (403) before being told anything of the lab.
+            row = self._row(session, topology_id, write=True)
             lab = self._lab_of(row)
             step = row.lab_step
         if step >= len(lab.steps):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
+from .defaults import default_configuration
 from .model import Instance, NetworkInterface
 from .topology import Topology, resource_id
 
@@ -187,6 +188,10 @@ KINDS: dict[str, Kind] = {
             "default": _is(_bool, lambda t, v: v.is_default),
             "cidr": Condition(_cidr, lambda t, vpc, v: v in vpc.cidr_blocks),
             "prefix": _is(_prefix, lambda t, v: v.cidr_block.prefixlen),
+            # The VPC's two DNS attributes (VPC UG: "DNS attributes for your VPC"):
+            # enableDnsSupport (on by default) and enableDnsHostnames (off in a VPC you create).
+            "dns_support": _is(_bool, lambda t, v: v.enable_dns_support),
+            "dns_hostnames": _is(_bool, lambda t, v: v.enable_dns_hostnames),
         },
     ),
     "subnet": Kind(
@@ -260,6 +265,9 @@ KINDS: dict[str, Kind] = {
                 _name, lambda t, d, v: v in d.values("domain-name-servers")
             ),
             "domain_name": _is(_name, lambda t, d: d.domain_name),
+            # The region's default options (domain-name <region>.compute.internal,
+            # AmazonProvidedDNS): what a new VPC gets (VPC UG: "DHCP option sets").
+            "default": _is(_bool, lambda t, d: d.configurations == default_configuration(t.region)),
             "associated": _is(
                 _bool,
                 lambda t, d: any(v.dhcp_options_id == d.dhcp_options_id for v in t.vpcs.values()),

@@ -557,7 +557,7 @@ class Walk:
                     destination=dst,
                     what=self.what_word,
                 ),
-                self._route_fix(rtb, subnet, dst),
+                self._route_fix(rtb, subnet, dst, header.source_ip),
                 refs={
                     "route_table": {"id": rtb.route_table_id},
                     "subnet": {"id": subnet.subnet_id},
@@ -606,9 +606,36 @@ class Walk:
         )
         self.follow_route(route, rtb, subnet, header)
 
-    def _route_fix(self, rtb: RouteTable, subnet: Subnet, dst: IPv4Address) -> Message:
+    def _has_public_source(self, subnet: Subnet, source: IPv4Address) -> bool:
+        """Does the sender at ``source`` in ``subnet`` have a public IP or Elastic IP?"""
+        eni = self.t.eni_with_private_ip(subnet.vpc_id, source)
+        return eni is None or self.t.public_ip_of(eni, source) is not None
+
+    def _nat_for(self, subnet: Subnet) -> str | None:
+        """An available public NAT gateway of the VPC, in another subnet that routes to the
+        internet gateway, by id (None: the VPC has none)."""
+        for nat in sorted(self.t.nat_gateways.values(), key=lambda n: n.nat_gateway_id):
+            if (
+                nat.vpc_id == subnet.vpc_id
+                and nat.subnet_id != subnet.subnet_id
+                and nat.state == "available"
+                and nat.connectivity_type == "public"
+                and nat.public_ip is not None
+            ):
+                return nat.nat_gateway_id
+        return None
+
+    def _route_fix(
+        self, rtb: RouteTable, subnet: Subnet, dst: IPv4Address, source: IPv4Address
+    ) -> Message:
         rtb_id = rtb.route_table_id
         if not is_private(dst):
+            # An internet gateway translates only a sender with a public address (VPC UG:
+            # "Enable internet access"); a sender without one goes out through a NAT gateway
+            # in a public subnet (VPC UG: "NAT gateways"). The fix must be the one that works.
+            nat = None if self._has_public_source(subnet, source) else self._nat_for(subnet)
+            if nat is not None:
+                return message("fix.route.to_nat", nat=nat, rtb=rtb_id)
             igw = self.t.internet_gateway_of(subnet.vpc_id)
             if igw is not None:
                 return message("fix.route.to_igw", igw=igw.internet_gateway_id, rtb=rtb_id)
@@ -887,6 +914,17 @@ class Walk:
         if owner is None or owner[0].vpc_id != vpc_id or owner[0].attachment is None:
             eni = self.t.eni_with_private_ip(vpc_id, header.destination_ip)
             who = eni.network_interface_id if eni else str(header.destination_ip)
+            instance = self.t.instances.get(eni.instance_id or "") if eni else None
+            # A stopped instance lost its auto-assigned public IP; starting it gives it a new
+            # one (EC2 UG: "Public IPv4 addresses": released when the instance is stopped).
+            fix = (
+                message("fix.instance.start_for_public_ip", instance=instance.instance_id)
+                if instance is not None
+                and instance.state == "stopped"
+                and instance.associate_public_ip
+                and len(self.t.enis_of_instance(instance.instance_id)) == 1
+                else message("fix.igw.allocate_eip", who=who)
+            )
             self.block(
                 ref,
                 header,
@@ -896,7 +934,7 @@ class Walk:
                     igw=igw.internet_gateway_id,
                     address=header.destination_ip,
                 ),
-                message("fix.igw.allocate_eip", who=who),
+                fix,
                 refs={"network_interface": {"id": who}},
                 stop=True,
             )

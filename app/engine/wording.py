@@ -368,6 +368,11 @@ text(
 # ---- suggested fixes ----------------------------------------------------------------------------
 text("fix.loop", "Check the routes to network interfaces and instances: one must lead out.")
 text("fix.instance.start", "Start instance {instance}.")
+text(
+    "fix.instance.start_for_public_ip",
+    "Start instance {instance}: it gets a new public IP when it runs again (the one it had was "
+    "released when it stopped).",
+)
 text("fix.eni.attach", "Attach {eni} to an instance.")
 text(
     "fix.eni.source_dest_check",
@@ -380,6 +385,7 @@ text(
     "(or re-attach the gateway).",
 )
 text("fix.route.to_igw", "Add the route 0.0.0.0/0 → {igw} to {rtb}.")
+text("fix.route.to_nat", "Add the route 0.0.0.0/0 → {nat} to {rtb}.")
 text(
     "fix.route.create_igw",
     "Create an internet gateway, attach it to {vpc} and add the route 0.0.0.0/0 → igw-… to {rtb}.",

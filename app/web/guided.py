@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
 
 from app import labs
 from app.api.errors import status_for
@@ -72,6 +73,42 @@ def result_words(checked: Checked, name: Callable[[str], str] = str) -> str:
     return ""
 
 
+def _joined(lines: list[str]) -> str:
+    """A paragraph's lines as one: the files wrap long sentences, and a line break between two
+    Japanese characters is no space (a break between words is one)."""
+    text = ""
+    for line in lines:
+        if text and line and (text[-1].isascii() or line[0].isascii()):
+            text += " "
+        text += line
+    return text
+
+
+def lab_text(text: str) -> Markup:
+    """A lab file's text as HTML: paragraphs at blank lines, wrapped lines joined, `code` in
+    backquotes as code."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.strip().splitlines():
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    html = []
+    for lines in paragraphs:
+        parts = _joined(lines).split("`")
+        if len(parts) % 2 == 0:  # an unpaired backquote stays as it is
+            parts[-2:] = ["`".join(parts[-2:])]
+        words = (
+            f"<code>{escape(part)}</code>" if index % 2 else str(escape(part))
+            for index, part in enumerate(parts)
+        )
+        html.append("<p>" + "".join(words) + "</p>")
+    return Markup("".join(html))
+
+
+env.filters["lab_text"] = lab_text
+
+
 def blocking(checked: Checked) -> dict[str, Any] | None:
     """The first explanation of a failed flow check (as JSON: the trace's filters word it)."""
     result = checked.result
@@ -84,20 +121,36 @@ env.globals["lab_result_words"] = result_words
 env.globals["lab_blocking"] = blocking
 
 
-@router.get("/labs", response_class=HTMLResponse)
-def list_labs(request: Request, store: StoreDep) -> HTMLResponse:
+def labs_page(
+    request: Request, store: Store, *, error: AwsError | None = None, status: int = 200
+) -> HTMLResponse:
     mine: dict[str, list[dict[str, Any]]] = {}
     for topology in store.list_topologies():
         if topology.get("lab"):
             mine.setdefault(topology["lab"], []).append(topology)
-    return render(request, "labs.html", {"labs": list(labs.all_labs().values()), "started": mine})
+    return render(
+        request,
+        "labs.html",
+        {"labs": list(labs.all_labs().values()), "started": mine, "error": error},
+        status_code=status,
+    )
+
+
+@router.get("/labs", response_class=HTMLResponse)
+def list_labs(request: Request, store: StoreDep) -> HTMLResponse:
+    return labs_page(request, store)
 
 
 @router.post("/labs/{lab_id}/start")
 def start_lab(lab_id: str, request: Request, store: StoreDep) -> Response:
     lab = labs.all_labs().get(lab_id)
     name = lab.title.in_language(request_language(request)) if lab else lab_id
-    topology = store.start_lab(lab_id, name[:200])
+    try:
+        topology = store.start_lab(lab_id, name[:200])
+    except AwsError as error:
+        if error.code.endswith("NotFound"):
+            raise
+        return labs_page(request, store, error=error, status=status_for(error))
     return see_other(f"/topologies/{topology['id']}")
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app import labs
 from app.db.store import Store
+from app.i18n import current_language
 from app.i18n import gettext as _
 
 from .actions import DONE_WORDS
@@ -28,6 +30,11 @@ def template_words(template: str | None) -> str:
 def action_words(entry: dict[str, Any]) -> str:
     """``Created from the template “…”``, ``create subnet``, ``API: create_subnet``…"""
     action, params = entry["action"], entry.get("params") or {}
+    if action == "create" and params.get("lab"):
+        lab = labs.all_labs().get(params["lab"])
+        return _("Started the guided lab “%(lab)s”") % {
+            "lab": lab.title.in_language(current_language.get()) if lab else params["lab"]
+        }
     if action == "create":
         return _("Created from the template “%(template)s”") % {
             "template": template_words(params.get("template"))

@@ -517,7 +517,8 @@ def workspace_context(
         "saved": store.list_analyses(topology_id),
         "reruns": reruns,
         "notice": notice,
-        "lab": lab_panel(store, topology),
+        # Evaluated when the workspace block shows the panel (an editor fragment never does).
+        "lab_panel": lambda: lab_panel(store, topology),
         "lab_error": lab_error,
         "options": _Lazy(
             lambda: OPTIONS.get(

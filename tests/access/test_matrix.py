@@ -22,8 +22,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.accounts.store import Accounts
 from app.db import tables
@@ -40,6 +39,7 @@ API = "/api/v1"
 T = "/topologies/{topology_id}"
 UNKNOWN = "0123456789ab"
 JA = {"Accept-Language": "ja"}
+GUIDED_LAB = "seed-002-ssh-from-home"
 
 
 @dataclass
@@ -252,6 +252,10 @@ REQUESTS: dict[tuple[str, str], Spec] = {
         path={"analysis_id": i["analysis"]}
     ),
     ("GET", R + "/exposure"): read_of(),
+    # guided labs: alice's lab follows lab 002, whose first step (a /16 VPC) her seed passes
+    ("GET", R + "/lab"): read_of(),
+    ("POST", R + "/lab/next"): lambda i: Call(),
+    ("POST", R + "/lab/step"): lambda i: Call(json={"step": 0}),
     ("GET", R + "/reachability-matrix"): lambda i: Call(params={"port": 22}, read=True),
     # pages and their actions
     ("POST", T + "/rename"): lambda i: Call(form={"name": "renamed"}),
@@ -276,6 +280,8 @@ REQUESTS: dict[tuple[str, str], Spec] = {
         form={"source": "internet", "destination": i["web"], "preset": "ssh"}, read=True
     ),
     ("POST", T + "/tests/rerun"): lambda i: Call(form={}),
+    ("POST", T + "/lab/next"): lambda i: Call(form={}),
+    ("POST", T + "/lab/step"): lambda i: Call(form={"step": "0"}),
     ("GET", T + "/exposure"): read_of(),
     ("GET", T + "/matrix"): read_of(),
     ("GET", T + "/trace"): lambda i: Call(
@@ -316,12 +322,6 @@ REQUESTS: dict[tuple[str, str], Spec] = {
     ("POST", "/classes/{class_id}/passwords.csv"): lambda i: Call(
         form={"csv": "login,password\nalice,x"}, owner="teacher"
     ),
-    # a guided lab's step (alice's lab follows lab 001: test_the_access_matrix)
-    ("GET", API + T + "/lab"): read_of(),
-    ("POST", API + T + "/lab/next"): lambda i: Call(),
-    ("POST", API + T + "/lab/step"): lambda i: Call(json={"step": 0}),
-    ("POST", T + "/lab/next"): lambda i: Call(form={}),
-    ("POST", T + "/lab/step"): lambda i: Call(form={"step": "0"}),
     # an assignment is its class's: its instructor's dashboard, its students' to start
     ("POST", "/classes/{class_id}/assignments"): lambda i: Call(
         form={"lab_id": "seed-002-ssh-from-home", "title": "Week 3"}, owner="teacher"
@@ -350,6 +350,12 @@ NOT_OWNED: dict[tuple[str, str], str] = {
     ("POST", API + "/topologies"): "creates a topology of the asker's own (test_creating_*)",
     ("GET", API + "/topologies"): "lists the asker's own topologies (test_lists_*)",
     ("GET", "/docs"): "the API's documentation",
+    ("GET", API + "/assignments"): "lists the asker's own assignments (tests/assignments)",
+    ("GET", API + "/labs"): "the guided labs: the same for all",
+    ("GET", API + "/labs/{lab_id}"): "a guided lab: the same for all",
+    ("POST", API + "/labs/{lab_id}/start"): "creates a topology of the asker's own",
+    ("GET", "/labs"): "the guided labs, and the asker's own topologies following them",
+    ("POST", "/labs/{lab_id}/start"): "creates a topology of the asker's own",
     ("GET", "/"): "lists the asker's own topologies (test_lists_*)",
     ("POST", "/topologies"): "creates a topology of the asker's own (test_creating_*)",
     ("POST", "/topologies/import"): "creates a topology of the asker's own from a file",
@@ -366,12 +372,6 @@ NOT_OWNED: dict[tuple[str, str], str] = {
     ("POST", "/classes"): "creates a class of the asker's own",
     ("GET", "/join"): "the form to join a class with its code",
     ("POST", "/join"): "joins a class with its code (tests/accounts/test_classes.py)",
-    ("GET", API + "/assignments"): "lists the asker's own assignments (tests/assignments)",
-    ("GET", API + "/labs"): "the guided labs: the same for all",
-    ("GET", API + "/labs/{lab_id}"): "a guided lab: the same for all",
-    ("POST", API + "/labs/{lab_id}/start"): "creates a topology of the asker's own",
-    ("GET", "/labs"): "the guided labs, with the asker's own topologies following them",
-    ("POST", "/labs/{lab_id}/start"): "creates a topology of the asker's own",
 }
 # An extra form field that makes a read a change (the matrix sends the request both ways).
 WRITE_VARIANTS: dict[tuple[str, str], Callable[[Call], Call]] = {
@@ -478,6 +478,12 @@ def build_lab(client: TestClient, store: Store) -> Ids:
         "destination_port": 22,
     }
     ok("POST", "/analyses", ssh, 201)
+    with Session(store.engine) as session:  # a guided lab, as if she had started it
+        row = session.get(tables.Topology, tid)
+        assert row is not None
+        row.lab = GUIDED_LAB
+        session.add(row)
+        session.commit()
     return {"base": tid, "ssh": ssh}
 
 
@@ -611,13 +617,6 @@ def test_the_access_matrix(classroom: Classroom) -> None:
             ),
         )
         [analysis] = store.list_analyses(tid)
-        with Session(store.engine) as session:  # alice's lab follows a guided lab
-            session.execute(
-                update(tables.Topology)
-                .where(col(tables.Topology.id) == tid)
-                .values(lab="seed-001-public-private-nat")
-            )
-            session.commit()
         ids = {
             **base_ids,
             "ssh": lab["ssh"],

@@ -129,6 +129,11 @@ STATE_CASES: list[tuple[str, Callable[[], Topology], dict[str, Any], bool]] = [
     ("vpc prefix", seed_001, state("vpc", prefix=16), True),
     ("other vpc prefix", seed_001, state("vpc", prefix=20), False),
     ("no vpc at all", blank, state("vpc"), False),
+    ("dns resolution on", seed_002, state("vpc", dns_support=True), True),
+    ("no vpc without dns resolution", seed_002, state("vpc", dns_support=False), False),
+    ("own vpc: dns hostnames off", seed_002, state("vpc", dns_hostnames=False), True),
+    ("own vpc: no dns hostnames", seed_002, state("vpc", dns_hostnames=True), False),
+    ("default vpc: dns hostnames on", default_vpc, state("vpc", dns_hostnames=True), True),
     # subnet
     ("public subnets", seed_002, state("subnet", public=True, count=2), True),
     ("no private subnet in 002", seed_002, state("subnet", public=False), False),
@@ -210,6 +215,10 @@ STATE_CASES: list[tuple[str, Callable[[], Topology], dict[str, Any], bool]] = [
         True,
     ),
     ("amazon set idle", handmade_eni, state("dhcp_options", associated=False), True),
+    ("default set", seed_002, state("dhcp_options", default=True, associated=True), True),
+    ("no own set", seed_002, state("dhcp_options", default=False), False),
+    ("own set", handmade_eni, state("dhcp_options", default=False, associated=True), True),
+    ("default set idle", handmade_eni, state("dhcp_options", default=True, associated=True), False),
     ("no idle set", seed_002, state("dhcp_options", associated=False), False),
     # security_group
     ("default sg", seed_002, state("security_group", default=True), True),

@@ -9,10 +9,12 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from app.db.store import Store
+from app.engine import checks
 from app.engine.checks import CheckResult
 from app.i18n import reading
 from app.labs.progress import Checked
-from app.web.guided import result_words
+from app.web.guided import lab_text, result_words
 from tests.accounts.helpers import Classroom
 from tests.conftest import csrf_token_of
 from tests.guided import OWN_VPC, use_test_labs
@@ -66,6 +68,9 @@ def test_the_topologies_page_leads_to_the_labs_and_a_lab_starts_from_there(
     assert "Use Create: VPC above." in shown and "<details" in shown
     assert "/lab/next" not in shown  # no "next step" while a check fails
     assert f'href="/topologies/{topology}#lab-panel"' in client.get("/labs").text
+    assert (
+        "Started the guided lab “Build a VPC”" in client.get(f"/topologies/{topology}/history").text
+    )
 
 
 def test_next_is_refused_until_the_checks_pass_then_the_lab_goes_on_and_back(
@@ -182,3 +187,46 @@ def test_each_result_code_has_words_in_both_languages(
         assert result_words(checked) == english
     with reading("ja"):
         assert japanese in result_words(checked)
+
+
+def test_a_labs_wrapped_lines_read_as_one_paragraph_in_either_language() -> None:
+    english = lab_text("Connect with\n`ssh ec2-user@<Elastic IP>`.\n\nThen <ping>.")
+    japanese = lab_text("二つの AZ に\nサブネットを一つずつ\n作成します。")
+
+    assert english == (
+        "<p>Connect with <code>ssh ec2-user@&lt;Elastic IP&gt;</code>.</p><p>Then &lt;ping&gt;.</p>"
+    )
+    assert japanese == "<p>二つの AZ にサブネットを一つずつ作成します。</p>"
+
+
+def test_a_start_past_the_topology_quota_says_why_on_the_labs_page(
+    client: TestClient, store: Store
+) -> None:
+    store.max_topologies = 1
+    start_from_the_list(client)
+    page = client.get("/labs")
+    refused = client.post("/labs/test-ssh/start", data={"csrf_token": csrf_token_of(page.text)})
+
+    assert refused.status_code == 400
+    assert "TopologyLimitExceeded" in refused.text and "Keep SSH open" in refused.text
+    assert len(client.get("/api/v1/topologies").json()["topologies"]) == 1
+    missing = client.post("/labs/nope/start", data={"csrf_token": csrf_token_of(page.text)})
+    assert missing.status_code == 404
+
+
+def test_an_editor_fragment_does_not_evaluate_the_lab(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clicking in the diagram swaps the inspector only: no panel there, no checks run."""
+    topology = start_from_the_list(client, "test-ssh")
+    calls: list[object] = []
+    real = checks.evaluate
+    monkeypatch.setattr(checks, "evaluate", lambda *a: calls.append(a) or real(*a))
+    vpc = client.get(f"/api/v1/topologies/{topology}/vpcs").json()["Vpcs"][0]["VpcId"]
+
+    editor = client.get(
+        f"/topologies/{topology}?select={vpc}", headers={**HX, "HX-Target": "editor"}
+    )
+    assert editor.status_code == 200 and "lab-panel" not in editor.text and not calls
+    whole = client.get(f"/topologies/{topology}?select={vpc}", headers=HX)
+    assert "lab-panel" in whole.text and len(calls) == 1
