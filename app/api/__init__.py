@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter, Depends
 
-from . import actions, analyses, guided, lab_life, resources, topologies, whole_network
+from . import (
+    actions,
+    analyses,
+    assignments,
+    guided,
+    lab_life,
+    resources,
+    topologies,
+    whole_network,
+)
 from .deps import ERROR_RESPONSES
 
 router = APIRouter(
@@ -26,5 +35,6 @@ router.include_router(analyses.router)
 router.include_router(whole_network.router)
 router.include_router(lab_life.router)
 router.include_router(guided.router)
+router.include_router(assignments.router)
 
 __all__ = ["router"]

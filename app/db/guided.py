@@ -21,6 +21,7 @@ from app.engine.messages import message, text
 from app.engine.regions import DEFAULT_REGION
 from app.labs import challenge
 from app.labs.progress import Progress, first_failing, progress, step_results
+from app.labs.variants import vary
 
 from . import tables
 
@@ -74,6 +75,7 @@ class Guided:
             self, session: Session, topology_id: str, *, lock: bool = False, write: bool = False
         ) -> tables.Topology: ...
         def _model(self, session: Session, row: tables.Topology) -> Topology: ...
+        def _variant_seed(self, row: tables.Topology) -> int | None: ...
         def create_topology(
             self,
             *,
@@ -111,7 +113,10 @@ class Guided:
                 message("store.lab.none", topology_id=row.id),
                 resource_id=row.id,
             )
-        return find_lab(row.lab)
+        lab = find_lab(row.lab)
+        # A student's copy of an assignment with variants: the lab on their own network.
+        seed = self._variant_seed(row)
+        return lab if seed is None else vary(lab, seed)
 
     def lab_progress(self, topology_id: str) -> tuple[dict[str, Any], Progress]:
         """The topology and its lab's step shown, the step's checks evaluated now (404 for a

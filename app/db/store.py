@@ -30,6 +30,7 @@ from app.engine.topology import KINDS
 from app.engine.trace import mark_after_block
 
 from . import history, saved_tests, tables
+from .assignments import Assignments
 from .guided import Guided
 from .lab_life import LabLife
 from .model_cache import ModelCache
@@ -135,7 +136,7 @@ def paused_gc() -> Iterator[None]:
                 gc.enable()
 
 
-class Store(LabLife, Guided):
+class Store(LabLife, Guided, Assignments):
     """Topologies persisted in ``engine`` (SQLAlchemy), with an LRU of engine models.
 
     Who may see and change what is decided here, in ``_row``, the one lookup every method

@@ -213,3 +213,38 @@ class TopologyRevision(SQLModel, table=True):
     params: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     changes: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     undo: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Assignment(SQLModel, table=True):
+    """A guided lab given to a class (app/db/assignments.py): each student starts their own
+    copy between ``opens_at`` and ``due_at`` (UTC; None: no due date); ``variants``: each copy
+    moves the lab's addresses to a network of its own (app/labs/variants.py)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    classroom_id: int = Field(foreign_key="classroom.id", ondelete="CASCADE", index=True)
+    lab_id: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    variants: bool = False
+    opens_at: datetime
+    due_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now)
+
+
+class AssignmentWork(SQLModel, table=True):
+    """A student's copy of an assignment: the topology they work in (deleting it deletes this
+    row: starting again makes a new copy), the seed of its variant (None: the lab as written),
+    and the grade recorded at the first view after the due date."""
+
+    __tablename__ = "assignment_work"
+
+    assignment_id: int = Field(primary_key=True, foreign_key="assignment.id", ondelete="CASCADE")
+    account_id: int = Field(
+        primary_key=True, foreign_key="account.id", ondelete="CASCADE", index=True
+    )
+    topology_id: str = Field(
+        max_length=32, foreign_key="topology.id", ondelete="CASCADE", unique=True
+    )
+    seed: int | None = None
+    grade_at_due: int | None = None  # percent
+    graded_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now)

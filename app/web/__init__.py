@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
-from . import accounts, classes, guided, lab_life, language, pages
+from . import accounts, assignments, classes, guided, lab_life, language, pages
 from .language import use_language
 
 router = APIRouter(dependencies=[Depends(use_language)])
@@ -11,6 +11,8 @@ router.include_router(lab_life.router)
 router.include_router(guided.router)
 router.include_router(language.router)
 router.include_router(accounts.router)
+# Before the classes' routes: a class's password reset signs its student out (tests/access).
+router.include_router(assignments.router)
 router.include_router(classes.router)
 
 __all__ = ["router"]

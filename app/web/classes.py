@@ -29,6 +29,8 @@ from app.accounts.store import (
 )
 from app.api.deps import store_for
 from app.db import tables
+from app.engine import AwsError
+from app.labs import all_labs
 from app.throttle import TooManyRequests
 
 from .accounts import _say, accounts, classroom, see_other, signed_in, start_session
@@ -98,8 +100,10 @@ def class_page(
     values: dict[str, Any] | None = None,
     notice: str = "",
     status: int = 200,
+    assignment_error: AwsError | None = None,
 ) -> HTMLResponse:
     assert room.id is not None
+    store = store_for(request)
     return render(
         request,
         "class.html",
@@ -107,7 +111,11 @@ def class_page(
             "room": room,
             "students": classes(request).students(room.id),
             # Each student's topologies, to open read-only (the store as the instructor sees it).
-            "labs": store_for(request).class_labs(room.id)["students"],
+            "labs": store.class_labs(room.id)["students"],
+            # The assignments given, and the guided labs to give (app/web/assignments.py).
+            "assignments": store.class_assignments(room.id),
+            "guided_labs": list(all_labs().values()),
+            "assignment_error": assignment_error,
             "join_code": show_join_code(room.join_code) if room.join_code else "",
             "error": _say(error),
             "error_field": error.field if error else "",

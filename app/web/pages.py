@@ -112,6 +112,8 @@ def topologies_page(
         "topologies.html",
         {
             "topologies": store.list_topologies(),
+            # A student's assignments, each to start or open (app/web/assignments.py).
+            "assignments": store.my_assignments(),
             "regions": sorted(AVAILABILITY_ZONES),
             "default_region": DEFAULT_REGION,
             "templates": TEMPLATES,

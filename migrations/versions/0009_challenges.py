@@ -6,7 +6,7 @@ once the flows it broke there pass again) and the hints taken. What is found is 
 every view judges the network as it is now.
 
 Revision ID: 0009
-Revises: 0007 (to be re-chained onto 0008 when the assignments branch is merged)
+Revises: 0008
 Create Date: 2026-12-02 13:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -325,6 +326,25 @@ REQUESTS: dict[tuple[str, str], Spec] = {
     ("POST", "/classes/{class_id}/passwords.csv"): lambda i: Call(
         form={"csv": "login,password\nalice,x"}, owner="teacher"
     ),
+    # an assignment is its class's: its instructor's dashboard, its students' to start
+    ("POST", "/classes/{class_id}/assignments"): lambda i: Call(
+        form={"lab_id": "seed-002-ssh-from-home", "title": "Week 3"}, owner="teacher"
+    ),
+    ("GET", "/classes/{class_id}/assignments/{assignment_id}"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, read=True, owner="teacher"
+    ),
+    ("GET", "/classes/{class_id}/assignments/{assignment_id}/grades.csv"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, read=True, owner="teacher"
+    ),
+    ("GET", API + "/classes/{class_id}/assignments/{assignment_id}"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, read=True, owner="teacher"
+    ),
+    ("POST", API + "/assignments/{assignment_id}/start"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, teacher_reads=False
+    ),
+    ("POST", "/assignments/{assignment_id}/start"): lambda i: Call(
+        path={"assignment_id": i["assignment_id"]}, form={}, teacher_reads=False
+    ),
 }
 
 # Routes that take no owned id, with the reason they are not owner-scoped.
@@ -334,6 +354,7 @@ NOT_OWNED: dict[tuple[str, str], str] = {
     ("POST", API + "/topologies"): "creates a topology of the asker's own (test_creating_*)",
     ("GET", API + "/topologies"): "lists the asker's own topologies (test_lists_*)",
     ("GET", "/docs"): "the API's documentation",
+    ("GET", API + "/assignments"): "lists the asker's own assignments (tests/assignments)",
     ("GET", API + "/labs"): "the guided labs: the same for all",
     ("GET", API + "/labs/{lab_id}"): "a guided lab: the same for all",
     ("POST", API + "/labs/{lab_id}/start"): "creates a topology of the asker's own",
@@ -579,6 +600,14 @@ def test_the_access_matrix(classroom: Classroom) -> None:
     people, clients = signed_in_people(classroom)
     lab = build_lab(clients["alice"], store)
     base_ids = names(store, lab["base"])
+    given = store.create_assignment(
+        people.classroom_id,
+        lab_id="seed-002-ssh-from-home",
+        title="Week 3",
+        variants=True,
+        opens_at=datetime(2020, 4, 1, tzinfo=UTC),
+        due_at=None,
+    )
     for route in matrix_routes():
         spec = REQUESTS.get(route)
         if spec is None:
@@ -602,6 +631,7 @@ def test_the_access_matrix(classroom: Classroom) -> None:
             "topology_id": tid,
             "classroom_id": people.classroom_id,
             "alice_id": people.alice.user_id,
+            "assignment_id": given["id"],
             "token_id": classroom.accounts.create_token(people.alice.user_id, "script")[0].id,
         }
         call = spec(ids)
