@@ -39,6 +39,11 @@ text(
 text("store.assignment.title", "An assignment's title is 1 to 200 characters.")
 text("store.assignment.lab", "The guided lab '{lab_id}' does not exist: pick one of the list.")
 text(
+    "store.assignment.fixed_addresses",
+    "The lab '{lab_id}' starts from the prebuilt network '{start}', whose addresses are fixed: "
+    "variants need a lab built from blank. Untick variants or pick another lab.",
+)
+text(
     "store.assignment.dates",
     "The due date ({due_at}) must come after the opening date ({opens_at}).",
 )
@@ -152,6 +157,12 @@ class Assignments:
             if lab_id not in labs.all_labs():
                 raise AwsError(
                     "InvalidParameterValue", message("store.assignment.lab", lab_id=lab_id)
+                )
+            start = labs.all_labs()[lab_id].start
+            if variants and start != "blank":
+                raise AwsError(
+                    "InvalidParameterValue",
+                    message("store.assignment.fixed_addresses", lab_id=lab_id, start=start),
                 )
             if not title or len(title) > 200:
                 raise AwsError("InvalidParameterValue", message("store.assignment.title"))

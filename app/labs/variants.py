@@ -129,8 +129,10 @@ def move_addresses(text: str, old: IPv4Network, new: IPv4Network) -> str:
 
 
 def vary(lab: Lab, seed: int) -> Lab:
-    """``lab`` with its own block moved to the seed's (the lab itself when it names none)."""
-    old = lab_block(lab)
+    """``lab`` with its own block moved to the seed's (the lab itself when it names none, or
+    when it starts from a prebuilt template: the template's addresses are fixed, and a challenge
+    names its servers by them)."""
+    old = lab_block(lab) if lab.start == "blank" else None
     if old is None:
         return lab
     new = variant_block(old, seed)

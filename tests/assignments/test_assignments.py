@@ -115,6 +115,9 @@ def test_bad_assignments_are_refused_and_nothing_is_written(classroom: Classroom
     assert give(teacher, class_id, status=400, lab_id="no-such-lab").status_code == 400
     assert give(teacher, class_id, status=400, title=" ").status_code == 400
     assert "is not a date" in give(teacher, class_id, status=400, opens_at="tomorrow").text
+    # A challenge's network is a prebuilt template: its addresses cannot move per student.
+    fixed = give(teacher, class_id, status=400, lab_id="challenge-nat", variants="1")
+    assert "InvalidParameterValue" in fixed.text and "prebuilt" in html.unescape(fixed.text)
     assert counts(classroom) == (0, 0, 0)
 
 
