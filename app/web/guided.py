@@ -8,8 +8,10 @@ first (POST, then 303 back to the workspace); htmx swaps the workspace on top.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -30,6 +32,39 @@ from .render import env, is_htmx, render
 router = APIRouter(include_in_schema=False)
 
 
+# A parameter of a sentence with the spaces around it, or a literal "%%".
+_PARAMETER = re.compile(r"%%|( ?)%\((\w+)\)([sd])( ?)")
+
+
+def worded(sentence: str, params: Mapping[str, object]) -> str:
+    """``sentence % params``, less the catalog's space between a parameter and the text beside
+    it where both sides are Japanese: Japanese puts no space between words, only around Latin
+    ones, so "%(source)s から %(destination)s への" reads "db からインターネットへの".
+
+    >>> worded("%(a)s から %(b)s へ", {"a": "db", "b": "インターネット"})
+    'db からインターネットへ'
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group(0) == "%%":
+            return "%"
+        before, key, form, after = match.groups()
+        value = str(int(str(params[key]))) if form == "d" else str(params[key])
+        start, end = match.start(), match.end()
+        if before and value and start:
+            before = "" if _japanese(sentence[start - 1]) and _japanese(value[0]) else before
+        if after and value and end < len(sentence):
+            after = "" if _japanese(value[-1]) and _japanese(sentence[end]) else after
+        return before + value + after
+
+    return _PARAMETER.sub(fill, sentence)
+
+
+def _japanese(char: str) -> bool:
+    """A character of Japanese text (kana, kanji, full-width punctuation): not Latin."""
+    return not char.isascii() and not char.isspace()
+
+
 def result_words(checked: Checked, name: Callable[[str], str] = str) -> str:
     """What a check found, beyond ✔/✘, in the reader's words ("1 of 2 found", "internet
     reaches web (i-…)"); ``name`` says an end of a flow (an id, ``internet``, an address)."""
@@ -45,12 +80,14 @@ def result_words(checked: Checked, name: Callable[[str], str] = str) -> str:
                 return _("No instance matches the source of this check yet.")
             return _("No instance matches the destination of this check yet.")
         if code == "blocked":
-            return _("Blocked from %(source)s to %(destination)s.") % ends
+            return worded(_("Blocked from %(source)s to %(destination)s."), ends)
         if code == "reachable":
-            return _("%(source)s reaches %(destination)s, and it should be blocked.") % ends
+            return worded(_("%(source)s reaches %(destination)s, and it should be blocked."), ends)
         if params.get("expect") == "blocked":
             return _("Blocked, as it should be.")
-        return _("%(source)s reaches %(destination)s.") % ends if "source" in params else ""
+        if "source" not in params:
+            return ""
+        return worded(_("%(source)s reaches %(destination)s."), ends)
     if code == "missing":
         words = _("%(found)s of %(wanted)s found") % {
             "found": found,
@@ -84,25 +121,63 @@ def _joined(lines: list[str]) -> str:
     return text
 
 
+# A list item's line: "- " for a bulleted list, "1. " for a numbered one.
+_ITEM = re.compile(r"(?:(-)|(\d{1,3})\.)\s+(\S.*)")
+
+
+def _inline(lines: list[str]) -> str:
+    """Wrapped lines as one, HTML escaped, `code` in backquotes as code."""
+    parts = _joined(lines).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backquote stays as it is
+        parts[-2:] = ["`".join(parts[-2:])]
+    return "".join(
+        f"<code>{escape(part)}</code>" if index % 2 else str(escape(part))
+        for index, part in enumerate(parts)
+    )
+
+
+def _blocks(text: str) -> list[tuple[str, int, list[str]]]:
+    """The text's paragraphs ``("p", 0, lines)`` and list items ``("ul" | "ol", number,
+    lines)``: a blank line or an item's line starts a block, any other line goes on the one
+    before it (the files wrap long sentences)."""
+    blocks: list[tuple[str, int, list[str]]] = []
+    after_blank = True
+    for raw in text.strip().splitlines():
+        line = raw.strip()
+        item = _ITEM.fullmatch(line)
+        if not line:
+            after_blank = True
+            continue
+        if item:
+            kind = "ul" if item.group(1) else "ol"
+            blocks.append((kind, int(item.group(2) or 0), [item.group(3)]))
+        elif after_blank:
+            blocks.append(("p", 0, [line]))
+        else:
+            blocks[-1][2].append(line)
+        after_blank = False
+    return blocks
+
+
 def lab_text(text: str) -> Markup:
     """A lab file's text as HTML: paragraphs at blank lines, wrapped lines joined, `code` in
-    backquotes as code."""
-    paragraphs: list[list[str]] = [[]]
-    for line in text.strip().splitlines():
-        if line.strip():
-            paragraphs[-1].append(line.strip())
-        elif paragraphs[-1]:
-            paragraphs.append([])
-    html = []
-    for lines in paragraphs:
-        parts = _joined(lines).split("`")
-        if len(parts) % 2 == 0:  # an unpaired backquote stays as it is
-            parts[-2:] = ["`".join(parts[-2:])]
-        words = (
-            f"<code>{escape(part)}</code>" if index % 2 else str(escape(part))
-            for index, part in enumerate(parts)
-        )
-        html.append("<p>" + "".join(words) + "</p>")
+    backquotes as code, lines starting with "- " as a bulleted list and with "1. " as a
+    numbered one (items apart by blank lines stay one list). Everything else is escaped."""
+    html: list[str] = []
+    shown = "p"
+    for kind, number, lines in _blocks(text):
+        if kind != shown:
+            if shown != "p":
+                html.append(f"</{shown}>")
+            if kind == "ol" and number != 1:
+                html.append(f'<ol start="{number}">')
+            elif kind != "p":
+                html.append(f"<{kind}>")
+            shown = kind
+        tag = "p" if kind == "p" else "li"
+        html.append(f"<{tag}>{_inline(lines)}</{tag}>")
+    if shown != "p":
+        html.append(f"</{shown}>")
     return Markup("".join(html))
 
 
@@ -154,31 +229,49 @@ def start_lab(lab_id: str, request: Request, store: StoreDep) -> Response:
     return see_other(f"/topologies/{topology['id']}")
 
 
-def _moved(request: Request, store: Store, topology_id: str, move: Any) -> Response:
+def _moved(
+    request: Request, store: Store, topology_id: str, values: FormValues, move: Any
+) -> Response:
+    """Move in the lab, then show the workspace again with the resource the learner had
+    selected still open in the inspector (the form carries it as ``select``)."""
+    raw = values.get("select")
+    select = raw[:64] if isinstance(raw, str) else ""
     try:
         move()
     except AwsError as error:
         if error.code in NOT_A_FORM_ERROR or error.code.endswith("NotFound"):
             raise
-        return workspace(request, store, topology_id, status=status_for(error), lab_error=error)
+        return workspace(
+            request,
+            store,
+            topology_id,
+            select=select,
+            status=status_for(error),
+            lab_error=error,
+        )
     if is_htmx(request):
-        return workspace(request, store, topology_id)
-    return see_other(f"/topologies/{topology_id}#lab-panel")
+        return workspace(request, store, topology_id, select=select)
+    query = f"?{urlencode({'select': select})}" if select else ""
+    return see_other(f"/topologies/{topology_id}{query}#lab-panel")
 
 
 @router.post("/topologies/{topology_id}/lab/next")
-def next_step(topology_id: str, request: Request, store: StoreDep) -> Response:
-    return _moved(request, store, topology_id, lambda: store.next_lab_step(topology_id))
+def next_step(topology_id: str, request: Request, store: StoreDep, values: FormValues) -> Response:
+    return _moved(request, store, topology_id, values, lambda: store.next_lab_step(topology_id))
 
 
 @router.post("/topologies/{topology_id}/lab/step")
 def go_to_step(topology_id: str, request: Request, store: StoreDep, values: FormValues) -> Response:
     raw = str(values.get("step", ""))
     step = int(raw) if raw.isdigit() and len(raw) < 5 else -1
-    return _moved(request, store, topology_id, lambda: store.set_lab_step(topology_id, step))
+    return _moved(
+        request, store, topology_id, values, lambda: store.set_lab_step(topology_id, step)
+    )
 
 
 @router.post("/topologies/{topology_id}/lab/hint")
-def take_hint(topology_id: str, request: Request, store: StoreDep) -> Response:
+def take_hint(topology_id: str, request: Request, store: StoreDep, values: FormValues) -> Response:
     """A troubleshooting challenge's next hint (it costs points), shown in the lab panel."""
-    return _moved(request, store, topology_id, lambda: store.take_challenge_hint(topology_id))
+    return _moved(
+        request, store, topology_id, values, lambda: store.take_challenge_hint(topology_id)
+    )

@@ -10,11 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db.store import Store
-from app.engine import checks
+from app.engine import Topology, checks
 from app.engine.checks import CheckResult
 from app.i18n import reading
 from app.labs.progress import Checked
 from app.web.guided import lab_text, result_words
+from app.web.workspace import endpoint_label
 from tests.accounts.helpers import Classroom
 from tests.conftest import csrf_token_of
 from tests.guided import OWN_VPC, use_test_labs
@@ -230,3 +231,145 @@ def test_an_editor_fragment_does_not_evaluate_the_lab(
     assert editor.status_code == 200 and "lab-panel" not in editor.text and not calls
     whole = client.get(f"/topologies/{topology}?select={vpc}", headers=HX)
     assert "lab-panel" in whole.text and len(calls) == 1
+
+
+def status_line(html: str) -> str:
+    found = re.search(r'<div id="lab-status".*?</div>', html, re.DOTALL)
+    assert found, "the workspace shows no lab status line"
+    return re.sub(r"\s+", " ", found.group(0))
+
+
+def test_the_status_line_says_each_changes_result_in_the_page_and_the_fragment(
+    client: TestClient,
+) -> None:
+    """After a create the learner is down at the editor: the sticky line there says the step,
+    how many checks pass, and offers "next step" once they all do."""
+    topology = start_from_the_list(client)
+    shown = status_line(client.get(f"/topologies/{topology}").text)
+    assert "Step 1 of 2" in shown and "Create a VPC" in shown
+    assert "0 of 1 checks pass" in shown and "✘" in shown and "✔" not in shown
+    assert "/lab/next" not in shown and 'href="#lab-panel"' in shown
+
+    fragment = client.post(
+        f"/topologies/{topology}/do/create-vpc", data={"CidrBlock": "10.0.0.0/16"}, headers=HX
+    )
+    assert fragment.status_code == 200, fragment.text
+    shown = status_line(fragment.text)
+    assert "1 of 1 checks pass" in shown and "✔" in shown and "✘" not in shown
+    assert f'action="/topologies/{topology}/lab/next"' in shown and "Next step" in shown
+
+    moved = client.post(f"/topologies/{topology}/lab/next", headers=HX)
+    shown = status_line(moved.text)
+    assert "Step 2 of 2" in shown and "Attach an internet gateway" in shown
+    assert "0 of 1 checks pass" in shown and "/lab/next" not in shown
+
+
+def test_the_status_line_in_japanese_and_for_a_reader(classroom: Classroom) -> None:
+    teacher = classroom.add_user("teacher", role="instructor")
+    course = classroom.add_class(teacher)
+    classroom.add_user("alice", classroom_id=course)
+    alice = classroom.signed_in("alice")
+    alice.headers["Accept-Language"] = "ja"
+    topology = start_from_the_list(alice, "test-ssh")
+
+    shown = status_line(alice.get(f"/topologies/{topology}").text)
+    assert "ステップ 1 / 1" in shown and "1 件中 1 件のチェックが合格" in shown
+    assert "次のステップへ" not in shown and "ラボを完了する" in shown  # the last step
+    assert "説明とチェック" in shown and "Step" not in shown
+    reader = status_line(classroom.signed_in("teacher").get(f"/topologies/{topology}").text)
+    assert "1 of 1 checks pass" in reader and "/lab/" not in reader
+
+
+def test_next_step_keeps_the_resource_open_in_the_inspector(client: TestClient) -> None:
+    without_js(client)
+    topology = start_from_the_list(client)
+    page = client.get(f"/topologies/{topology}")
+    token = csrf_token_of(page.text)
+    made = client.post(
+        f"/topologies/{topology}/do/create-vpc",
+        data={"csrf_token": token, "CidrBlock": "10.0.0.0/16"},
+        follow_redirects=False,
+    )
+    vpc = made.headers["location"].split("select=")[1]
+    assert vpc.startswith("vpc-")
+    shown = panel(client.get(made.headers["location"]).text)
+    assert f'name="select" value="{vpc}"' in shown
+
+    moved = client.post(
+        f"/topologies/{topology}/lab/next",
+        data={"csrf_token": token, "select": vpc},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/topologies/{topology}?select={vpc}#lab-panel"
+    page = client.get(moved.headers["location"])
+    assert "Step 2 of 2" in panel(page.text)
+    assert re.search(r'<h2 id="inspector-heading"><span class="kind">VPC', page.text)
+
+    back = client.post(
+        f"/topologies/{topology}/lab/step",
+        data={"csrf_token": token, "step": "0", "select": vpc},
+        headers={**HX, "X-CSRF-Token": token},
+    )
+    assert "Step 1 of 2" in panel(back.text)
+    assert back.headers["HX-Push-Url"] == f"/topologies/{topology}?select={vpc}"
+    assert re.search(r'<h2 id="inspector-heading"><span class="kind">VPC', back.text)
+
+
+def test_a_labs_lists_render_as_lists_and_stay_escaped() -> None:
+    html = lab_text(
+        "Create two subnets:\n\n- 10.0.1.0/24 <public>\n  for the web server\n\n"
+        "- 10.0.2.0/24 `<script>alert(1)</script>`\n\n"
+        "1. Allocate an Elastic IP.\n2. Create a <b>NAT</b> gateway.\n\nThen test."
+    )
+
+    assert html == (
+        "<p>Create two subnets:</p>"
+        "<ul><li>10.0.1.0/24 &lt;public&gt; for the web server</li>"
+        "<li>10.0.2.0/24 <code>&lt;script&gt;alert(1)&lt;/script&gt;</code></li></ul>"
+        "<ol><li>Allocate an Elastic IP.</li><li>Create a &lt;b&gt;NAT&lt;/b&gt; gateway.</li></ol>"
+        "<p>Then test.</p>"
+    )
+    assert lab_text("3. 三つ目\n4. 四つ目") == '<ol start="3"><li>三つ目</li><li>四つ目</li></ol>'
+    assert (
+        lab_text("10.0.0.0/16 は VPC の CIDR です。") == "<p>10.0.0.0/16 は VPC の CIDR です。</p>"
+    )
+
+
+def test_a_japanese_result_has_spaces_only_around_latin_words() -> None:
+    model = Topology()
+    blocked = Checked(
+        OWN_VPC,
+        CheckResult(
+            False,
+            "blocked",
+            {"kind": "flow", "source": "i-0db", "destination": "internet", "expect": "reaches"},
+        ),
+    )
+    with reading("ja"):
+        words = result_words(blocked, lambda value: endpoint_label(model, value))
+    assert words == "i-0db からインターネットへの通信がブロックされています。"
+    with reading("en"):
+        words = result_words(blocked, lambda value: endpoint_label(model, value))
+    assert words == "Blocked from i-0db to internet."
+
+
+def test_the_panel_in_japanese_names_the_internet_without_stray_spaces(
+    client: TestClient,
+) -> None:
+    client.headers["Accept-Language"] = "ja"
+    topology = start_from_the_list(client, "test-ssh")
+    groups = client.get(f"/api/v1/topologies/{topology}/security-groups").json()
+    ssh = next(
+        g
+        for g in groups["SecurityGroups"]
+        if any(p.get("FromPort") == 22 for p in g["IpPermissions"])
+    )
+    fragment = client.post(
+        f"/topologies/{topology}/do/revoke-sg",
+        data={"GroupId": ssh["GroupId"], "Direction": "ingress", "Index": "0"},
+        headers=HX,
+    )
+    shown = panel(fragment.text)
+    assert "インターネットから " in shown and "インターネット から" not in shown, shown
+    assert "1 件中 0 件のチェックが合格" in status_line(fragment.text)
