@@ -1,0 +1,17 @@
+// Step through a trace with the keyboard: ← goes to the previous step, → to the next. Each
+// step is a page of its own (plain links work without JavaScript); this only follows them.
+document.addEventListener("keydown", function (event) {
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) {
+    return;
+  }
+  var rel = event.key === "ArrowLeft" ? "prev" : event.key === "ArrowRight" ? "next" : null;
+  var target = event.target;
+  if (!rel || (target && target.closest && target.closest("input, select, textarea, [contenteditable]"))) {
+    return;
+  }
+  var link = document.querySelector(".step-player a[rel=" + rel + "]");
+  if (link) {
+    event.preventDefault();
+    window.location.assign(link.getAttribute("href"));
+  }
+});
