@@ -27,12 +27,12 @@ from app.i18n import gettext as _
 from app.throttle import TooManyRequests, requester
 from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
 
-from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError, done_notice
-from .language import N_
-from .history_words import done_notice as lab_life_notice
-from .render import is_htmx, render
 from . import step_through
+from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError, done_notice
 from .diagram import trace_marks
+from .history_words import done_notice as lab_life_notice
+from .language import N_
+from .render import is_htmx, render
 from .workspace import (
     ACTION_WORDS,
     COMPONENT_LABELS,

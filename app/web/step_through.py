@@ -162,9 +162,12 @@ def rules_of(model: Topology, hop: dict[str, Any]) -> Rules:
             group = model.security_groups[gid]
             rules = group.egress if direction == "egress" else group.ingress
             rows = []
-            for rule in rules:
+            for index, rule in enumerate(rules):
                 text = sg_rule_label(rule)
-                hit = not found and not blocked and label is not None and text == label
+                if "group_id" in used:  # the engine says which rule it was
+                    hit = used["group_id"] == gid and used.get("index") == index
+                else:  # a result saved before it did: the first rule that reads the same
+                    hit = not found and not blocked and label is not None and text == label
                 found = found or hit
                 rows.append({"cells": [text], "matched": hit})
             tables.append(RuleTable(f"sg-{direction}", gid, rows))

@@ -14,7 +14,6 @@ from app import i18n
 
 from .test_no_english_left_in_japanese import english_words, names_typed
 
-
 ADDRESSES: dict[str, tuple[str, str]] = {}  # instance id: (public, private) address
 
 
@@ -72,11 +71,11 @@ def ids(client: TestClient, topology: str) -> dict[str, Any]:
             "InternetGatewayId"
         ],
         "acl": client.get(f"{api}/network-acls").json()["NetworkAcls"][0]["NetworkAclId"],
-        "sg": [
+        "sg": next(
             g["GroupId"]
             for g in client.get(f"{api}/security-groups").json()["SecurityGroups"]
             if g["GroupName"] == "ssh"
-        ][0],
+        ),
     }
 
 
@@ -130,7 +129,7 @@ def test_a_blocked_ping_stepped_forward_and_back_through_plain_links(client: Tes
 
 
 def test_a_test_not_saved_steps_through_from_its_address(client: TestClient) -> None:
-    topology, _instance, page = seed_002_ping(client, save=False)
+    _topology, _instance, page = seed_002_ping(client, save=False)
     link = step_link(page)
     assert "/analyses/" not in link and "preset=ping" in link
     step = client.get(link.replace("/step/1", "/step/3")).text
@@ -140,11 +139,21 @@ def test_a_test_not_saved_steps_through_from_its_address(client: TestClient) -> 
 
 def test_the_steps_in_japanese(client: TestClient) -> None:
     client.cookies.set(i18n.COOKIE, "ja")
-    topology, _instance, page = seed_002_ping(client, save=True)
+    _topology, _instance, page = seed_002_ping(client, save=True)
     base = step_link(page)[: -len("/1")]
     names = names_typed(client)
     pages = {n: client.get(f"{base}/{n}").text for n in (1, 2, 3, 4, 9)}
-    assert "ホップ 3 / " in pages[3] or "ホップ 3" in pages[3]
-    assert "一致するルールなし" in pages[3]
+    assert "ホップ 3 / " in pages[3] and "一致するルールなし → デフォルトで拒否。" in pages[3]
+    assert "修正後は" in pages[4] and "今はパケットはここに届きません" in pages[4]
     left = {n: found for n, html in pages.items() if (found := english_words(html, names))}
     assert left == {}
+
+
+def test_ssh_from_home_marks_the_security_group_rule_that_allowed_it(client: TestClient) -> None:
+    topology, instance, _page = seed_002_ping(client, save=False)
+    test = {"source": "internet", "destination": instance, "preset": "ssh", "save": "1"}
+    page = client.post(f"/topologies/{topology}/test", data=test).text
+    step = client.get(step_link(page).replace("/step/1", "/step/3")).text
+    assert current_box(step) == ids(client, topology)["sg"]
+    (rule,) = matched_rows(step)
+    assert "22" in rule and "default deny" not in step
