@@ -15,3 +15,15 @@ document.addEventListener("keydown", function (event) {
     window.location.assign(link.getAttribute("href"));
   }
 });
+
+// The event list scrolls by itself: keep the current step in its view (not the page's).
+document.addEventListener("DOMContentLoaded", function () {
+  var list = document.querySelector(".step-events");
+  var current = list ? list.querySelector("[aria-current=step]") : null;
+  if (current) {
+    var item = current.parentNode;
+    if (item.offsetTop + item.offsetHeight > list.scrollTop + list.clientHeight) {
+      list.scrollTop = item.offsetTop - list.clientHeight / 2;
+    }
+  }
+});

@@ -41,6 +41,7 @@ def test_stepping_a_blocked_ping_with_the_arrow_keys(browser_page: Any) -> None:
     changed = page.locator(".step-headers tr.changed")
     assert changed.count() == 1 and changed.get_attribute("data-field") == "destination_ip"
     assert changed.locator("td code").nth(1).inner_text() == "192.168.1.4"
+    screenshots_at_common_sizes(page, "step-en-translated")
 
     page.keyboard.press("ArrowRight")
     at_step(page, 2)
