@@ -54,7 +54,7 @@ def current_box(page: str) -> str:
 
 def matched_rows(page: str) -> list[str]:
     rows = re.findall(r'<tr class="[^"]*\bmatched\b[^"]*">(.*?)</tr>', page, re.S)
-    return [re.sub(r"<[^>]+>", "", row).replace("← this rule decided", "").strip() for row in rows]
+    return [" ".join(re.findall(r"<code>([^<]*)</code>", row)) for row in rows]
 
 
 def header(page: str, name: str) -> tuple[str, str, bool]:
@@ -157,3 +157,22 @@ def test_ssh_from_home_marks_the_security_group_rule_that_allowed_it(client: Tes
     assert current_box(step) == ids(client, topology)["sg"]
     (rule,) = matched_rows(step)
     assert "22" in rule and "default deny" not in step
+
+
+def test_the_reply_s_route_table_step_lists_its_routes_and_marks_the_one_used(
+    client: TestClient,
+) -> None:
+    topology, _instance, page = seed_002_ping(client, save=True)
+    steps = step_link(page)[: -len("/1")]
+    last = client.get(f"{steps}/1").text
+    numbers = re.findall(
+        r'<a href="[^"]+/step/(\d+)"[^>]*>\s*<span class="n">\d+</span>\s*'
+        r'<span class="what">Route table</span>',
+        last,
+    )
+    assert numbers, "the reply passes no route table"
+    step = client.get(f"{steps}/{numbers[0]}").text
+    igw = ids(client, topology)["igw"]
+    assert "would be forwarded" in step and "Routes of rtb-" in step
+    assert matched_rows(step) == [f"0.0.0.0/0 {igw} active"]
+    assert "192.168.0.0/16" in step  # the local route is listed too, not marked
