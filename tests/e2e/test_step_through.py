@@ -46,8 +46,10 @@ def test_stepping_a_blocked_ping_with_the_arrow_keys(browser_page: Any) -> None:
     page.keyboard.press("ArrowRight")
     at_step(page, 2)
     assert "chip-network-acl" in page.get_attribute(".diagram .step-current", "class")
-    assert page.locator(".step-rules.applies tr.matched").inner_text().startswith(
-        "100 ALL ALL 0.0.0.0/0 ALLOW"
+    assert (
+        page.locator(".step-rules.applies tr.matched")
+        .inner_text()
+        .startswith("100 ALL ALL 0.0.0.0/0 ALLOW")
     )
     assert page.locator(".step-headers tr.changed").count() == 0
 
