@@ -109,6 +109,7 @@ def test_a_blocked_ping_stepped_forward_and_back_through_plain_links(client: Tes
     assert "Inbound rules of " + rid["sg"] in three
     assert re.search(r"<code>[^<]*22[^<]*</code>", three)  # the SSH rule that is there
     assert ">blocked<" in three
+    assert "Add an inbound rule to " + rid["sg"] in three.split("Fix:")[1]
 
     # 4: after the block, the interface would receive the packet: never "delivered".
     four = client.get(rel(three, "next")).text
