@@ -16,8 +16,13 @@ document.addEventListener("keydown", function (event) {
   }
 });
 
-// The event list scrolls by itself: keep the current step in its view (not the page's).
+// The event list scrolls by itself: keep the current step in its view (not the page's). And
+// the diagram's outline of the step's component pulses, unless the reader asked for less motion.
 document.addEventListener("DOMContentLoaded", function () {
+  var step = document.querySelector(".step-through");
+  if (step && window.matchMedia && !window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+    step.classList.add("step-motion");
+  }
   var list = document.querySelector(".step-events");
   var current = list ? list.querySelector("[aria-current=step]") : null;
   if (current) {

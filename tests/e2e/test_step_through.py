@@ -82,3 +82,12 @@ def test_stepping_a_blocked_ping_with_the_arrow_keys(browser_page: Any) -> None:
     assert page.inner_text(".default-deny") == "一致するルールなし → デフォルトで拒否。"
     assert page.inner_text(".step-position").startswith("ホップ 3 / ")
     screenshots_at_common_sizes(page, "step-ja-blocked")
+    assert "step-motion" in (page.get_attribute(".step-through", "class") or "")
+
+    # Asked for less motion: the outline does not pulse.
+    page.emulate_media(reduced_motion="reduce")
+    page.reload()
+    assert "step-motion" not in (page.get_attribute(".step-through", "class") or "")
+    assert page.eval_on_selector(
+        ".diagram .step-current > rect", "e => getComputedStyle(e).animationName"
+    ) in ("none", "")
