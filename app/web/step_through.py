@@ -184,9 +184,21 @@ def mark_current(svg: Markup, model: Topology, hop: dict[str, Any]) -> Markup:
     eni = model.network_interfaces.get(rid)
     if eni is not None and eni.instance_id:
         candidates.append(eni.instance_id)
+    text = str(svg)
     for candidate in candidates:
-        pattern = re.compile(r'class="([^"]*)"( data-id="' + re.escape(candidate) + '")')
-        marked, count = pattern.subn(r'class="\1 step-current"\2', str(svg), count=1)
-        if count:
-            return Markup(marked)
+        pattern = re.compile(r'class="([^"]*)"( data-id="' + re.escape(candidate) + '"[^>]*>)')
+        found = pattern.search(text)
+        if found is None:
+            continue
+        opening = f'class="{found.group(1)} step-current"{found.group(2)}'
+        rest = text[found.end() :]
+        box = BOX.match(rest)  # the box's own rectangle comes first
+        if box is not None:  # the packet: a dot on the box's left edge, drawn over it
+            x, y, _w, h = (float(v) for v in box.groups())
+            packet = f'<circle class="step-packet" cx="{x:.0f}" cy="{y + h / 2:.0f}" r="7"/>'
+            rest = rest[: box.end()] + packet + rest[box.end() :]
+        return Markup(text[: found.start()] + opening + rest)
     return svg
+
+
+BOX = re.compile(r'\s*<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*/>')

@@ -46,9 +46,14 @@ def rel(page: str, name: str) -> str:
 
 
 def current_box(page: str) -> str:
-    """The data-id of the diagram box marked as the step's component."""
-    found = re.findall(r'class="[^"]*\bstep-current\b[^"]*" data-id="([^"]+)"', page)
+    """The data-id of the diagram box marked as the step's component (the packet drawn on it)."""
+    found = re.findall(
+        r'class="[^"]*\bstep-current\b[^"]*" data-id="([^"]+)"[^>]*>\s*<rect [^>]*/>'
+        r'<circle class="step-packet"',
+        page,
+    )
     assert len(found) == 1, found
+    assert page.count('class="step-packet"') == 1
     return found[0]
 
 
