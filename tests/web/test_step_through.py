@@ -182,3 +182,42 @@ def test_the_reply_s_route_table_step_lists_its_routes_and_marks_the_one_used(
     assert "would be forwarded" in step and "Routes of rtb-" in step
     assert matched_rows(step) == [f"0.0.0.0/0 {igw} active"]
     assert "192.168.0.0/16" in step  # the local route is listed too, not marked
+
+
+def test_a_saved_test_of_an_older_revision_says_its_rule_lists_are_the_lab_s_now(
+    client: TestClient,
+) -> None:
+    topology, _instance, page = seed_002_ping(client, save=True)
+    sg = ids(client, topology)["sg"]
+    ping = {
+        "IpProtocol": "icmp",
+        "FromPort": -1,
+        "ToPort": -1,
+        "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+    }
+    answer = client.post(
+        f"/api/v1/topologies/{topology}/security-groups/{sg}/authorize-ingress",
+        json={"IpPermissions": [ping]},
+    )
+    assert answer.status_code < 300, answer.text
+    step = client.get(step_link(page).replace("/step/1", "/step/3")).text
+    assert "This test was saved at revision" in step  # the hop says blocked, as it was then
+    assert ">blocked<" in step
+
+
+def test_hostile_names_render_as_text_on_a_step(client: TestClient) -> None:
+    hostile = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>"
+    topology, instance, _page = seed_002_ping(client, save=False)
+    client.patch(f"/api/v1/topologies/{topology}", json={"name": hostile[:100]})
+    client.post(
+        f"/topologies/{topology}/do/rename",
+        data={"Kind": "instance", "ResourceId": instance, "Name": hostile[:100]},
+    )
+    page = client.post(
+        f"/topologies/{topology}/test",
+        data={"source": "internet", "destination": instance, "preset": "ping", "save": "1"},
+    ).text
+    for n in (1, 3, 5):
+        html = client.get(step_link(page).replace("/step/1", f"/step/{n}")).text
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert" in html  # the name is there, as text
