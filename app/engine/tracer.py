@@ -368,7 +368,7 @@ class Walk:
                 "hop.security_group.allowed", group=ref.id, way=way, rule=sg_rule_words(rule)
             ),
             security_groups=groups,
-            security_group_rule=_sg_rule_json(rule, direction),
+            security_group_rule=_sg_rule_json(rule, direction, decision.group),
         )
 
     def _sg_blocked(
@@ -1134,7 +1134,9 @@ def _nacl_rule_json(entry: Any) -> dict[str, Any]:
     }
 
 
-def _sg_rule_json(rule: Any, direction: str) -> dict[str, Any]:
+def _sg_rule_json(rule: Any, direction: str, group: Any = None) -> dict[str, Any]:
+    """The rule that allowed, and which it is: ``group`` holds it at ``index`` of its rules of
+    ``direction`` (so a page can mark it in the group's whole list)."""
     port_range = None
     if rule.protocol in ("tcp", "udp"):
         port_range = [rule.from_port, rule.to_port]
@@ -1145,7 +1147,15 @@ def _sg_rule_json(rule: Any, direction: str) -> dict[str, Any]:
         "cidr": str(rule.cidr) if rule.cidr is not None else None,
         "referenced_group": rule.group_id,
         "label": sg_rule_label(rule),
+        **_sg_rule_place(rule, direction, group),
     }
+
+
+def _sg_rule_place(rule: Any, direction: str, group: Any) -> dict[str, Any]:
+    rules = (group.ingress if direction == "ingress" else group.egress) if group else ()
+    if rule not in rules:
+        return {}
+    return {"group_id": group.group_id, "index": rules.index(rule)}
 
 
 def analyze(topology: Topology, request: dict[str, Any]) -> Analysis:

@@ -27,10 +27,23 @@ from app.i18n import gettext as _
 from app.throttle import TooManyRequests, requester
 from app.whole_network import MAX_MATRIX_PORTS, exposure_job, matrix_job
 
+from . import step_through
 from .actions import ACTIONS, CREATE_FORMS, ERROR_FIELDS, FieldError, done_notice
+from .diagram import trace_marks
 from .history_words import done_notice as lab_life_notice
+from .language import N_
 from .render import is_htmx, render
-from .workspace import TEST_PRESETS, TestForm, workspace_context
+from .workspace import (
+    ACTION_WORDS,
+    COMPONENT_LABELS,
+    DIRECTION_WORDS,
+    TEST_PRESETS,
+    TestForm,
+    diagram_html,
+    endpoint_label,
+    translated,
+    workspace_context,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -495,3 +508,116 @@ def show_instance(
     return render(
         request, "instance.html", {"topology": topology, "view": view, "instance": instance}
     )
+
+
+# ---- step through a trace ------------------------------------------------------------------
+def step_page(
+    request: Request,
+    store: Store,
+    topology_id: str,
+    result: dict[str, Any],
+    number: int,
+    base: str,
+    query: str = "",
+) -> HTMLResponse:
+    """One step of a trace: the player, the event list, the step's panel and the diagram with
+    the step's component marked. ``base`` + ``/step/{n}`` + ``query`` is each step's address."""
+    topology, model = store.model(topology_id)
+    steps = step_through.timeline(result)
+    if not steps:
+        raise AwsError("InvalidParameterValue", _("This test has no hops to step through."))
+    if not 1 <= number <= len(steps):
+        raise AwsError(
+            "InvalidParameterValue",
+            _("There is no step %(number)d: this trace has steps 1 to %(last)d.")
+            % {"number": number, "last": len(steps)},
+        )
+    step = steps[number - 1]
+    highlight = {
+        "forward": trace_marks(result, "forward_path"),
+        "return": trace_marks(result, "return_path"),
+    }
+    svg = step_through.mark_current(diagram_html(topology, model, highlight), model, step.hop)
+    return render(
+        request,
+        "step.html",
+        {
+            "topology": topology,
+            "model": model,
+            "result": result,
+            "steps": steps,
+            "step": step,
+            "rules": step_through.rules_of(model, step.hop),
+            "headers": step_through.header_rows(step.hop),
+            "diagram": svg,
+            "link": lambda n: f"{base}/step/{n}{query}",
+            "component_labels": translated(COMPONENT_LABELS),
+            "action_words": translated(ACTION_WORDS),
+            "direction_words": translated(DIRECTION_WORDS),
+            "endpoint": lambda value: endpoint_label(model, str(value)),
+            "header_words": translated(HEADER_WORDS),
+            "rule_titles": translated(RULE_TITLES),
+        },
+    )
+
+
+@router.get(
+    "/topologies/{topology_id}/analyses/{analysis_id}/step/{number}", response_class=HTMLResponse
+)
+def show_saved_step(
+    topology_id: str, analysis_id: int, number: int, request: Request, store: StoreDep
+) -> HTMLResponse:
+    """A step of a saved test, as it was saved."""
+    result = store.get_analysis(topology_id, analysis_id)
+    base = f"/topologies/{topology_id}/analyses/{analysis_id}"
+    return step_page(request, store, topology_id, result, number, base)
+
+
+@router.get("/topologies/{topology_id}/step/{number}", response_class=HTMLResponse)
+def show_test_step(
+    topology_id: str,
+    number: int,
+    request: Request,
+    store: StoreDep,
+    source: str = "internet",
+    destination: str = "",
+    preset: str = "ssh",
+    port: str = "",
+    source_ip: str = "",
+    destination_ip: str = "",
+) -> HTMLResponse:
+    """A step of a test that was not saved: the test is in the address, run again (on the lab
+    as it is now) at every step."""
+    test = TestForm.from_form(
+        {
+            "source": source,
+            "destination": destination,
+            "preset": preset,
+            "port": port,
+            "source_ip": source_ip,
+            "destination_ip": destination_ip,
+        }
+    )
+    result = store.run_analysis(topology_id, test.request(), keep=False)
+    query = "?" + urlencode({k: v for k, v in vars(test).items() if v})
+    return step_page(
+        request, store, topology_id, result, number, f"/topologies/{topology_id}", query
+    )
+
+
+HEADER_WORDS = {
+    "source_ip": N_("Source address"),
+    "source_port": N_("Source port"),
+    "destination_ip": N_("Destination address"),
+    "destination_port": N_("Destination port"),
+    "protocol": N_("Protocol"),
+    "icmp_type": N_("ICMP type"),
+    "icmp_code": N_("ICMP code"),
+}
+RULE_TITLES = {
+    "routes": N_("Routes of %(owner)s"),
+    "nacl-ingress": N_("Inbound entries of %(owner)s, in order"),
+    "nacl-egress": N_("Outbound entries of %(owner)s, in order"),
+    "sg-ingress": N_("Inbound rules of %(owner)s"),
+    "sg-egress": N_("Outbound rules of %(owner)s"),
+}

@@ -26,6 +26,10 @@ def test_ssh_from_home_reaches_the_instance_through_its_elastic_ip() -> None:
     assert str(igw.inbound_header.destination_ip) == str(eip.public_ip)
     assert str(igw.outbound_header.destination_ip) == "192.168.1.4"
     assert result.forward_path[2].details["security_group_rule"]["port_range"] == [22, 22]
+    # Which rule it was, as data: the group that holds it and its place in the group's list.
+    sg_rule = result.forward_path[2].details["security_group_rule"]
+    group = lab.security_groups[sg_rule["group_id"]]
+    assert group.ingress[sg_rule["index"]].from_port == 22
     assert result.forward_path[1].details["acl_rule"]["rule_number"] == 100
 
 
