@@ -331,10 +331,31 @@ class Assignments:
         lab = self._lab_of(topology)
         return Graded(work, grade(lab, topology.lab_step, self._model(session, topology)), lab)
 
+    def _keep_grade_at_due(self, session: Session, row: tables.Topology) -> None:
+        """Before the first change to an assignment's copy after its due date, the grade as it
+        stands is kept as the grade at the due date (called by ``Store._row`` for every write,
+        in the change's own transaction: a refused change keeps nothing, and the next one
+        does). Nothing changed since the due date, so this is the grade at it, exactly."""
+        work = session.exec(
+            select(tables.AssignmentWork)
+            .where(tables.AssignmentWork.topology_id == row.id)
+            .where(col(tables.AssignmentWork.grade_at_due).is_(None))
+        ).first()
+        if work is None:
+            return
+        assignment = session.get(tables.Assignment, work.assignment_id)
+        if assignment is None or assignment.due_at is None or aware(assignment.due_at) > utcnow():
+            return
+        late = aware(work.created_at) > aware(assignment.due_at)
+        lab = self._lab_of(row)
+        percent = 0 if late else grade(lab, row.lab_step, self._model(session, row)).percent
+        work.grade_at_due, work.graded_at = percent, utcnow()
+        session.add(work)
+
     def _record_due_grades(self, row: tables.Assignment, graded: list[Graded]) -> None:
         """At the first view after the due date, each copy's grade then is kept (once: a
-        later view does not change it). The network's revisions are kept, but not the step a
-        student was on at each: what is kept is the grade of that first view."""
+        later view does not change it), as it is before the first change after it
+        (``_keep_grade_at_due``): either way the grade at the due date itself."""
         if row.due_at is None or aware(row.due_at) > utcnow():
             return
         pending = [g for g in graded if g.work is not None and g.work.grade_at_due is None]

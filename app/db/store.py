@@ -445,6 +445,8 @@ class Store(LabLife, Guided, Assignments):
             raise topology_not_found(topology_id)
         if write and self.actor is not None and row.owner_id != self.actor.user_id:
             raise read_only(row, self.actor)
+        if write:
+            self._keep_grade_at_due(session, row)
         return row
 
     def _may_read(self) -> Any:

@@ -306,6 +306,32 @@ def test_the_grade_at_the_due_date_is_kept(classroom: Classroom) -> None:
     assert f"grade at due: {percent(1)}%" in aoki.get("/").text
 
 
+def test_work_after_the_due_date_does_not_change_the_grade_at_it_even_unseen(
+    classroom: Classroom,
+) -> None:
+    """Nobody looks at the board between the due date and the student's next change: the
+    grade at the due date is still the one the network had then."""
+    class_id, teacher = people(classroom)
+    assignment = give(teacher, class_id, due_at="2099-04-08T09:00")
+    aoki = classroom.signed_in("aoki")
+    topology = start(aoki, assignment)
+    do_steps(aoki, topology, 1)
+    with Session(classroom.store.engine) as session:  # the due date passes
+        row = session.get(tables.Assignment, assignment)
+        assert row is not None
+        row.due_at = datetime.now(UTC)
+        session.add(row)
+        session.commit()
+    api = api_of(aoki, topology)
+    igw = api.ok("POST", "internet-gateways", {}, 201)["InternetGatewayId"]
+    vpc = api.items("vpcs", "Vpcs")[0]["VpcId"]
+    api.ok("POST", f"internet-gateways/{igw}/attach", {"VpcId": vpc})
+    next_step(aoki, topology)
+    board = board_rows(teacher.get(f"/classes/{class_id}/assignments/{assignment}").text)
+    assert board["aoki"]["now"] == f"{percent(2)}%"
+    assert board["aoki"]["at_due"] == f"{percent(1)}%"
+
+
 def test_the_assignment_pages_are_all_japanese_for_a_japanese_reader(
     classroom: Classroom,
 ) -> None:
