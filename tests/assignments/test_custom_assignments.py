@@ -141,3 +141,55 @@ def test_another_instructors_topology_is_not_found(classroom: Classroom) -> None
         )
         assert form.status_code == 404 and "Aoki's" not in form.text
     assert counts(classroom) == before
+
+
+def test_the_form_the_dashboard_and_the_students_lab_are_japanese_for_a_japanese_reader(
+    classroom: Classroom,
+) -> None:
+    from tests.web.test_no_english_left_in_japanese import english_words
+
+    class_id, teacher = people(classroom)
+    network = ApiLab(teacher, template="seed-002-ssh", name="第4週のネットワーク")
+    ja = {"Accept-Language": "ja"}
+    assignment = make(
+        teacher,
+        class_id,
+        network.id,
+        title="第4週",
+        text="SSH は通し、ping は通さない。",
+        **SSH_REACHES,
+        **PING_BLOCKED,
+        **{"state-eip-associated": "1"},
+    )
+    aoki = classroom.signed_in("aoki")
+    topology = start(aoki, assignment)
+    typed = {
+        "Aoki",
+        "Baba",
+        "Chiba",
+        "aoki",
+        "baba",
+        "chiba",
+        "Networking",
+        "SSH",
+        "ping",
+        "any",
+    }  # "any": the keyword typed
+    pages = {
+        "form": teacher.get(
+            f"/classes/{class_id}/assignments/new", params={"topology_id": network.id}, headers=ja
+        ),
+        "refused": teacher.post(
+            f"/classes/{class_id}/assignments/custom",
+            data={"topology_id": network.id, "title": "x"},
+            headers=ja,
+        ),
+        "dashboard": teacher.get(f"/classes/{class_id}/assignments/{assignment}", headers=ja),
+    }
+    for name, page in pages.items():
+        assert page.status_code in (200, 400), name
+        assert not english_words(page.text, typed), (name, english_words(page.text, typed))
+    assert "課題にはチェックが 1 つ以上必要です" in pages["refused"].text
+    lab = aoki.get(f"/topologies/{topology}", headers=ja).text
+    assert "インターネット から 192.168.1.4 のインスタンス へ TCP 22 が届く" in lab
+    assert "Elastic IP が関連付けられている" in lab
