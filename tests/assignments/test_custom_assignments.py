@@ -83,6 +83,8 @@ def test_an_assignment_made_from_the_instructors_topology_grades_each_student(
     page = aoki.get(f"/topologies/{aoki_copy}").text
     assert "Students: SSH must reach the web server; ping must not." in page
     assert "TCP 22 from the internet reaches the instance at 192.168.1.4" in page
+    history = aoki.get(f"/topologies/{aoki_copy}/history").text
+    assert "Started an assignment: a copy of the instructor&#39;s network" in history
 
     # The seed network already lets SSH in and keeps ping out: untouched, it is 100%.
     # Baba opens ping: the forbidden flow now reaches, and the grade falls to half.
@@ -193,3 +195,34 @@ def test_the_form_the_dashboard_and_the_students_lab_are_japanese_for_a_japanese
     lab = aoki.get(f"/topologies/{topology}", headers=ja).text
     assert "インターネット から 192.168.1.4 のインスタンス へ TCP 22 が届く" in lab
     assert "Elastic IP が関連付けられている" in lab
+
+
+def test_over_the_api_a_refused_spec_writes_nothing(classroom: Classroom) -> None:
+    class_id, teacher = people(classroom)
+    network = ApiLab(teacher, template="seed-002-ssh", name="mine")
+    url = f"/api/v1/classes/{class_id}/assignments/custom"
+    ssh = {
+        "flow": {
+            "from": "internet",
+            "to": {"instance": {"private_ip": "192.168.1.4"}},
+            "protocol": "tcp",
+            "port": 22,
+            "expect": "reaches",
+        }
+    }
+    body = {"topology_id": network.id, "title": "API-made", "checks": [ssh]}
+    before = counts(classroom)
+    for bad in ({"state": {"teleporter": {}}}, {"flow": ssh["flow"] | {"port": 0}}):
+        refused = teacher.post(url, json=body | {"checks": [ssh, bad]})
+        assert refused.status_code == 400, refused.text
+        error = refused.json()["error"]
+        assert error["code"] == "InvalidParameterValue" and "Check 2" in error["message"]
+    assert counts(classroom) == before
+    made = teacher.post(url, json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["lab_id"] == f"assignment-{made.json()['id']}"
+    assert made.json()["lab_title"]["en"] == "API-made"
+    # A student of the class cannot make one.
+    aoki = classroom.signed_in("aoki")
+    mine = ApiLab(aoki, template="seed-002-ssh", name="aoki's")
+    assert aoki.post(url, json=body | {"topology_id": mine.id}).status_code == 404
