@@ -324,18 +324,23 @@ class Assignments:
             )
         return topology_json(row), found
 
-    def _assignment_lab(self, lab_id: str) -> labs.Lab | None:
-        """The synthetic lab ``assignment-<id>`` a student's copy follows (None: ``lab_id``
-        is a lab from the files). Read whoever asks: the copy's own access was checked."""
-        number = custom.assignment_of(lab_id)
+    def _assignment_lab(self, topology: tables.Topology) -> labs.Lab | None:
+        """The synthetic lab ``assignment-<id>`` the copy ``topology`` follows (None: a lab
+        from the files). Read whoever asks: the copy's own access was checked. In the
+        topology's own session when it has one (a write may hold it)."""
+        number = custom.assignment_of(topology.lab or "")
         if number is None:
             return None
-        with self._read() as session:
+        session = object_session(topology)
+        if isinstance(session, Session):
             row = session.get(tables.Assignment, number)
+        else:
+            with self._read() as own:
+                row = own.get(tables.Assignment, number)
         if row is None or row.checks is None:
             from .guided import lab_not_found
 
-            raise lab_not_found(lab_id)
+            raise lab_not_found(topology.lab or "")
         return custom_lab(row)
 
     def class_assignments(self, classroom_id: int) -> list[dict[str, Any]]:

@@ -76,7 +76,7 @@ class Guided:
         ) -> tables.Topology: ...
         def _model(self, session: Session, row: tables.Topology) -> Topology: ...
         def _variant_seed(self, row: tables.Topology) -> int | None: ...
-        def _assignment_lab(self, lab_id: str) -> labs.Lab | None: ...
+        def _assignment_lab(self, topology: tables.Topology) -> labs.Lab | None: ...
         def create_topology(
             self,
             *,
@@ -116,7 +116,7 @@ class Guided:
             )
         # A student's copy of an assignment made from a topology: its one-step lab, made from
         # the assignment's checks (app/labs/custom.py).
-        made = self._assignment_lab(row.lab)
+        made = self._assignment_lab(row)
         if made is not None:
             return made
         lab = find_lab(row.lab)

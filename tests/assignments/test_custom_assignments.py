@@ -92,6 +92,8 @@ def test_an_assignment_made_from_the_instructors_topology_grades_each_student(
     lab = baba.get(f"/api/v1/topologies/{baba_copy}/lab").json()
     assert [c["passed"] for c in lab["checks"]] == [True, False]
 
+    # All pass: Aoki may go on, and the lab is complete.
+    assert aoki.post(f"/api/v1/topologies/{aoki_copy}/lab/next").status_code == 200
     board = board_rows(teacher.get(f"/classes/{class_id}/assignments/{assignment}").text)
     assert board["aoki"] | {"at_due": ""} == {
         "pass": 2,
@@ -104,6 +106,7 @@ def test_an_assignment_made_from_the_instructors_topology_grades_each_student(
     assert board["chiba"]["not_started"] == 2 and board["chiba"]["now"] == "0%"
     rows = csv_rows(teacher, class_id, assignment)
     assert rows["aoki"][1] == "100" and rows["baba"][1] == "50" and rows["chiba"][1] == "0"
+    assert (rows["aoki"][3], rows["baba"][3]) == ("1", "0")  # the one step done, or not yet
 
 
 def test_a_malformed_check_is_refused_and_nothing_is_written(classroom: Classroom) -> None:
