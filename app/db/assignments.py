@@ -245,36 +245,13 @@ class Assignments:
         from .store import topology_not_found
 
         title, text = title.strip(), text.strip()
-        if not title or len(title) > 200:
-            raise AwsError("InvalidParameterValue", message("store.assignment.title"))
-        if len(text) > 4000:
-            raise AwsError("InvalidParameterValue", message("store.assignment.text"))
-        try:
-            custom.parse_specs(checks)
-        except CheckSpecError as error:
-            if not error.path:
-                raise AwsError(
-                    "InvalidParameterValue", message("store.assignment.no_check")
-                ) from None
-            number = int(error.path[0]) + 1
-            raise AwsError(
-                "InvalidParameterValue",
-                message("store.assignment.check", number=number, problem=error.problem),
-            ) from None
-        if due_at is not None and aware(due_at) <= aware(opens_at):
-            raise AwsError(
-                "InvalidParameterValue",
-                message(
-                    "store.assignment.dates",
-                    opens_at=shown_time(opens_at),
-                    due_at=shown_time(due_at),
-                ),
-            )
         with self._write() as session:
             self._taught(session, classroom_id)
             source = self._row(session, topology_id)
             if source.owner_id != self.user_id:
                 raise topology_not_found(topology_id)
+            # Asked of the class's instructor only: anybody else has had the 404 above.
+            _refuse_custom(title, text, checks, opens_at, due_at)
             start = {
                 "region": source.region,
                 "bundle": write_bundle(self._model(session, source)),
@@ -558,6 +535,35 @@ class Assignments:
             return session.exec(query).first()
         with self._read() as own:
             return own.exec(query).first()
+
+
+def _refuse_custom(
+    title: str, text: str, checks: list[Any], opens_at: datetime, due_at: datetime | None
+) -> None:
+    """``InvalidParameterValue`` for what a custom assignment may not be."""
+    if not title or len(title) > 200:
+        raise AwsError("InvalidParameterValue", message("store.assignment.title"))
+    if len(text) > 4000:
+        raise AwsError("InvalidParameterValue", message("store.assignment.text"))
+    try:
+        custom.parse_specs(checks)
+    except CheckSpecError as error:
+        if not error.path:
+            raise AwsError("InvalidParameterValue", message("store.assignment.no_check")) from None
+        number = int(error.path[0]) + 1
+        raise AwsError(
+            "InvalidParameterValue",
+            message("store.assignment.check", number=number, problem=error.problem),
+        ) from None
+    if due_at is not None and aware(due_at) <= aware(opens_at):
+        raise AwsError(
+            "InvalidParameterValue",
+            message(
+                "store.assignment.dates",
+                opens_at=shown_time(opens_at),
+                due_at=shown_time(due_at),
+            ),
+        )
 
 
 def _new_seed(lab: labs.Lab, taken: list[int]) -> int:
