@@ -94,7 +94,10 @@ def test_an_assignment_made_from_the_instructors_topology_grades_each_student(
 
     # All pass: Aoki may go on, and the lab is complete.
     assert aoki.post(f"/api/v1/topologies/{aoki_copy}/lab/next").status_code == 200
-    board = board_rows(teacher.get(f"/classes/{class_id}/assignments/{assignment}").text)
+    dashboard = teacher.get(f"/classes/{class_id}/assignments/{assignment}").text
+    assert "From your topology (2 checks)" in dashboard
+    assert "Students: SSH must reach the web server; ping must not." in dashboard
+    board = board_rows(dashboard)
     assert board["aoki"] | {"at_due": ""} == {
         "pass": 2,
         "fail": 0,
