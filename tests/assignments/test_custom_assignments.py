@@ -194,6 +194,8 @@ def test_the_form_the_dashboard_and_the_students_lab_are_japanese_for_a_japanese
         ),
         "dashboard": teacher.get(f"/classes/{class_id}/assignments/{assignment}", headers=ja),
     }
+    pages["student's lab"] = aoki.get(f"/topologies/{topology}", headers=ja)
+    typed |= {"myvpc", "mygateway", "ssh", "default"}  # the seed network's names
     for name, page in pages.items():
         assert page.status_code in (200, 400), name
         assert not english_words(page.text, typed), (name, english_words(page.text, typed))
