@@ -83,6 +83,9 @@ def test_an_assignment_made_from_the_instructors_topology_grades_each_student(
     page = aoki.get(f"/topologies/{aoki_copy}").text
     assert "Students: SSH must reach the web server; ping must not." in page
     assert "TCP 22 from the internet reaches the instance at 192.168.1.4" in page
+    # A copy has no template to reset to (its revision 1 is the start, to restore).
+    reset = aoki.post(f"/api/v1/topologies/{aoki_copy}/reset")
+    assert reset.status_code == 409 and "copied from an instructor's network" in reset.text
     history = aoki.get(f"/topologies/{aoki_copy}/history").text
     assert "Started an assignment: a copy of the instructor&#39;s network" in history
 
