@@ -24,8 +24,11 @@ from sqlmodel import Session, col, select
 
 from app import labs
 from app.accounts.actor import Actor
-from app.engine import AwsError, Topology
+from app.engine import AwsError, Topology, import_bundle, write_bundle
+from app.engine.checks import CheckSpecError
 from app.engine.messages import message, text
+from app.engine.regions import DEFAULT_REGION
+from app.labs import custom
 from app.labs.grades import Grade, grade
 from app.labs.variants import lab_block, variant_block
 
@@ -43,6 +46,12 @@ text(
     "The lab '{lab_id}' starts from the prebuilt network '{start}', whose addresses are fixed: "
     "variants need a lab built from blank. Untick variants or pick another lab.",
 )
+text(
+    "store.assignment.check",
+    "Check {number} is refused: {problem}. Nothing was created.",
+)
+text("store.assignment.no_check", "An assignment needs at least one check. Nothing was created.")
+text("store.assignment.text", "The text for the students is at most 4000 characters.")
 text(
     "store.assignment.dates",
     "The due date ({due_at}) must come after the opening date ({opens_at}).",
@@ -75,9 +84,27 @@ def shown_time(moment: datetime | None) -> str:
     return aware(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
+def custom_lab(row: tables.Assignment) -> labs.Lab:
+    """The one-step lab of an assignment made from a topology (its checks were accepted when
+    it was made: they parse)."""
+    assert row.id is not None and row.checks is not None and row.start is not None
+    return custom.build(
+        row.id,
+        row.title,
+        row.text or "",
+        row.source_topology_id or "",
+        str(row.start["region"]),
+        row.checks,
+    )
+
+
+def lab_of_assignment(row: tables.Assignment) -> labs.Lab | None:
+    return custom_lab(row) if row.checks is not None else labs.all_labs().get(row.lab_id)
+
+
 def assignment_json(row: tables.Assignment) -> dict[str, Any]:
     now = utcnow()
-    lab = labs.all_labs().get(row.lab_id)
+    lab = lab_of_assignment(row)
     return {
         "id": row.id,
         "classroom_id": row.classroom_id,
@@ -85,6 +112,8 @@ def assignment_json(row: tables.Assignment) -> dict[str, Any]:
         "lab": lab,
         "title": row.title,
         "variants": row.variants,
+        "custom": row.checks is not None,
+        "text": row.text,
         "opens_at": shown_time(row.opens_at),
         "due_at": shown_time(row.due_at),
         "open": aware(row.opens_at) <= now,
@@ -117,6 +146,16 @@ class Assignments:
         def _model(self, session: Session, row: tables.Topology) -> Topology: ...
         def _lab_of(self, row: tables.Topology) -> labs.Lab: ...
         def start_lab(self, lab_id: str, name: str) -> dict[str, Any]: ...
+        def create_topology(
+            self,
+            *,
+            name: str,
+            region: str = DEFAULT_REGION,
+            template: str | None = "blank",
+            lab: str | None = None,
+            built: Topology | None = None,
+            challenge: dict[str, Any] | None = None,
+        ) -> dict[str, Any]: ...
         def delete_topology(self, topology_id: str) -> None: ...
 
     # ---- the instructor -----------------------------------------------------------------------
@@ -186,6 +225,100 @@ class Assignments:
             session.add(row)
             session.flush()
         return assignment_json(row)
+
+    def create_custom_assignment(
+        self,
+        classroom_id: int,
+        *,
+        topology_id: str,
+        title: str,
+        text: str,
+        checks: list[Any],
+        opens_at: datetime,
+        due_at: datetime | None,
+    ) -> dict[str, Any]:
+        """A new assignment of the class the actor teaches made from one of the actor's OWN
+        topologies (404 for any other, a student's they may read included): its network now
+        is every student's start, ``checks`` (raw specs, docs/labs.md) the one step they
+        follow. ``InvalidParameterValue`` for a refused spec, an empty title, a text too long
+        or dates out of order; nothing written."""
+        from .store import topology_not_found
+
+        title, text = title.strip(), text.strip()
+        with self._write() as session:
+            self._taught(session, classroom_id)
+            source = self._row(session, topology_id)
+            if source.owner_id != self.user_id:
+                raise topology_not_found(topology_id)
+            # Asked of the class's instructor only: anybody else has had the 404 above.
+            _refuse_custom(title, text, checks, opens_at, due_at)
+            start = {
+                "region": source.region,
+                "bundle": write_bundle(self._model(session, source)),
+            }
+            row = tables.Assignment(
+                classroom_id=classroom_id,
+                lab_id="",
+                title=title,
+                variants=False,
+                opens_at=aware(opens_at),
+                due_at=aware(due_at) if due_at is not None else None,
+                source_topology_id=source.id,
+                start=start,
+                text=text,
+                checks=list(checks),
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            row.lab_id = custom.lab_id(row.id)
+            session.add(row)
+        return assignment_json(row)
+
+    def own_topology_instances(
+        self, topology_id: str
+    ) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        """One of the actor's OWN topologies (404 for any other) and its instances that are
+        not terminated, in id order: the ends an assignment's flow checks may name."""
+        from .store import topology_json, topology_not_found
+
+        with self._read() as session:
+            row = self._row(session, topology_id)
+            if row.owner_id != self.user_id:
+                raise topology_not_found(topology_id)
+            model = self._model(session, row)
+        found = []
+        for instance in sorted(model.instances.values(), key=lambda i: i.instance_id):
+            eni = model.primary_eni(instance.instance_id)
+            if instance.state == "terminated" or eni is None:
+                continue
+            found.append(
+                {
+                    "instance_id": instance.instance_id,
+                    "name": instance.name or "",
+                    "private_ip": str(eni.primary_ip),
+                }
+            )
+        return topology_json(row), found
+
+    def _assignment_lab(self, topology: tables.Topology) -> labs.Lab | None:
+        """The synthetic lab ``assignment-<id>`` the copy ``topology`` follows (None: a lab
+        from the files). Read whoever asks: the copy's own access was checked. In the
+        topology's own session when it has one (a write may hold it)."""
+        number = custom.assignment_of(topology.lab or "")
+        if number is None:
+            return None
+        session = object_session(topology)
+        if isinstance(session, Session):
+            row = session.get(tables.Assignment, number)
+        else:
+            with self._read() as own:
+                row = own.get(tables.Assignment, number)
+        if row is None or row.checks is None:
+            from .guided import lab_not_found
+
+            raise lab_not_found(topology.lab or "")
+        return custom_lab(row)
 
     def class_assignments(self, classroom_id: int) -> list[dict[str, Any]]:
         with self._read() as session:
@@ -300,14 +433,23 @@ class Assignments:
                     tables.AssignmentWork.assignment_id == assignment_id
                 )
             ).all()
-        lab = labs.all_labs().get(row.lab_id)
+        lab = lab_of_assignment(row)
         if lab is None:
             raise AwsError(
                 "InvalidParameterValue", message("store.assignment.lab", lab_id=row.lab_id)
             )
         seed = _new_seed(lab, [s for s in taken if s is not None]) if row.variants else None
-        # As any start of the lab (start_lab: whatever a lab's start does, it does here too).
-        topology = self.start_lab(lab.id, row.title)
+        if row.checks is not None and row.start is not None:
+            # The instructor's network as it was when the assignment was made; no template
+            # (a reset is refused: its first revision is this start, to restore).
+            region = str(row.start["region"])
+            built, _ = import_bundle(Topology(region=region), row.start["bundle"], rules=False)
+            topology = self.create_topology(
+                name=row.title, region=region, template=None, lab=lab.id, built=built
+            )
+        else:
+            # As any start of the lab (start_lab: whatever a lab's start does, it does here).
+            topology = self.start_lab(lab.id, row.title)
         try:
             with self._write() as session:
                 session.add(
@@ -414,6 +556,35 @@ class Assignments:
             return session.exec(query).first()
         with self._read() as own:
             return own.exec(query).first()
+
+
+def _refuse_custom(
+    title: str, text: str, checks: list[Any], opens_at: datetime, due_at: datetime | None
+) -> None:
+    """``InvalidParameterValue`` for what a custom assignment may not be."""
+    if not title or len(title) > 200:
+        raise AwsError("InvalidParameterValue", message("store.assignment.title"))
+    if len(text) > 4000:
+        raise AwsError("InvalidParameterValue", message("store.assignment.text"))
+    try:
+        custom.parse_specs(checks)
+    except CheckSpecError as error:
+        if not error.path:
+            raise AwsError("InvalidParameterValue", message("store.assignment.no_check")) from None
+        number = int(error.path[0]) + 1
+        raise AwsError(
+            "InvalidParameterValue",
+            message("store.assignment.check", number=number, problem=error.problem),
+        ) from None
+    if due_at is not None and aware(due_at) <= aware(opens_at):
+        raise AwsError(
+            "InvalidParameterValue",
+            message(
+                "store.assignment.dates",
+                opens_at=shown_time(opens_at),
+                due_at=shown_time(due_at),
+            ),
+        )
 
 
 def _new_seed(lab: labs.Lab, taken: list[int]) -> int:

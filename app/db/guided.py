@@ -76,12 +76,13 @@ class Guided:
         ) -> tables.Topology: ...
         def _model(self, session: Session, row: tables.Topology) -> Topology: ...
         def _variant_seed(self, row: tables.Topology) -> int | None: ...
+        def _assignment_lab(self, topology: tables.Topology) -> labs.Lab | None: ...
         def create_topology(
             self,
             *,
             name: str,
             region: str = DEFAULT_REGION,
-            template: str = "blank",
+            template: str | None = "blank",
             lab: str | None = None,
             built: Topology | None = None,
             challenge: dict[str, Any] | None = None,
@@ -113,6 +114,11 @@ class Guided:
                 message("store.lab.none", topology_id=row.id),
                 resource_id=row.id,
             )
+        # A student's copy of an assignment made from a topology: its one-step lab, made from
+        # the assignment's checks (app/labs/custom.py).
+        made = self._assignment_lab(row)
+        if made is not None:
+            return made
         lab = find_lab(row.lab)
         # A student's copy of an assignment with variants: the lab on their own network.
         seed = self._variant_seed(row)

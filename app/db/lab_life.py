@@ -26,8 +26,9 @@ NAME_LENGTH = 200
 
 text(
     "store.reset.no_template",
-    "This topology was not created from a template (it was imported, or created before the lab "
-    "remembered templates), so there is nothing to reset it to. Restore one of its revisions "
+    "This topology was not created from a template (it was imported, copied from an "
+    "instructor's network for an assignment, or created before the lab remembered templates), "
+    "so there is nothing to reset it to. Restore one of its revisions "
     "from its history instead.",
 )
 

@@ -202,14 +202,16 @@ class Store(LabLife, Guided, Assignments):
         *,
         name: str,
         region: str = DEFAULT_REGION,
-        template: str = "blank",
+        template: str | None = "blank",
         lab: str | None = None,
         built: Topology | None = None,
         challenge: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """``lab``: the guided lab the topology follows, from its first step (``start_lab``);
         ``built``: the network to start with instead of the bare template (a challenge's, made
-        from the template, faults injected) and ``challenge`` what the challenge remembers."""
+        from the template, faults injected) and ``challenge`` what the challenge remembers.
+        ``template`` None (with ``built``): a network made from no template (a student's copy
+        of an instructor's topology), which a reset refuses; its first revision stays."""
         name = name.strip()
         if not name or len(name) > 200:
             raise AwsError("InvalidParameterValue", message("store.topology.name"))
@@ -222,7 +224,9 @@ class Store(LabLife, Guided, Assignments):
                     regions=", ".join(sorted(AVAILABILITY_ZONES)),
                 ),
             )
-        if template not in TEMPLATES:
+        if template is None and built is None:
+            raise ValueError("a topology made from no template needs its network (built)")
+        if template is not None and template not in TEMPLATES:
             raise AwsError(
                 "InvalidParameterValue",
                 message(  # the engine's own words for it (apply_template refuses the same)
@@ -232,6 +236,7 @@ class Store(LabLife, Guided, Assignments):
                 ),
             )
         if built is None:
+            assert template is not None
             model = Topology(region=region)
             apply_template(model, template)
         else:
@@ -253,7 +258,10 @@ class Store(LabLife, Guided, Assignments):
             session.flush()
             self._insert(session, row.id, model, list(model))
             history.record(
-                session, row, "create", {"template": template} | ({"lab": lab} if lab else {})
+                session,
+                row,
+                "create",
+                ({"template": template} if template else {}) | ({"lab": lab} if lab else {}),
             )
         self._remember(row.id, row.revision, model)
         return topology_json(row)

@@ -228,6 +228,14 @@ class Assignment(SQLModel, table=True):
     opens_at: datetime
     due_at: datetime | None = None
     created_at: datetime = Field(default_factory=now)
+    # An assignment made from an instructor's own topology (lab_id ``assignment-<id>``,
+    # app/labs/custom.py): the topology it was made from (its id, kept for the page: the
+    # network itself is ``start``, a describe-* bundle taken then), the students' text and the
+    # checks as raw specs. All None for an assignment of a guided lab from the files.
+    source_topology_id: str | None = Field(default=None, max_length=32)
+    start: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    text: str | None = Field(default=None, max_length=4000)
+    checks: list[Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class AssignmentWork(SQLModel, table=True):

@@ -115,6 +115,7 @@ def class_page(
             # The assignments given, and the guided labs to give (app/web/assignments.py).
             "assignments": store.class_assignments(room.id),
             "guided_labs": list(all_labs().values()),
+            "own_topologies": store.list_topologies(),
             "assignment_error": assignment_error,
             "join_code": show_join_code(room.join_code) if room.join_code else "",
             "error": _say(error),

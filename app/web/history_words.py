@@ -10,6 +10,7 @@ from app import labs
 from app.db.store import Store
 from app.i18n import current_language
 from app.i18n import gettext as _
+from app.labs.custom import assignment_of
 
 from .actions import DONE_WORDS
 from .engine_words import TEMPLATE_NAMES
@@ -30,6 +31,8 @@ def template_words(template: str | None) -> str:
 def action_words(entry: dict[str, Any]) -> str:
     """``Created from the template “…”``, ``create subnet``, ``API: create_subnet``…"""
     action, params = entry["action"], entry.get("params") or {}
+    if action == "create" and params.get("lab") and assignment_of(str(params["lab"])):
+        return _("Started an assignment: a copy of the instructor's network")
     if action == "create" and params.get("lab"):
         lab = labs.all_labs().get(params["lab"])
         return _("Started the guided lab “%(lab)s”") % {

@@ -226,8 +226,9 @@ def duplicate_topology(topology_id: str, store: StoreDep, values: FormValues) ->
 # ---- reset ----------------------------------------------------------------------------------
 def no_template_words() -> str:
     return _(
-        "This topology was not created from a template (it was imported, or created before the "
-        "lab remembered templates), so there is nothing to reset it to. Restore one of its "
+        "This topology was not created from a template (it was imported, copied from an "
+        "instructor's network for an assignment, or created before the lab remembered "
+        "templates), so there is nothing to reset it to. Restore one of its "
         "revisions from its history instead."
     )
 

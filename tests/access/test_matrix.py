@@ -330,6 +330,26 @@ REQUESTS: dict[tuple[str, str], Spec] = {
     ("POST", "/classes/{class_id}/assignments"): lambda i: Call(
         form={"lab_id": "seed-002-ssh-from-home", "title": "Week 3"}, owner="teacher"
     ),
+    # one made from the instructor's own topology (a student's, which they read, is refused)
+    ("GET", "/classes/{class_id}/assignments/new"): lambda i: Call(
+        params={"topology_id": i["teacher_topology"]}, read=True, owner="teacher"
+    ),
+    ("POST", "/classes/{class_id}/assignments/custom"): lambda i: Call(
+        form={
+            "topology_id": i["teacher_topology"],
+            "title": "Week 4",
+            "state-igw-attached": "1",
+        },
+        owner="teacher",
+    ),
+    ("POST", API + "/classes/{class_id}/assignments/custom"): lambda i: Call(
+        json={
+            "topology_id": i["teacher_topology"],
+            "title": "Week 4",
+            "checks": [{"state": {"internet_gateway": {"attached": True}}}],
+        },
+        owner="teacher",
+    ),
     ("GET", "/classes/{class_id}/assignments/{assignment_id}"): lambda i: Call(
         path={"assignment_id": i["assignment_id"]}, read=True, owner="teacher"
     ),
@@ -608,6 +628,9 @@ def test_the_access_matrix(classroom: Classroom) -> None:
         opens_at=datetime(2020, 4, 1, tzinfo=UTC),
         due_at=None,
     )
+    teacher_topology = store.for_actor(people.teacher).create_topology(
+        name="the instructor's own", template="seed-002-ssh"
+    )["id"]
     for route in matrix_routes():
         spec = REQUESTS.get(route)
         if spec is None:
@@ -632,6 +655,7 @@ def test_the_access_matrix(classroom: Classroom) -> None:
             "classroom_id": people.classroom_id,
             "alice_id": people.alice.user_id,
             "assignment_id": given["id"],
+            "teacher_topology": teacher_topology,
             "token_id": classroom.accounts.create_token(people.alice.user_id, "script")[0].id,
         }
         call = spec(ids)
