@@ -279,6 +279,15 @@ REQUESTS: dict[tuple[str, str], Spec] = {
     ("POST", T + "/do/{action}"): lambda i: Call(
         path={"action": "create-vpc"}, form={"CidrBlock": "10.80.0.0/16"}
     ),
+    # stepping through a trace, hop by hop: a saved test's, or one carried in the address
+    ("GET", T + "/analyses/{analysis_id}/step/{number}"): lambda i: Call(
+        path={"analysis_id": i["analysis"], "number": 1}, read=True
+    ),
+    ("GET", T + "/step/{number}"): lambda i: Call(
+        path={"number": 1},
+        params={"source": "internet", "destination": i["web"], "preset": "ssh"},
+        read=True,
+    ),
     ("POST", T + "/test"): lambda i: Call(
         form={"source": "internet", "destination": i["web"], "preset": "ssh"}, read=True
     ),
