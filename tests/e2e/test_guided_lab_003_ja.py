@@ -120,9 +120,9 @@ def test_a_student_follows_lab_003_in_japanese_to_100_percent(browser_page: Any)
     says(page, "インスタンス", "パブリック IP の自動割り当て", "無効化")
     says(page, "プライマリプライベート IP")
     says(page, "インスタンスを起動", "インスタンスから見たネットワーク（ip addr、ip route）")
-    # the three items are three paragraphs, not one run-on line
-    items = page.locator("#lab-panel .lab-text p").all_inner_texts()
-    assert sum(item.startswith("- ") for item in items) == 3, items
+    # the three items are a list, not one run-on line
+    items = page.locator("#lab-panel .lab-text ul > li").all_inner_texts()
+    assert len(items) == 3, items
     laptop(page, "guided-lab-003-ja-step3")
     open_create(page, "インスタンス")
     page.fill("#launch-instance-Name", "myinstance01")
