@@ -156,10 +156,12 @@ def test_a_matrix_flood_neither_starves_the_server_nor_leaves_work_behind(
     assert len(quick_429s) >= 0.8 * CONCURRENT, timed  # most refused at once
     # Neither the health route nor a page was starved: every request answered, none waited
     # long. Medians, with a floor: this machine's other work moves single samples a lot.
-    # Before issue 10 the same flood left /health unanswered for 140 s.
+    # Before issue 10 the same flood left /health unanswered for 140 s. The floor is 0.25 s:
+    # on PostgreSQL with the flood's own clients on the same 2 cores a CI run measured a median
+    # of 0.108 s (0.1 failed it); starving is seconds, and the bench's row (g) holds the 3x goal.
     for before, during in zip(quiet, loud, strict=True):
         print(f"{during.url}: unloaded {before}; during the flood {during}")
         assert not during.failures, during.failures[:3]
         unloaded = statistics.median(before.latencies)
-        assert statistics.median(during.latencies) < max(3 * unloaded, 0.1)
+        assert statistics.median(during.latencies) < max(3 * unloaded, 0.25)
         assert max(during.latencies) < 3.0
