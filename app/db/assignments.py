@@ -12,7 +12,6 @@ read what stays decided in one place.
 from __future__ import annotations
 
 import secrets
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -23,16 +22,19 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
 from app import labs
-from app.accounts.actor import Actor
 from app.engine import AwsError, Topology, import_bundle, write_bundle
 from app.engine.checks import CheckSpecError
 from app.engine.messages import message, text
-from app.engine.regions import DEFAULT_REGION
 from app.labs import custom
 from app.labs.grades import Grade, grade
 from app.labs.variants import lab_block, variant_block
 
 from . import tables
+
+if TYPE_CHECKING:
+    from .store_parts import StoreParts
+else:
+    StoreParts = object
 
 text("store.assignment.not_found", "The assignment '{assignment_id}' does not exist.")
 text(
@@ -130,33 +132,8 @@ class Graded:
     lab: labs.Lab | None
 
 
-class Assignments:
+class Assignments(StoreParts):
     """Assignments of a class and the students' copies (mixed into ``app.db.store.Store``)."""
-
-    if TYPE_CHECKING:  # what Store provides
-        actor: Actor | None
-
-        @property
-        def user_id(self) -> int: ...
-        def _write(self) -> AbstractContextManager[Session]: ...
-        def _read(self) -> AbstractContextManager[Session]: ...
-        def _row(
-            self, session: Session, topology_id: str, *, lock: bool = False, write: bool = False
-        ) -> tables.Topology: ...
-        def _model(self, session: Session, row: tables.Topology) -> Topology: ...
-        def _lab_of(self, row: tables.Topology) -> labs.Lab: ...
-        def start_lab(self, lab_id: str, name: str) -> dict[str, Any]: ...
-        def create_topology(
-            self,
-            *,
-            name: str,
-            region: str = DEFAULT_REGION,
-            template: str | None = "blank",
-            lab: str | None = None,
-            built: Topology | None = None,
-            challenge: dict[str, Any] | None = None,
-        ) -> dict[str, Any]: ...
-        def delete_topology(self, topology_id: str) -> None: ...
 
     # ---- the instructor -----------------------------------------------------------------------
     def _taught(self, session: Session, classroom_id: int) -> tables.Classroom:

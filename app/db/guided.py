@@ -10,20 +10,21 @@ is locked at: a change made at the same instant cannot slip a failing step throu
 from __future__ import annotations
 
 import dataclasses
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
-
 from app import labs
-from app.engine import AwsError, Topology
+from app.engine import AwsError
 from app.engine.messages import message, text
-from app.engine.regions import DEFAULT_REGION
 from app.labs import challenge
 from app.labs.progress import Progress, first_failing, progress, step_results
 from app.labs.variants import vary
 
 from . import tables
+
+if TYPE_CHECKING:
+    from .store_parts import StoreParts
+else:
+    StoreParts = object
 
 text("store.lab.not_found", "The guided lab '{lab_id}' does not exist.")
 text(
@@ -64,31 +65,8 @@ def find_lab(lab_id: str) -> labs.Lab:
     return found
 
 
-class Guided:
+class Guided(StoreParts):
     """Start a guided lab, and its step (mixed into ``app.db.store.Store``)."""
-
-    if TYPE_CHECKING:  # what Store provides
-
-        def _write(self) -> AbstractContextManager[Session]: ...
-        def _read(self) -> AbstractContextManager[Session]: ...
-        def _row(
-            self, session: Session, topology_id: str, *, lock: bool = False, write: bool = False
-        ) -> tables.Topology: ...
-        def _model(self, session: Session, row: tables.Topology) -> Topology: ...
-        def _variant_seed(self, row: tables.Topology) -> int | None: ...
-        def _assignment_lab(self, topology: tables.Topology) -> labs.Lab | None: ...
-        def create_topology(
-            self,
-            *,
-            name: str,
-            region: str = DEFAULT_REGION,
-            template: str | None = "blank",
-            lab: str | None = None,
-            built: Topology | None = None,
-            challenge: dict[str, Any] | None = None,
-        ) -> dict[str, Any]: ...
-        @property
-        def user_id(self) -> int: ...
 
     def start_lab(self, lab_id: str, name: str) -> dict[str, Any]:
         """A new topology of the actor's own, made from the lab's ``start`` template, on the

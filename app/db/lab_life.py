@@ -6,12 +6,10 @@ revisions and restore one. ``Store`` inherits them; each finds its topology with
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, literal
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from app.engine import AwsError, Topology, import_bundle
 from app.engine.messages import message, text
@@ -20,7 +18,11 @@ from app.labs import challenge
 
 from . import history, tables
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from .store_parts import StoreParts
+else:
+    StoreParts = object
+
 
 NAME_LENGTH = 200
 
@@ -43,30 +45,8 @@ def no_template(topology_id: str) -> AwsError:
     )
 
 
-class LabLife:
+class LabLife(StoreParts):
     """Duplicate, reset, history and restore (mixed into ``app.db.store.Store``)."""
-
-    if TYPE_CHECKING:  # what Store provides
-
-        def _write(self) -> AbstractContextManager[Session]: ...
-        def _read(self) -> AbstractContextManager[Session]: ...
-        def _row(
-            self, session: Session, topology_id: str, *, lock: bool = False, write: bool = False
-        ) -> tables.Topology: ...
-        def _apply(
-            self,
-            session: Session,
-            row: tables.Topology,
-            action: Callable[[Topology], T],
-            *,
-            what: str | None = None,
-            params: dict[str, Any] | None = None,
-        ) -> tuple[T, Topology]: ...
-        def _remember(self, topology_id: str, revision: int, model: Topology) -> None: ...
-        def _model(self, session: Session, row: tables.Topology) -> Topology: ...
-        def _check_topology_quota(self, session: Session) -> None: ...
-        @property
-        def user_id(self) -> int: ...
 
     # ---- duplicate ----------------------------------------------------------------------------
     def duplicate_topology(self, topology_id: str, *, name: str | None = None) -> dict[str, Any]:
