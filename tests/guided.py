@@ -9,6 +9,8 @@ makes them the only labs the app knows.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app import labs
@@ -77,3 +79,10 @@ TEST_LABS = {BUILD.id: BUILD, SSH_LAB.id: SSH_LAB}
 
 def use_test_labs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(labs, "all_labs", lambda: dict(TEST_LABS))
+
+
+def panel(html: str) -> str:
+    """The workspace's lab panel in ``html``, whitespace folded."""
+    found = re.search(r'<section id="lab-panel".*?</section>', html, re.DOTALL)
+    assert found, "the workspace shows no lab panel"
+    return re.sub(r"\s+", " ", found.group(0))

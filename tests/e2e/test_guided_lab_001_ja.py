@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from .test_guided_lab_003_ja import laptop, marks, next_step, panel, says
+from .lab_panel import at_step as lab_at_step
+from .lab_panel import laptop, next_step, panel, says
 from .ui import choose, click_in_diagram, open_create, submit, swapped
 
 pytestmark = pytest.mark.browser
@@ -20,15 +21,7 @@ LAB = "seed-001-public-private-nat"
 
 
 def at_step(page: Any, number: int, *, passing: bool) -> str:
-    """The panel shows step ``number`` of 10 with every check ✔ (or some ✘)."""
-    text = panel(page)
-    assert f"ステップ {number} / 10" in text, text
-    if passing:
-        assert set(marks(page)) == {"✔"}, text
-    else:
-        assert "✘" in marks(page), text
-        assert page.locator("#lab-panel button:text-is('次のステップへ')").count() == 0
-    return text
+    return lab_at_step(page, number, of=10, passing=passing)
 
 
 def add_sg_rule(page: Any, kind: str, source: str) -> None:

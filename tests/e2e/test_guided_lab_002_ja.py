@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from .lab_panel import at_step as lab_at_step
+from .lab_panel import next_step, panel
 from .test_seed002_ssh_walkthrough import WORDS
 from .ui import choose, click_in_diagram, open_create, screenshot, submit, swapped
 
@@ -19,28 +21,8 @@ LAB = "seed-002-ssh-from-home"
 W = WORDS["ja"]
 
 
-def panel(page: Any) -> str:
-    return page.inner_text("#lab-panel")  # type: ignore[no-any-return]
-
-
-def marks(page: Any) -> list[str]:
-    return page.locator("#lab-panel .lab-check .mark").all_inner_texts()  # type: ignore[no-any-return]
-
-
 def at_step(page: Any, number: int, *, passing: bool) -> str:
-    """The panel shows step ``number`` of 8 with every check ✔ (or some ✘)."""
-    text = panel(page)
-    assert f"ステップ {number} / 8" in text, text
-    if passing:
-        assert set(marks(page)) == {"✔"}, text
-    else:
-        assert "✘" in marks(page), text
-        assert page.locator("#lab-panel button:text-is('次のステップへ')").count() == 0
-    return text
-
-
-def next_step(page: Any, label: str = "次のステップへ") -> None:
-    swapped(page, page.locator(f"#lab-panel button:text-is('{label}')").click)
+    return lab_at_step(page, number, of=8, passing=passing)
 
 
 def laptop(page: Any, name: str) -> None:

@@ -13,49 +13,17 @@ from typing import Any
 
 import pytest
 
-from .ui import choose, open_create, screenshot, submit, swapped
+from .lab_panel import at_step as lab_at_step
+from .lab_panel import laptop, next_step, panel, says
+from .ui import choose, open_create, submit, swapped
 
 pytestmark = pytest.mark.browser
 
 LAB = "seed-003-how-addresses"
 
 
-def panel(page: Any) -> str:
-    return page.inner_text("#lab-panel")  # type: ignore[no-any-return]
-
-
-def marks(page: Any) -> list[str]:
-    return page.locator("#lab-panel .lab-check .mark").all_inner_texts()  # type: ignore[no-any-return]
-
-
 def at_step(page: Any, number: int, *, passing: bool) -> str:
-    """The panel shows step ``number`` of 5 with every check ✔ (or some ✘)."""
-    text = panel(page)
-    assert f"ステップ {number} / 5" in text, text
-    if passing:
-        assert set(marks(page)) == {"✔"}, text
-    else:
-        assert "✘" in marks(page), text
-        assert page.locator("#lab-panel button:text-is('次のステップへ')").count() == 0
-    return text
-
-
-def says(page: Any, *labels: str) -> None:
-    """The step's instructions name each control as the Japanese workspace labels it."""
-    text = page.inner_text("#lab-panel .lab-text")
-    for label in labels:
-        assert f"「{label}」" in text, (label, text)
-
-
-def next_step(page: Any, label: str = "次のステップへ") -> None:
-    swapped(page, page.locator(f"#lab-panel button:text-is('{label}')").click)
-
-
-def laptop(page: Any, name: str) -> None:
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(100)
-    screenshot(page, name, full_page=False)
+    return lab_at_step(page, number, of=5, passing=passing)
 
 
 def instance_view(page: Any) -> str:

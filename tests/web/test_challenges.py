@@ -14,12 +14,7 @@ from app.engine.faults import Fault
 from app.labs import challenge
 from tests.accounts.helpers import Classroom
 from tests.conftest import csrf_token_of
-
-
-def panel(html: str) -> str:
-    found = re.search(r'<section id="lab-panel".*?</section>', html, re.DOTALL)
-    assert found, "the workspace shows no lab panel"
-    return re.sub(r"\s+", " ", found.group(0))
+from tests.guided import panel
 
 
 def start(client: TestClient, lab: str = "challenge-nat") -> str:

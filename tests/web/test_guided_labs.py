@@ -18,7 +18,7 @@ from app.web.guided import lab_text, result_words
 from app.web.workspace import endpoint_label
 from tests.accounts.helpers import Classroom
 from tests.conftest import csrf_token_of
-from tests.guided import OWN_VPC, use_test_labs
+from tests.guided import OWN_VPC, panel, use_test_labs
 
 from .lab import HX
 
@@ -32,12 +32,6 @@ def without_js(client: TestClient) -> TestClient:
     """A browser without htmx: no CSRF header, only the token of each form."""
     client.headers.pop("X-CSRF-Token", None)
     return client
-
-
-def panel(html: str) -> str:
-    found = re.search(r'<section id="lab-panel".*?</section>', html, re.DOTALL)
-    assert found, "the workspace shows no lab panel"
-    return re.sub(r"\s+", " ", found.group(0))
 
 
 def start_from_the_list(client: TestClient, lab: str = "test-build") -> str:
