@@ -269,6 +269,16 @@ def test_the_dashboard_and_the_csv_show_each_students_progress(classroom: Classr
     assert csv_rows(teacher, class_id, assignment)["baba"] == ["Baba 花子", str(two), "", "1"]
 
 
+def due_now(classroom: Classroom, assignment: int) -> None:
+    """The assignment's due date is now (as if the week had passed)."""
+    with Session(classroom.store.engine) as session:
+        row = session.get(tables.Assignment, assignment)
+        assert row is not None
+        row.due_at = datetime.now(UTC)
+        session.add(row)
+        session.commit()
+
+
 def test_the_grade_at_the_due_date_is_kept(classroom: Classroom) -> None:
     class_id, teacher = people(classroom)
     assignment = give(teacher, class_id, due_at="2099-04-08T09:00")
@@ -277,12 +287,7 @@ def test_the_grade_at_the_due_date_is_kept(classroom: Classroom) -> None:
     do_steps(aoki, topology, 1)
     before = board_rows(teacher.get(f"/classes/{class_id}/assignments/{assignment}").text)
     assert before["aoki"]["at_due"] == "—"  # not due yet
-    with Session(classroom.store.engine) as session:  # the due date passes
-        row = session.get(tables.Assignment, assignment)
-        assert row is not None
-        row.due_at = datetime.now(UTC)
-        session.add(row)
-        session.commit()
+    due_now(classroom, assignment)  # the due date passes
     baba = classroom.signed_in("baba")
     do_steps(baba, start(baba, assignment), 1)  # late work is allowed, and shown apart
 
@@ -316,12 +321,7 @@ def test_work_after_the_due_date_does_not_change_the_grade_at_it_even_unseen(
     aoki = classroom.signed_in("aoki")
     topology = start(aoki, assignment)
     do_steps(aoki, topology, 1)
-    with Session(classroom.store.engine) as session:  # the due date passes
-        row = session.get(tables.Assignment, assignment)
-        assert row is not None
-        row.due_at = datetime.now(UTC)
-        session.add(row)
-        session.commit()
+    due_now(classroom, assignment)  # the due date passes
     api = api_of(aoki, topology)
     igw = api.ok("POST", "internet-gateways", {}, 201)["InternetGatewayId"]
     vpc = api.items("vpcs", "Vpcs")[0]["VpcId"]
