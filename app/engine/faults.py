@@ -22,6 +22,7 @@ from ipaddress import IPv4Network
 from typing import Any
 
 from . import operations as op
+from .conditions import is_public_subnet
 from .errors import AwsError
 from .messages import Message, message, text
 from .model import NetworkAcl, Route, SecurityGroupRule
@@ -366,16 +367,6 @@ def _source_dest_check_on(t: Topology) -> Iterator[_Candidate]:
             yield _Candidate(Fault("source-dest-check-on", eni.network_interface_id, params), apply)
 
 
-def _public(t: Topology, subnet_id: str) -> bool:
-    rt = t.route_table_for(subnet_id)
-    return rt is not None and any(
-        r.target_type == "internet-gateway"
-        and route_state(t, r) == "active"
-        and r.destination == ANYWHERE
-        for r in rt.routes
-    )
-
-
 def _nat_in_private_subnet(t: Topology) -> Iterator[_Candidate]:
     """The NAT gateway re-made in a private subnet, the route moved to it: it exists and is
     routed to, but its own subnet has no way out (VPC UG: NAT gateways, "create the public NAT
@@ -385,7 +376,9 @@ def _nat_in_private_subnet(t: Topology) -> Iterator[_Candidate]:
             continue
         nat = t.nat_gateways[route.target_id]
         private = [
-            s for s in t.subnets.values() if s.vpc_id == nat.vpc_id and not _public(t, s.subnet_id)
+            s
+            for s in t.subnets.values()
+            if s.vpc_id == nat.vpc_id and not is_public_subnet(t, s.subnet_id)
         ]
         if not private or nat.allocation_id is None:
             continue
