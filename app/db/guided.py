@@ -17,7 +17,7 @@ from app.engine import AwsError
 from app.engine.messages import message, text
 from app.labs import challenge
 from app.labs.progress import Progress, first_failing, progress, step_results
-from app.labs.variants import vary
+from app.labs.variants import vary_kept
 
 from . import tables
 
@@ -100,7 +100,7 @@ class Guided(StoreParts):
         lab = find_lab(row.lab)
         # A student's copy of an assignment with variants: the lab on their own network.
         seed = self._variant_seed(row)
-        return lab if seed is None else vary(lab, seed)
+        return lab if seed is None else vary_kept(lab, seed)
 
     def lab_progress(self, topology_id: str) -> tuple[dict[str, Any], Progress]:
         """The topology and its lab's step shown, the step's checks evaluated now (404 for a

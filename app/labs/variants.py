@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any
@@ -23,7 +25,7 @@ from app.engine.checks import Check, FlowCheck, Selector, StateCheck
 
 from . import Lab, LabCheck, Step, Text
 
-__all__ = ["lab_block", "move_addresses", "variant_block", "vary"]
+__all__ = ["lab_block", "move_addresses", "variant_block", "vary", "vary_kept"]
 
 ADDRESS = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?:/(\d{1,2}))?(?!\.?\d)")
 POOL = IPv4Network("10.0.0.0/8")
@@ -193,3 +195,28 @@ def vary(lab: Lab, seed: int) -> Lab:
     return dataclasses.replace(
         lab, title=text(lab.title), goal=text(lab.goal), steps=tuple(step(s) for s in lab.steps)
     )
+
+
+# A student's page, and the class's board for every student, asks for the same variant again
+# and again; making one walks every text of the lab (~5 ms for lab 001). Kept per lab and seed,
+# and only while the lab is the very object the lab files gave (tests swap the labs).
+KEPT_VARIANTS = 512
+_kept: OrderedDict[tuple[str, int], tuple[Lab, Lab]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def vary_kept(lab: Lab, seed: int) -> Lab:
+    """``vary(lab, seed)``, remembered for the last KEPT_VARIANTS labs and seeds asked."""
+    key = (lab.id, seed)
+    with _kept_lock:
+        hit = _kept.get(key)
+        if hit is not None and hit[0] is lab:
+            _kept.move_to_end(key)
+            return hit[1]
+    variant = vary(lab, seed)
+    with _kept_lock:
+        _kept[key] = (lab, variant)
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT_VARIANTS:
+            _kept.popitem(last=False)
+    return variant

@@ -5,14 +5,22 @@ addresses fail where a check names one."""
 
 from __future__ import annotations
 
+import dataclasses
 from ipaddress import IPv4Network
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.labs import Lab, all_labs
-from app.labs.variants import ADDRESS, lab_block, move_addresses, variant_block, vary
+from app.labs import Lab, Text, all_labs
+from app.labs.variants import (
+    ADDRESS,
+    lab_block,
+    move_addresses,
+    variant_block,
+    vary,
+    vary_kept,
+)
 from tests.api.lab import Lab as ApiLab
 from tests.labs import test_lab_002, test_lab_004
 from tests.labs.walk import evaluate_step, start, walk
@@ -154,3 +162,15 @@ def test_lab_004_varied_passes_with_the_moved_addresses_and_not_with_the_article
     assert all(r.passed for r in evaluate_step(client, article.id, LABS[lab.id], step).values())
     varied = evaluate_step(client, article.id, lab, step)
     assert not all(r.passed for r in varied.values()), varied
+
+
+def test_a_variant_asked_again_is_the_same_one_made_once() -> None:
+    """The board asks each student's variant at every view: it is made once per lab and seed,
+    and a lab swapped for another object of the same id is varied afresh."""
+    lab = all_labs()["seed-002-ssh-from-home"]
+    first = vary_kept(lab, 7)
+    assert first == vary(lab, 7)
+    assert vary_kept(lab, 7) is first
+    assert vary_kept(lab, 8) is not first
+    other = dataclasses.replace(lab, title=Text("Other", "別"))
+    assert vary_kept(other, 7).title.en == "Other"
